@@ -1,1 +1,49 @@
-int main() { return 0; }
+// bangtind — the scheduler daemon: plays every configured display until SIGINT or SIGTERM.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/program_options.hpp>
+
+#include <csignal>
+#include <iostream>
+
+#include "bangtin/controller.hpp"
+
+int main(int argc, char** argv) {
+  namespace po = boost::program_options;
+  po::options_description options("Usage: bangtind --config FILE\nOptions");
+  options.add_options()("config,c", po::value<std::string>()->required(), "daemon config (YAML)")(
+      "help,h", "show this help");
+  po::variables_map args;
+  try {
+    po::store(po::parse_command_line(argc, argv, options), args);
+    if (args.count("help")) {
+      std::cout << options;
+      return 0;
+    }
+    po::notify(args);
+  } catch (const po::error& error) {
+    std::cerr << "bangtind: " << error.what() << "\n" << options;
+    return 2;
+  }
+
+  const bangtin::LogSink log = bangtin::stderr_log();
+  boost::asio::io_context loop;
+  try {
+    bangtin::Daemon daemon(loop, args["config"].as<std::string>(),
+                           [] { return bangtin::SystemClock::now(); }, log);
+    boost::asio::signal_set signals(loop, SIGINT, SIGTERM);
+    signals.async_wait([&](const boost::system::error_code& error, int signal) {
+      if (error) return;
+      log(std::string("stopping on ") + (signal == SIGINT ? "SIGINT" : "SIGTERM"));
+      daemon.stop();
+      loop.stop();
+    });
+    log("bangtind started");
+    loop.run();
+  } catch (const std::exception& error) {
+    std::cerr << "bangtind: " << error.what() << "\n";
+    return 1;
+  }
+  log("bangtind stopped");
+  return 0;
+}

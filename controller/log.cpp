@@ -1,0 +1,24 @@
+#include <ctime>
+#include <iostream>
+#include <mutex>
+
+#include "bangtin/controller.hpp"
+
+namespace bangtin {
+
+LogSink stderr_log() {
+  return [](std::string_view line) {
+    // Link workers log from their own threads; one lock keeps lines whole.
+    static std::mutex mutex;
+    const auto now = SystemClock::now();
+    const std::time_t seconds = SystemClock::to_time_t(now);
+    std::tm local{};
+    localtime_r(&seconds, &local);
+    char stamp[32];
+    std::strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M:%S", &local);
+    const std::lock_guard lock(mutex);
+    std::cerr << stamp << ' ' << line << '\n';
+  };
+}
+
+}  // namespace bangtin

@@ -102,6 +102,10 @@ std::optional<std::chrono::system_clock::time_point> parse_local_datetime(
 // "+07:00", "-05:30", "Z" or "UTC" -> offset from UTC.
 std::optional<std::chrono::minutes> parse_utc_offset(std::string_view text);
 
+// True when the file reads as a daemon config (a mapping with `displays:`), so `bangtin validate`
+// can take configs and playlists in one list.
+bool looks_like_config(const std::filesystem::path& file);
+
 const DisplayConfig* find_display(const Config& config, std::string_view name);
 
 // The items that target a display, in play order (playlist files by name, then file order).

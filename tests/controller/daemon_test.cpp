@@ -1,0 +1,216 @@
+// End to end: playlist files -> daemon -> renderer -> Modbus TCP link -> panel simulator, on
+// loopback, with the daemon's clock held by the test.
+#include <gtest/gtest.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <unistd.h>
+
+#include <boost/asio/post.hpp>
+
+#include <thread>
+
+#include "bangtin/panel_simulator.hpp"
+#include "test_support.hpp"
+
+using namespace bangtin;
+using namespace bangtin::testing;
+using namespace std::chrono_literals;
+
+namespace {
+
+const std::string kPlaylist = R"(playlist: test
+items:
+  - id: dich-vu-cong
+    text: "Nộp hồ sơ trực tuyến trên Cổng Dịch vụ công quốc gia"
+    speed: 50
+  - id: mot-cua
+    text: "Bộ phận Một cửa tiếp nhận hồ sơ"
+    speed: 50
+    passes: 2
+)";
+
+std::string display_yaml(const std::string& name, int port, const std::string& size = "128x32") {
+  return "  - name: " + name + "\n    size: " + size + "\n    pixel: mono\n" +
+         "    link: modbus-tcp://127.0.0.1:" + std::to_string(port) + "?unit=1\n";
+}
+
+std::filesystem::path write_config(const ScratchDir& dir, const std::string& displays,
+                                   const std::string& playlist = kPlaylist) {
+  dir.write("playlists/test.yaml", playlist);
+  return dir.write("bangtin.yaml", "timezone: \"+07:00\"\nplaylists: playlists/\ndisplays:\n" +
+                                       displays);
+}
+
+// A loopback port nobody listens on: bound once by the kernel's choice, then released.
+int free_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+  socklen_t length = sizeof address;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  ::close(fd);
+  return ntohs(address.sin_port);
+}
+
+class RunningDaemon {
+ public:
+  RunningDaemon(const std::filesystem::path& config, ClockFunction clock, LogSink log)
+      : daemon_(loop_, config, std::move(clock), std::move(log)), thread_([this] { loop_.run(); }) {}
+  ~RunningDaemon() {
+    boost::asio::post(loop_, [this] { daemon_.stop(); });
+    thread_.join();
+  }
+  Daemon& daemon() { return daemon_; }
+
+ private:
+  boost::asio::io_context loop_;
+  Daemon daemon_;
+  std::thread thread_;
+};
+
+// The frame `bangtin render` would give for the display at that instant.
+Frame expected_frame(const std::filesystem::path& config, const std::string& display,
+                     SystemClock::time_point at) {
+  Loaded<Programme> programme = load_programme(config);
+  EXPECT_TRUE(programme.value);
+  DisplayProgramme shows(*programme.value, *find_display(programme.value->config, display));
+  return shows.at(at).frame;
+}
+
+// Waits for the panel to show `wanted`; it may first show frames computed before the clock moved.
+bool panel_shows(const PanelSimulator& panel, const Frame& wanted) {
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  std::uint64_t seen = panel.commits();
+  if (seen > 0 && panel.shown_frame() == wanted) return true;
+  while (std::chrono::steady_clock::now() < deadline) {
+    const auto frame = panel.wait_for_commit(seen, 1s);
+    if (!frame) continue;
+    if (*frame == wanted) return true;
+    seen = panel.commits();
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST(Daemon, PanelShowsExactlyTheRenderersFrameForThePlaylistPosition) {
+  PanelSimulator panel({.port = 0});
+  ScratchDir dir;
+  const auto config = write_config(dir, display_yaml("cong-ubnd", panel.port()));
+  ManualClock clock(tuesday_morning());
+  LogRecorder log;
+  RunningDaemon daemon(config, clock.function(), log.sink());
+
+  const Frame first = expected_frame(config, "cong-ubnd", tuesday_morning());
+  ASSERT_GT(first.lit_count(), 0) << "the instant chosen shows text";
+  EXPECT_TRUE(panel_shows(panel, first));
+  EXPECT_TRUE(log.wait_for("link connected", 2s)) << log.all();
+
+  // Seconds later the text has moved on; the panel follows the clock, frame for frame.
+  for (auto step : {1s, 3s, 40s, 3600s}) {
+    const auto at = tuesday_morning() + step;
+    const Frame wanted = expected_frame(config, "cong-ubnd", at);
+    clock.set(at);
+    EXPECT_TRUE(panel_shows(panel, wanted)) << "at +" << step.count() << " s";
+  }
+  EXPECT_GE(log.count("display cong-ubnd: playing "), 1) << log.all();
+}
+
+TEST(Daemon, AnUnreachablePanelDoesNotStopTheOthersAndIsPickedUpWhenItAppears) {
+  PanelSimulator gate({.port = 0});
+  const int market_port = free_port();
+  ScratchDir dir;
+  const auto config =
+      write_config(dir, display_yaml("cong-ubnd", gate.port()) + display_yaml("cho", market_port));
+  ManualClock clock(tuesday_morning());
+  LogRecorder log;
+  RunningDaemon daemon(config, clock.function(), log.sink());
+
+  EXPECT_TRUE(log.wait_for("display cho: link down", 3s)) << log.all();
+  EXPECT_TRUE(panel_shows(gate, expected_frame(config, "cong-ubnd", tuesday_morning())));
+
+  PanelSimulator market({.port = market_port});
+  EXPECT_TRUE(log.wait_for("display cho: link connected", 5s)) << log.all();
+  EXPECT_TRUE(panel_shows(market, expected_frame(config, "cho", tuesday_morning())));
+}
+
+TEST(Daemon, APanelThatComesBackAfterARestartIsServedAgain) {
+  ScratchDir dir;
+  auto panel = std::make_unique<PanelSimulator>(SimulatorOptions{.port = 0});
+  const int port = panel->port();
+  const auto config = write_config(dir, display_yaml("cong-ubnd", port));
+  ManualClock clock(tuesday_morning());
+  LogRecorder log;
+  RunningDaemon daemon(config, clock.function(), log.sink());
+  ASSERT_TRUE(panel_shows(*panel, expected_frame(config, "cong-ubnd", tuesday_morning())));
+
+  panel.reset();  // the panel loses power
+  EXPECT_TRUE(log.wait_for("link disconnected", 3s)) << log.all();
+  panel = std::make_unique<PanelSimulator>(SimulatorOptions{.port = port});
+  const auto later = tuesday_morning() + 2s;
+  clock.set(later);
+  EXPECT_TRUE(panel_shows(*panel, expected_frame(config, "cong-ubnd", later))) << log.all();
+  EXPECT_GE(log.count("link connected"), 2);
+}
+
+TEST(Daemon, RefusesAPanelWhoseGeometryDiffersFromTheConfig) {
+  PanelSimulator panel({.port = 0, .width = 64, .height = 16});
+  ScratchDir dir;
+  const auto config = write_config(dir, display_yaml("cong-ubnd", panel.port()));
+  ManualClock clock(tuesday_morning());
+  LogRecorder log;
+  RunningDaemon daemon(config, clock.function(), log.sink());
+  EXPECT_TRUE(log.wait_for("is 64x16 mono but the config says 128x32 mono", 3s)) << log.all();
+  EXPECT_EQ(panel.commits(), 0u);
+}
+
+TEST(Daemon, ShowsTheVietnameseClockWhenNothingIsScheduled) {
+  PanelSimulator panel({.port = 0});
+  ScratchDir dir;
+  const auto config = write_config(dir, display_yaml("cong-ubnd", panel.port()),
+                                   "playlist: empty\nitems:\n  - id: elsewhere\n    text: \"Chỉ "
+                                   "cho bảng khác\"\n    targets: [no-such-board]\n");
+  ManualClock clock(tuesday_morning());
+  LogRecorder log;
+  RunningDaemon daemon(config, clock.function(), log.sink());
+  const Frame wanted = expected_frame(config, "cong-ubnd", tuesday_morning());
+  EXPECT_GT(wanted.lit_count(), 100);
+  EXPECT_TRUE(panel_shows(panel, wanted));
+  EXPECT_TRUE(log.wait_for("showing the clock", 1s)) << log.all();
+}
+
+TEST(Daemon, AMissingConfigIsAClearError) {
+  boost::asio::io_context loop;
+  LogRecorder log;
+  try {
+    Daemon daemon(loop, "/nonexistent/bangtin.yaml", [] { return SystemClock::now(); },
+                  log.sink());
+    FAIL() << "expected an error";
+  } catch (const std::runtime_error& error) {
+    EXPECT_NE(std::string(error.what()).find("/nonexistent/bangtin.yaml"), std::string::npos);
+  }
+  EXPECT_GE(log.count("/nonexistent/bangtin.yaml"), 1) << log.all();
+}
+
+TEST(Daemon, ABrokenPlaylistIsReportedAndTheRestPlays) {
+  PanelSimulator panel({.port = 0});
+  ScratchDir dir;
+  const auto config = write_config(dir, display_yaml("cong-ubnd", panel.port()));
+  dir.write("playlists/broken.yaml", "playlist: broken\nitems:\n  - id: x\n    text: [oops\n");
+  ManualClock clock(tuesday_morning());
+  LogRecorder log;
+  RunningDaemon daemon(config, clock.function(), log.sink());
+  EXPECT_TRUE(log.wait_for("broken.yaml:", 1s)) << log.all();
+  EXPECT_TRUE(panel_shows(panel, expected_frame(config, "cong-ubnd", tuesday_morning())));
+}
+
+TEST(VietnameseDateTime, NamesTheWeekdayInLocalTime) {
+  EXPECT_EQ(vietnamese_date_time(tuesday_morning(), std::chrono::hours(7)),
+            "Thứ Ba, 24/11/2026 08:00");
+  EXPECT_EQ(vietnamese_date_time(tuesday_morning() - 9h, std::chrono::hours(7)),
+            "Thứ Hai, 23/11/2026 23:00");
+  EXPECT_EQ(vietnamese_date_time(tuesday_morning() + 5 * 24h, std::chrono::hours(7)),
+            "Chủ Nhật, 29/11/2026 08:00");
+}

@@ -1,0 +1,99 @@
+// Shared by the controller tests: a scratch directory, a clock moved by hand, and a log that
+// tests can wait on.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "bangtin/controller.hpp"
+
+namespace bangtin::testing {
+
+class ScratchDir {
+ public:
+  ScratchDir() {
+    std::random_device random;
+    path_ = std::filesystem::temp_directory_path() /
+            ("bangtin-test-" + std::to_string(random()) + std::to_string(random()));
+    std::filesystem::create_directories(path_);
+  }
+  ~ScratchDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path write(const std::string& name, const std::string& text) const {
+    const auto file = path_ / name;
+    std::filesystem::create_directories(file.parent_path());
+    std::ofstream(file) << text;
+    return file;
+  }
+
+ private:
+  std::filesystem::path path_;
+};
+
+class ManualClock {
+ public:
+  explicit ManualClock(SystemClock::time_point start) : now_(start.time_since_epoch()) {}
+  void set(SystemClock::time_point t) { now_ = t.time_since_epoch(); }
+  ClockFunction function() {
+    return [this] { return SystemClock::time_point(now_.load()); };
+  }
+
+ private:
+  std::atomic<SystemClock::duration> now_;
+};
+
+class LogRecorder {
+ public:
+  LogSink sink() {
+    return [this](std::string_view line) {
+      {
+        const std::lock_guard lock(mutex_);
+        lines_.emplace_back(line);
+      }
+      changed_.notify_all();
+    };
+  }
+  // Waits until a line containing `text` has been logged.
+  bool wait_for(const std::string& text, std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mutex_);
+    return changed_.wait_for(lock, timeout, [&] { return count_locked(text) > 0; });
+  }
+  int count(const std::string& text) {
+    const std::lock_guard lock(mutex_);
+    return count_locked(text);
+  }
+  std::string all() {
+    const std::lock_guard lock(mutex_);
+    std::string text;
+    for (const auto& line : lines_) text += line + "\n";
+    return text;
+  }
+
+ private:
+  int count_locked(const std::string& text) const {
+    int n = 0;
+    for (const auto& line : lines_) n += line.find(text) != std::string::npos;
+    return n;
+  }
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::vector<std::string> lines_;
+};
+
+// 2026-11-24 08:00:00 at +07:00.
+inline SystemClock::time_point tuesday_morning() {
+  using namespace std::chrono;
+  return sys_days(year{2026} / November / 24) + hours(1);
+}
+
+}  // namespace bangtin::testing
