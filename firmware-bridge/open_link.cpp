@@ -1,0 +1,145 @@
+// open_link(): turns a display's `link:` URI into an unconnected PanelLink.
+//
+// The scheme picks the link type from kLinkTypes; a new type is its own file, plus here a make_
+// function that reads its options and one table entry. Network links share HostPortUri,
+// SCHEME://HOST[:PORT][?KEY=VALUE&...] with an IPv6 host in brackets: each type takes its port
+// default and the options it knows, and anything left over is an error, so a typo like "?unti=2"
+// never passes silently.
+
+#include <charconv>
+#include <map>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include "bangtin/panel_link.hpp"
+#include "modbus_tcp_link.hpp"
+
+namespace bangtin {
+
+namespace {
+
+[[noreturn]] void reject_uri(std::string_view uri, const std::string& problem) {
+  throw std::invalid_argument("link \"" + std::string(uri) + "\": " + problem);
+}
+
+std::string_view scheme_of(std::string_view uri) {
+  const std::size_t scheme_end = uri.find("://");
+  if (scheme_end == std::string_view::npos || scheme_end == 0)
+    reject_uri(uri, "expected SCHEME://ADDRESS, such as modbus-tcp://192.0.2.10:502");
+  return uri.substr(0, scheme_end);
+}
+
+class HostPortUri {
+ public:
+  explicit HostPortUri(std::string_view text) : text_(text) {
+    std::string_view rest = text.substr(scheme_of(text).size() + 3);
+
+    const std::size_t query_start = rest.find('?');
+    if (query_start != std::string_view::npos) {
+      parse_options(rest.substr(query_start + 1));
+      rest = rest.substr(0, query_start);
+    }
+    if (rest.find('/') != std::string_view::npos) reject("unexpected path after the host");
+
+    std::string_view port_text;
+    bool has_port = false;
+    if (rest.starts_with('[')) {
+      const std::size_t close = rest.find(']');
+      if (close == std::string_view::npos) reject("missing ']' after the IPv6 address");
+      host_ = rest.substr(1, close - 1);
+      const std::string_view after = rest.substr(close + 1);
+      if (!after.empty() && !after.starts_with(':')) reject("unexpected text after ']'");
+      has_port = !after.empty();
+      if (has_port) port_text = after.substr(1);
+    } else {
+      const std::size_t colon = rest.find(':');
+      host_ = rest.substr(0, colon);
+      has_port = colon != std::string_view::npos;
+      if (has_port) port_text = rest.substr(colon + 1);
+      if (has_port && port_text.find(':') != std::string_view::npos)
+        reject("an IPv6 address must be written in brackets, as [::1]");
+    }
+    if (host_.empty()) reject("missing host");
+    if (has_port) port_ = parse_int(port_text, 1, 65535, "port must be 1-65535");
+  }
+
+  const std::string& host() const { return host_; }
+  int port_or(int default_port) const { return port_.value_or(default_port); }
+
+  // Removes the option so that finish() can report the ones no link type asked for.
+  int take_int_option(const std::string& key, int low, int high, int default_value,
+                      const std::string& range_text) {
+    const auto found = options_.find(key);
+    if (found == options_.end()) return default_value;
+    const std::string value = found->second;
+    options_.erase(found);
+    return parse_int(value, low, high, key + " must be " + range_text);
+  }
+
+  void finish() const {
+    if (!options_.empty()) reject("unknown option \"" + options_.begin()->first + "\"");
+  }
+
+  [[noreturn]] void reject(const std::string& problem) const { reject_uri(text_, problem); }
+
+ private:
+  void parse_options(std::string_view query) {
+    while (!query.empty()) {
+      const std::size_t amp = query.find('&');
+      const std::string_view pair = query.substr(0, amp);
+      query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+      const std::size_t equals = pair.find('=');
+      if (equals == std::string_view::npos || equals == 0)
+        reject("option \"" + std::string(pair) + "\" must be written KEY=VALUE");
+      options_[std::string(pair.substr(0, equals))] = pair.substr(equals + 1);
+    }
+  }
+
+  int parse_int(std::string_view text, int low, int high, const std::string& problem) const {
+    int value = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || error != std::errc{} || end != text.data() + text.size() || value < low ||
+        value > high)
+      reject(problem);
+    return value;
+  }
+
+  std::string text_;
+  std::string host_;
+  std::optional<int> port_;
+  std::map<std::string, std::string> options_;
+};
+
+std::unique_ptr<PanelLink> make_modbus_tcp_link(std::string_view text) {
+  HostPortUri uri(text);
+  // libmodbus accepts unit ids 0-247 and 255 (the "no particular unit" id of Modbus TCP).
+  const int unit = uri.take_int_option("unit", 0, 255, 1, "0-247 or 255");
+  if (unit > 247 && unit < 255) uri.reject("unit must be 0-247 or 255");
+  uri.finish();
+  return std::make_unique<ModbusTcpLink>(uri.host(), uri.port_or(502), unit);
+}
+
+struct LinkType {
+  std::string_view scheme;
+  std::unique_ptr<PanelLink> (*make)(std::string_view uri);
+};
+
+constexpr LinkType kLinkTypes[] = {
+    {"modbus-tcp", make_modbus_tcp_link},
+};
+
+}  // namespace
+
+std::unique_ptr<PanelLink> open_link(std::string_view uri) {
+  const std::string_view scheme = scheme_of(uri);
+  std::string known;
+  for (const LinkType& type : kLinkTypes) {
+    if (type.scheme == scheme) return type.make(uri);
+    known += (known.empty() ? "" : ", ") + std::string(type.scheme);
+  }
+  reject_uri(uri, "unknown link type \"" + std::string(scheme) + "\" (known: " + known + ")");
+}
+
+}  // namespace bangtin

@@ -3,6 +3,7 @@
 // for firmware writers; these constants are the one place the code takes the numbers from.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 namespace bangtin::register_map {
