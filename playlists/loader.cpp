@@ -1,0 +1,390 @@
+// The two file formats an operator writes: the daemon config and playlists. Each reader walks
+// the whole file, reporting every problem at its node, and keeps whatever parts were good.
+#include <algorithm>
+#include <system_error>
+#include <tuple>
+
+#include "bangtin/playlists.hpp"
+#include "nearest_name.hpp"
+#include "unicode_text.hpp"
+#include "yaml_fields.hpp"
+#include "yaml_file.hpp"
+
+namespace bangtin {
+
+using playlists_detail::did_you_mean;
+using playlists_detail::MappingFields;
+using playlists_detail::read_name;
+using playlists_detail::read_name_list;
+using playlists_detail::read_number;
+using playlists_detail::read_scalar;
+using playlists_detail::read_text;
+using playlists_detail::read_whole_number;
+using playlists_detail::trim_spaces;
+using playlists_detail::YamlFile;
+
+namespace {
+
+const std::vector<std::string> config_keys{"timezone", "playlists", "displays"};
+const std::vector<std::string> display_keys{"name",   "size", "pixel", "link",
+                                            "groups", "fps",  "font"};
+const std::vector<std::string> playlist_keys{"playlist", "title", "items"};
+const std::vector<std::string> item_keys{"id", "text", "effect", "speed", "passes", "targets"};
+const std::vector<std::string> pixel_format_names{"mono", "rgb565", "rgb888"};
+const std::vector<std::string> effect_names{"scroll"};
+
+// Targets use it to mean every display, so no display or group may be called that.
+constexpr std::string_view every_display = "all";
+
+// Panels are chained modules of 32 or 64 pixels; a side longer than this is a typo that would
+// otherwise allocate frames of gigabytes.
+constexpr int largest_panel_side = 4096;
+
+constexpr double fastest_scroll = 1000;  // pixels per second
+constexpr double lowest_fps = 1;
+constexpr double highest_fps = 120;
+
+std::filesystem::path resolve_against(const std::filesystem::path& directory,
+                                      const std::filesystem::path& written) {
+  auto resolved = written.is_absolute() ? written : (directory / written).lexically_normal();
+  // "playlists/" and "playlists" name the same directory; keep one spelling for messages.
+  if (!resolved.has_filename() && resolved.has_relative_path()) resolved = resolved.parent_path();
+  return resolved;
+}
+
+// "128x32" -> {128, 32}; digits only, so "128 x 32", "+128x32" and "128x32px" are all refused.
+std::optional<std::pair<int, int>> parse_panel_size(std::string_view text) {
+  const auto take_side = [&text]() -> std::optional<int> {
+    int side = 0;
+    std::size_t digits = 0;
+    while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') {
+      // Saturating keeps int from overflowing while still telling "too large" from malformed.
+      side = std::min(side * 10 + (text[digits] - '0'), largest_panel_side + 1);
+      ++digits;
+    }
+    if (digits == 0) return std::nullopt;
+    text.remove_prefix(digits);
+    return side;
+  };
+  const auto width = take_side();
+  if (!width || text.empty() || (text.front() != 'x' && text.front() != 'X')) return std::nullopt;
+  text.remove_prefix(1);
+  const auto height = take_side();
+  if (!height || !text.empty()) return std::nullopt;
+  return std::pair{*width, *height};
+}
+
+std::optional<DisplayConfig> read_display(YamlFile& yaml, const YAML::Node& node,
+                                          const std::filesystem::path& config_directory) {
+  if (!node.IsMap()) {
+    yaml.error(node, "each display must be a mapping with 'name', 'size' and 'link'");
+    return std::nullopt;
+  }
+  const std::size_t errors_before = yaml.error_count();
+  const MappingFields fields(yaml, node, display_keys);
+  DisplayConfig display;
+  display.where = yaml.mark_of(node);
+
+  if (const auto value = fields.require("name", "display")) {
+    if (const auto name = read_name(yaml, *value, "name")) {
+      if (*name == every_display)
+        yaml.error(*value, "'all' means every display in targets; give the display another name");
+      display.name = *name;
+    }
+  }
+
+  if (const auto value = fields.require("size", "display")) {
+    constexpr std::string_view bad_size = "size must be WIDTHxHEIGHT, e.g. 128x32";
+    if (const auto text = read_scalar(yaml, *value, bad_size)) {
+      const auto size = parse_panel_size(*text);
+      if (!size || size->first < 1 || size->second < 1)
+        yaml.error(*value, std::string(bad_size));
+      else if (size->first > largest_panel_side || size->second > largest_panel_side)
+        yaml.error(*value, "size " + *text + " is too large; a side can be at most " +
+                               std::to_string(largest_panel_side) + " pixels");
+      else
+        std::tie(display.width, display.height) = *size;
+    }
+  }
+
+  if (const auto value = fields.find("pixel")) {
+    if (const auto text = read_scalar(yaml, *value, "pixel must be mono, rgb565 or rgb888")) {
+      if (const auto format = parse_pixel_format(*text)) {
+        display.pixel = *format;
+      } else {
+        const std::string suggestion = did_you_mean(*text, pixel_format_names);
+        yaml.error(*value,
+                   "unknown pixel format '" + *text + "'" +
+                       (suggestion.empty() ? " (expected mono, rgb565 or rgb888)" : suggestion));
+      }
+    }
+  }
+
+  if (const auto value = fields.require("link", "display")) {
+    if (const auto text = read_scalar(yaml, *value, "link must be a panel address")) {
+      display.link = trim_spaces(*text);
+      if (display.link.empty())
+        yaml.error(*value,
+                   "link is empty; give the panel's address, e.g. "
+                   "modbus-tcp://127.0.0.1:1502?unit=1");
+    }
+  }
+
+  if (const auto value = fields.find("groups")) {
+    if (const auto groups = read_name_list(yaml, *value, "groups",
+                                           "groups must be a list of group names, e.g. [street]")) {
+      for (const auto& group : *groups) {
+        if (group.name == every_display)
+          yaml.error(group.node, "'all' means every display in targets; it cannot be a group");
+        display.groups.push_back(group.name);
+      }
+    }
+  }
+
+  if (const auto value = fields.find("fps")) {
+    if (const auto fps = read_number(yaml, *value, "fps must be a number of frames per second")) {
+      if (*fps < lowest_fps || *fps > highest_fps)
+        yaml.error(*value, "fps must be from 1 to 120");
+      else
+        display.fps = *fps;
+    }
+  }
+
+  if (const auto value = fields.find("font")) {
+    if (const auto text = read_scalar(yaml, *value, "font must be the path of a font file")) {
+      const std::string_view written = trim_spaces(*text);
+      if (!written.empty()) {
+        const auto font = resolve_against(config_directory, std::filesystem::path(written));
+        std::error_code error;
+        // Only a warning: a config is often checked on a machine other than the board's.
+        if (!std::filesystem::exists(font, error))
+          yaml.warning(*value, "font file '" + font.string() + "' does not exist");
+        display.font = font.string();
+      }
+    }
+  }
+
+  if (yaml.error_count() > errors_before) return std::nullopt;
+  return display;
+}
+
+void read_displays(YamlFile& yaml, const YAML::Node& node, Config& config) {
+  if (!node.IsSequence()) {
+    yaml.error(node, "displays must be a list of displays");
+    return;
+  }
+  if (node.size() == 0) {
+    yaml.error(node, "displays is empty; list at least one display");
+    return;
+  }
+  const auto config_directory = config.file.parent_path();
+  for (const auto& display_node : node) {
+    auto display = read_display(yaml, display_node, config_directory);
+    if (!display) continue;
+    const auto earlier =
+        std::find_if(config.displays.begin(), config.displays.end(),
+                     [&](const DisplayConfig& other) { return other.name == display->name; });
+    if (earlier != config.displays.end()) {
+      yaml.error(display_node["name"], "duplicate display name '" + display->name +
+                                           "' (first at line " +
+                                           std::to_string(earlier->where.line) + ")");
+      continue;
+    }
+    config.displays.push_back(std::move(*display));
+  }
+}
+
+// Every name a target may use: "all", the displays and their groups.
+std::vector<std::string> target_names(const Config& config) {
+  std::vector<std::string> names{std::string(every_display)};
+  for (const auto& display : config.displays) {
+    names.push_back(display.name);
+    for (const auto& group : display.groups)
+      if (std::find(names.begin(), names.end(), group) == names.end()) names.push_back(group);
+  }
+  return names;
+}
+
+std::optional<Item> read_item(YamlFile& yaml, const YAML::Node& node,
+                              const std::vector<std::string>* known_targets) {
+  if (!node.IsMap()) {
+    yaml.error(node, "each item must be a mapping with 'id' and 'text'");
+    return std::nullopt;
+  }
+  const std::size_t errors_before = yaml.error_count();
+  const MappingFields fields(yaml, node, item_keys);
+  Item item;
+  item.where = yaml.mark_of(node);
+
+  if (const auto value = fields.require("id", "item")) {
+    if (const auto id = read_name(yaml, *value, "id")) item.id = *id;
+  }
+
+  if (const auto value = fields.require("text", "item")) {
+    if (const auto text = read_text(yaml, *value, "text")) {
+      if (text->empty()) yaml.error(*value, "text is empty");
+      item.text = *text;
+    }
+  }
+
+  if (const auto value = fields.find("effect")) {
+    if (const auto effect = read_scalar(yaml, *value, "effect must be the name of an effect")) {
+      if (*effect != "scroll") {
+        const std::string suggestion = did_you_mean(*effect, effect_names);
+        yaml.error(*value,
+                   "unknown effect '" + *effect + "'" +
+                       (suggestion.empty() ? " (the only effect is 'scroll')" : suggestion));
+      }
+    }
+  }
+
+  if (const auto value = fields.find("speed")) {
+    if (const auto speed =
+            read_number(yaml, *value, "speed must be a number of pixels per second")) {
+      if (*speed <= 0 || *speed > fastest_scroll)
+        yaml.error(*value, "speed must be more than 0 and at most 1000 pixels per second");
+      else
+        item.speed = *speed;
+    }
+  }
+
+  if (const auto value = fields.find("passes")) {
+    constexpr std::string_view bad_passes = "passes must be a whole number, at least 1";
+    if (const auto passes = read_whole_number(yaml, *value, bad_passes)) {
+      if (*passes < 1)
+        yaml.error(*value, std::string(bad_passes));
+      else
+        item.passes = *passes;
+    }
+  }
+
+  if (const auto value = fields.find("targets")) {
+    if (const auto targets =
+            read_name_list(yaml, *value, "targets",
+                           "targets must be a list of display names or groups, e.g. [street]")) {
+      // Written out but empty is more likely an unfinished edit than a wish for every board.
+      if (targets->empty())
+        yaml.warning(*value, "targets is empty, so the item plays on every display");
+      for (const auto& target : *targets) {
+        if (known_targets && std::find(known_targets->begin(), known_targets->end(), target.name) ==
+                                 known_targets->end())
+          yaml.error(target.node, "unknown display or group '" + target.name + "'" +
+                                      did_you_mean(target.name, *known_targets));
+        item.targets.push_back(target.name);
+      }
+    }
+  }
+
+  if (yaml.error_count() > errors_before) return std::nullopt;
+  return item;
+}
+
+void read_items(YamlFile& yaml, const YAML::Node& node, const Config* config, Playlist& playlist) {
+  if (!node.IsSequence()) {
+    yaml.error(node, "items must be a list of items, each with 'id' and 'text'");
+    return;
+  }
+  if (node.size() == 0) yaml.warning(node, "playlist has no items");
+
+  std::optional<std::vector<std::string>> known_targets;
+  if (config) known_targets = target_names(*config);
+  std::vector<int> id_lines;  // parallel to playlist.items, for pointing back at the first use
+  for (const auto& item_node : node) {
+    auto item = read_item(yaml, item_node, known_targets ? &*known_targets : nullptr);
+    if (!item) continue;
+    const auto earlier = std::find_if(playlist.items.begin(), playlist.items.end(),
+                                      [&](const Item& other) { return other.id == item->id; });
+    if (earlier != playlist.items.end()) {
+      const auto first_line = id_lines[static_cast<std::size_t>(earlier - playlist.items.begin())];
+      yaml.error(item_node["id"], "duplicate item id '" + item->id + "' (first at line " +
+                                      std::to_string(first_line) + ")");
+      continue;
+    }
+    id_lines.push_back(yaml.mark_of(item_node["id"]).line);
+    playlist.items.push_back(std::move(*item));
+  }
+}
+
+}  // namespace
+
+Loaded<Config> load_config(const std::filesystem::path& file) {
+  Loaded<Config> result;
+  auto yaml = YamlFile::load(file, result.diagnostics);
+  if (!yaml) return result;
+  const YAML::Node& root = yaml->root();
+  if (!root.IsMap()) {
+    yaml->error(root, "a config must be a mapping with 'timezone', 'playlists' and 'displays'");
+    return result;
+  }
+
+  Config config;
+  config.file = file;
+  const auto config_directory = file.parent_path();
+  const MappingFields fields(*yaml, root, config_keys);
+
+  if (const auto value = fields.find("timezone")) {
+    constexpr std::string_view bad_timezone =
+        "timezone must be an offset from UTC such as \"+07:00\", \"Z\" or \"UTC\"";
+    if (const auto text = read_scalar(*yaml, *value, bad_timezone)) {
+      if (const auto offset = parse_utc_offset(trim_spaces(*text)))
+        config.utc_offset = *offset;
+      else
+        yaml->error(*value, std::string(bad_timezone));
+    }
+  }
+
+  // Without the key, playlists/ beside the config, as in the examples.
+  std::optional<YAML::Node> playlists_node = fields.find("playlists");
+  std::string written_playlists = "playlists";
+  if (playlists_node) {
+    const auto text =
+        read_scalar(*yaml, *playlists_node, "playlists must be the path of a directory or a file");
+    written_playlists = text ? std::string(trim_spaces(*text)) : "";
+    if (text && written_playlists.empty()) yaml->error(*playlists_node, "playlists is empty");
+  }
+  if (!written_playlists.empty()) {
+    config.playlists = resolve_against(config_directory, written_playlists);
+    std::error_code error;
+    if (!std::filesystem::exists(config.playlists, error)) {
+      const std::string message = "playlists path '" + config.playlists.string() +
+                                  "' does not exist" + (error ? " (" + error.message() + ")" : "");
+      if (playlists_node)
+        yaml->error(*playlists_node, message);
+      else
+        yaml->error(SourceMark{file, 0, 0}, "no 'playlists' key, and the default " + message);
+    }
+  }
+
+  if (const auto value = fields.require("displays", "config")) read_displays(*yaml, *value, config);
+
+  result.value = std::move(config);
+  return result;
+}
+
+Loaded<Playlist> load_playlist(const std::filesystem::path& file, const Config* config) {
+  Loaded<Playlist> result;
+  auto yaml = YamlFile::load(file, result.diagnostics);
+  if (!yaml) return result;
+  const YAML::Node& root = yaml->root();
+  if (!root.IsMap()) {
+    yaml->error(root, "a playlist must be a mapping with 'playlist', 'title' and 'items'");
+    return result;
+  }
+
+  Playlist playlist;
+  playlist.file = file;
+  const MappingFields fields(*yaml, root, playlist_keys);
+  if (const auto value = fields.require("playlist", "playlist file")) {
+    if (const auto name = read_name(*yaml, *value, "playlist")) playlist.name = *name;
+  }
+  if (const auto value = fields.find("title")) {
+    if (const auto title = read_text(*yaml, *value, "title")) playlist.title = *title;
+  }
+  if (const auto value = fields.require("items", "playlist file"))
+    read_items(*yaml, *value, config, playlist);
+
+  result.value = std::move(playlist);
+  return result;
+}
+
+}  // namespace bangtin

@@ -1,0 +1,30 @@
+#include <algorithm>
+
+#include "bangtin/playlists.hpp"
+#include "location_text.hpp"
+
+namespace bangtin {
+
+namespace playlists_detail {
+
+std::string location_text(const SourceMark& where) {
+  std::string text = where.file.string();
+  if (where.line > 0)
+    text += ":" + std::to_string(where.line) + ":" + std::to_string(std::max(where.column, 1));
+  return text;
+}
+
+}  // namespace playlists_detail
+
+std::string Diagnostic::to_string() const {
+  const char* severity_text = severity == Severity::error ? "error" : "warning";
+  return playlists_detail::location_text(where) + ": " + severity_text + ": " + message;
+}
+
+bool has_errors(const std::vector<Diagnostic>& diagnostics) {
+  return std::any_of(diagnostics.begin(), diagnostics.end(), [](const Diagnostic& diagnostic) {
+    return diagnostic.severity == Severity::error;
+  });
+}
+
+}  // namespace bangtin

@@ -1,0 +1,158 @@
+// Putting the operator's files together into what the daemon plays, and choosing what each
+// display shows.
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <system_error>
+
+#include "bangtin/playlists.hpp"
+#include "location_text.hpp"
+
+namespace bangtin {
+namespace {
+
+bool is_playlist_file_name(const std::filesystem::path& file) {
+  const std::string name = file.filename().string();
+  // Editors and file managers leave hidden companions (".#x.yaml", "._x.yaml") that are not
+  // playlists and would only be reported as broken ones.
+  if (name.empty() || name.front() == '.') return false;
+  std::string extension = file.extension().string();
+  std::transform(extension.begin(), extension.end(), extension.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return extension == ".yaml" || extension == ".yml";
+}
+
+// Like playlist_files, but says why a directory could not be listed.
+std::vector<std::filesystem::path> list_playlist_files(const std::filesystem::path& playlists,
+                                                       std::error_code& error) {
+  const auto status = std::filesystem::status(playlists, error);
+  if (status.type() == std::filesystem::file_type::not_found) {
+    error.clear();  // load_config has reported it, at the line that names it
+    return {};
+  }
+  if (error) return {};
+  if (!std::filesystem::is_directory(status)) return {playlists};
+  std::vector<std::filesystem::path> files;
+  for (std::filesystem::directory_iterator entry(playlists, error), end; !error && entry != end;
+       entry.increment(error)) {
+    std::error_code type_error;
+    if (entry->is_regular_file(type_error) && is_playlist_file_name(entry->path()))
+      files.push_back(entry->path());
+  }
+  if (error) return {};
+  std::sort(files.begin(), files.end(), [](const auto& a, const auto& b) {
+    return a.filename().string() < b.filename().string();
+  });
+  return files;
+}
+
+void report(std::vector<Diagnostic>& diagnostics, SourceMark where, Severity severity,
+            std::string message) {
+  diagnostics.push_back(Diagnostic{std::move(where), severity, std::move(message)});
+}
+
+// Items and playlists already in the programme, to find the same id or name in a later file.
+class ProgrammeNames {
+ public:
+  // Reports the ids and name the playlist shares with earlier ones; true when it shares none.
+  bool check(const Playlist& playlist, std::vector<Diagnostic>& diagnostics) const {
+    bool unique = true;
+    if (const auto earlier = playlist_files_.find(playlist.name);
+        earlier != playlist_files_.end()) {
+      report(diagnostics, SourceMark{playlist.file, 0, 0}, Severity::error,
+             "duplicate playlist name '" + playlist.name + "' (first in " +
+                 earlier->second.string() + ")");
+      unique = false;
+    }
+    for (const auto& item : playlist.items) {
+      if (const auto earlier = item_marks_.find(item.id); earlier != item_marks_.end()) {
+        report(diagnostics, item.where, Severity::error,
+               "duplicate item id '" + item.id + "' (first at " +
+                   playlists_detail::location_text(earlier->second) + ")");
+        unique = false;
+      }
+    }
+    return unique;
+  }
+
+  void add(const Playlist& playlist) {
+    playlist_files_.emplace(playlist.name, playlist.file);
+    for (const auto& item : playlist.items) item_marks_.emplace(item.id, item.where);
+  }
+
+ private:
+  std::map<std::string, std::filesystem::path, std::less<>> playlist_files_;
+  std::map<std::string, SourceMark, std::less<>> item_marks_;
+};
+
+bool plays_on(const Item& item, const DisplayConfig& display) {
+  if (item.targets.empty()) return true;
+  return std::any_of(item.targets.begin(), item.targets.end(), [&](const std::string& target) {
+    return target == "all" || target == display.name ||
+           std::find(display.groups.begin(), display.groups.end(), target) != display.groups.end();
+  });
+}
+
+}  // namespace
+
+std::vector<std::filesystem::path> playlist_files(const Config& config) {
+  std::error_code error;
+  return list_playlist_files(config.playlists, error);
+}
+
+Loaded<Programme> load_programme(const std::filesystem::path& config_file) {
+  Loaded<Programme> result;
+  auto config = load_config(config_file);
+  result.diagnostics = std::move(config.diagnostics);
+  if (!config.value) return result;
+
+  Programme programme{std::move(*config.value), {}};
+  const SourceMark config_as_a_whole{config_file, 0, 0};
+  std::error_code error;
+  const auto files = list_playlist_files(programme.config.playlists, error);
+  if (error) {
+    report(result.diagnostics, config_as_a_whole, Severity::error,
+           "cannot list playlists directory '" + programme.config.playlists.string() +
+               "': " + error.message());
+  } else if (files.empty() && std::filesystem::is_directory(programme.config.playlists, error)) {
+    report(result.diagnostics, config_as_a_whole, Severity::warning,
+           "no playlist files (*.yaml, *.yml) in '" + programme.config.playlists.string() + "'");
+  }
+
+  ProgrammeNames names;
+  for (const auto& file : files) {
+    auto playlist = load_playlist(file, &programme.config);
+    const bool loaded_cleanly = playlist.value && !has_errors(playlist.diagnostics);
+    result.diagnostics.insert(result.diagnostics.end(), playlist.diagnostics.begin(),
+                              playlist.diagnostics.end());
+    // A file plays whole or not at all: half a playlist on the street is harder to notice,
+    // and to explain, than a missing one.
+    if (!loaded_cleanly || !names.check(*playlist.value, result.diagnostics)) {
+      report(result.diagnostics, SourceMark{file, 0, 0}, Severity::warning,
+             "playlist left out because of the errors above");
+      continue;
+    }
+    names.add(*playlist.value);
+    programme.playlists.push_back(std::move(*playlist.value));
+  }
+
+  result.value = std::move(programme);
+  return result;
+}
+
+const DisplayConfig* find_display(const Config& config, std::string_view name) {
+  const auto display =
+      std::find_if(config.displays.begin(), config.displays.end(),
+                   [&](const DisplayConfig& candidate) { return candidate.name == name; });
+  return display == config.displays.end() ? nullptr : &*display;
+}
+
+std::vector<const Item*> items_for(const Programme& programme, const DisplayConfig& display) {
+  std::vector<const Item*> items;
+  for (const auto& playlist : programme.playlists)
+    for (const auto& item : playlist.items)
+      if (plays_on(item, display)) items.push_back(&item);
+  return items;
+}
+
+}  // namespace bangtin

@@ -1,0 +1,175 @@
+#include "yaml_fields.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "nearest_name.hpp"
+#include "unicode_text.hpp"
+
+namespace bangtin::playlists_detail {
+namespace {
+
+std::string joined(const std::vector<std::string>& names) {
+  std::string text;
+  for (const auto& name : names) text += (text.empty() ? "" : ", ") + name;
+  return text;
+}
+
+std::string code_point_text(char32_t code_point) {
+  char text[16];
+  std::snprintf(text, sizeof text, "U+%04X", static_cast<unsigned>(code_point));
+  return text;
+}
+
+}  // namespace
+
+MappingFields::MappingFields(YamlFile& yaml, const YAML::Node& mapping,
+                             const std::vector<std::string>& known_keys)
+    : yaml_(&yaml), mapping_(mapping) {
+  for (const auto& pair : mapping) {
+    const YAML::Node& key_node = pair.first;
+    if (!key_node.IsScalar()) {
+      yaml.error(key_node, "keys must be plain names, e.g. 'speed'");
+      continue;
+    }
+    const std::string& key = key_node.Scalar();
+    if (std::find(known_keys.begin(), known_keys.end(), key) == known_keys.end()) {
+      const std::string suggestion = did_you_mean(key, known_keys);
+      yaml.error(key_node, "unknown key '" + key + "'" +
+                               (suggestion.empty() ? " (known keys: " + joined(known_keys) + ")"
+                                                   : suggestion));
+      continue;
+    }
+    const auto earlier = std::find_if(values_.begin(), values_.end(),
+                                      [&](const auto& value) { return value.first == key; });
+    if (earlier != values_.end()) {
+      // yaml-cpp keeps both; which one would win is not something an operator should guess.
+      yaml.error(key_node, "duplicate key '" + key + "' (first at line " +
+                               std::to_string(yaml.mark_of(earlier->second).line) + ")");
+      continue;
+    }
+    // yaml-cpp places an empty value at whatever comes next, often the following line, so
+    // the key is the place to point at.
+    if (pair.second.IsNull()) yaml.error(key_node, key + " has no value");
+    values_.emplace_back(key, pair.second);
+  }
+}
+
+std::optional<YAML::Node> MappingFields::find(std::string_view key) const {
+  const auto value = std::find_if(values_.begin(), values_.end(),
+                                  [&](const auto& candidate) { return candidate.first == key; });
+  if (value == values_.end() || value->second.IsNull()) return std::nullopt;
+  return value->second;
+}
+
+std::optional<YAML::Node> MappingFields::require(std::string_view key,
+                                                 std::string_view owner) const {
+  const bool present = std::any_of(values_.begin(), values_.end(),
+                                   [&](const auto& candidate) { return candidate.first == key; });
+  if (!present)
+    yaml_->error(mapping_, std::string(owner) + " is missing '" + std::string(key) + "'");
+  return find(key);
+}
+
+std::optional<std::string> read_scalar(YamlFile& yaml, const YAML::Node& node,
+                                       std::string_view wrong_type) {
+  if (!node.IsScalar()) {
+    yaml.error(node, std::string(wrong_type));
+    return std::nullopt;
+  }
+  return node.Scalar();
+}
+
+std::optional<std::string> read_text(YamlFile& yaml, const YAML::Node& node, std::string_view key) {
+  const std::string key_text(key);
+  const auto scalar = read_scalar(yaml, node, key_text + " must be text, not a list or a mapping");
+  if (!scalar) return std::nullopt;
+  // Escapes such as "\0" or "\a" get control characters past the file's own UTF-8 check.
+  if (const auto control = find_control_character(*scalar)) {
+    yaml.error(node, key_text + " contains a control character (" + code_point_text(*control) +
+                         "), which no board can show");
+    return std::nullopt;
+  }
+  const auto normalized = to_nfc(*scalar);
+  if (!normalized) {
+    yaml.error(node, key_text + " is not valid Unicode text");
+    return std::nullopt;
+  }
+  return std::string(trim_spaces(*normalized));
+}
+
+std::optional<std::string> read_name(YamlFile& yaml, const YAML::Node& node, std::string_view key) {
+  auto name = read_text(yaml, node, key);
+  if (name && name->empty()) {
+    yaml.error(node, std::string(key) + " is empty");
+    return std::nullopt;
+  }
+  return name;
+}
+
+std::optional<double> read_number(YamlFile& yaml, const YAML::Node& node,
+                                  std::string_view wrong_type) {
+  if (node.IsScalar()) {
+    try {
+      const double number = node.as<double>();
+      if (std::isfinite(number)) return number;
+    } catch (const YAML::Exception&) {
+      // Reported below, in the format's own words.
+    }
+  }
+  yaml.error(node, std::string(wrong_type));
+  return std::nullopt;
+}
+
+std::optional<int> read_whole_number(YamlFile& yaml, const YAML::Node& node,
+                                     std::string_view wrong_type) {
+  if (node.IsScalar()) {
+    try {
+      return node.as<int>();
+    } catch (const YAML::Exception&) {
+      // Reported below, in the format's own words.
+    }
+  }
+  yaml.error(node, std::string(wrong_type));
+  return std::nullopt;
+}
+
+std::optional<std::vector<NamedNode>> read_name_list(YamlFile& yaml, const YAML::Node& node,
+                                                     std::string_view key,
+                                                     std::string_view wrong_type) {
+  std::vector<YAML::Node> elements;
+  if (node.IsScalar()) {
+    elements.push_back(node);
+  } else if (node.IsSequence()) {
+    for (const auto& element : node) elements.push_back(element);
+  } else {
+    yaml.error(node, std::string(wrong_type));
+    return std::nullopt;
+  }
+
+  std::vector<NamedNode> names;
+  bool all_good = true;
+  for (const auto& element : elements) {
+    if (!element.IsScalar()) {
+      yaml.error(element, std::string(wrong_type));
+      all_good = false;
+      continue;
+    }
+    const auto name = read_text(yaml, element, key);
+    if (!name) {
+      all_good = false;
+      continue;
+    }
+    if (name->empty()) {
+      yaml.error(element, std::string(key) + " contains an empty name");
+      all_good = false;
+      continue;
+    }
+    names.push_back(NamedNode{*name, element});
+  }
+  if (!all_good) return std::nullopt;
+  return names;
+}
+
+}  // namespace bangtin::playlists_detail

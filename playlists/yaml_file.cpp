@@ -1,0 +1,70 @@
+#include "yaml_file.hpp"
+
+#include <yaml-cpp/depthguard.h>
+
+#include <algorithm>
+
+namespace bangtin::playlists_detail {
+
+std::optional<YamlFile> YamlFile::load(const std::filesystem::path& file,
+                                       std::vector<Diagnostic>& diagnostics) {
+  auto source = read_source_file(file, diagnostics);
+  if (!source) return std::nullopt;
+
+  std::vector<YAML::Node> documents;
+  try {
+    documents = YAML::LoadAll(source->bytes());
+  } catch (const YAML::DeepRecursion& problem) {
+    // yaml-cpp 0.7 gives this one the message "bad file", which would send an operator looking
+    // for a problem with the file rather than with its contents.
+    diagnostics.push_back(
+        Diagnostic{source->mark_at_line_column(problem.mark.line, problem.mark.column),
+                   Severity::error, "malformed YAML: nested too deeply"});
+    return std::nullopt;
+  } catch (const YAML::Exception& problem) {
+    diagnostics.push_back(
+        Diagnostic{source->mark_at_line_column(problem.mark.line, problem.mark.column),
+                   Severity::error, "malformed YAML: " + problem.msg});
+    return std::nullopt;
+  }
+
+  if (documents.empty() || documents.front().IsNull()) {
+    diagnostics.push_back(Diagnostic{source->whole_file(), Severity::error,
+                                     "file is empty (nothing but blank lines and comments)"});
+    return std::nullopt;
+  }
+  YamlFile yaml(std::move(*source), documents.front(), diagnostics);
+  // A second document would be silently ignored, and whatever the operator put there lost. A
+  // stray '---' at the end, with nothing after it, loses nothing.
+  const auto second_document = std::find_if(documents.begin() + 1, documents.end(),
+                                            [](const YAML::Node& node) { return !node.IsNull(); });
+  if (second_document != documents.end())
+    yaml.error(*second_document, "only one YAML document is allowed in a file");
+  return yaml;
+}
+
+SourceMark YamlFile::mark_of(const YAML::Node& node) const {
+  const YAML::Mark mark = node.Mark();
+  if (mark.is_null()) return source_.whole_file();
+  return source_.mark_at_line_column(mark.line, mark.column);
+}
+
+void YamlFile::error(const YAML::Node& node, std::string message) {
+  error(mark_of(node), std::move(message));
+}
+
+void YamlFile::error(const SourceMark& where, std::string message) {
+  diagnostics_->push_back(Diagnostic{where, Severity::error, std::move(message)});
+}
+
+void YamlFile::warning(const YAML::Node& node, std::string message) {
+  diagnostics_->push_back(Diagnostic{mark_of(node), Severity::warning, std::move(message)});
+}
+
+std::size_t YamlFile::error_count() const {
+  return static_cast<std::size_t>(std::count_if(
+      diagnostics_->begin(), diagnostics_->end(),
+      [](const Diagnostic& diagnostic) { return diagnostic.severity == Severity::error; }));
+}
+
+}  // namespace bangtin::playlists_detail
