@@ -73,7 +73,8 @@ int render(const std::vector<std::string>& args) {
   po::notify(vm);
 
   Loaded<Programme> loaded = load_programme(vm["config"].as<std::string>());
-  for (const Diagnostic& diagnostic : loaded.diagnostics) std::cerr << diagnostic.to_string() << '\n';
+  for (const Diagnostic& diagnostic : loaded.diagnostics)
+    std::cerr << diagnostic.to_string() << '\n';
   if (!loaded.value) return 1;
   const Programme& programme = *loaded.value;
   const DisplayConfig* display = find_display(programme.config, vm["display"].as<std::string>());

@@ -26,8 +26,8 @@ Daemon::Daemon(boost::asio::io_context& loop, const std::filesystem::path& confi
       auto worker = std::make_unique<LinkWorker>(
           display.name, open_link(display.link),
           PanelGeometry{display.width, display.height, display.pixel}, log);
-      impl_->runners.push_back(std::make_unique<DisplayRunner>(loop, std::move(shows),
-                                                               std::move(worker), clock, log));
+      impl_->runners.push_back(
+          std::make_unique<DisplayRunner>(loop, std::move(shows), std::move(worker), clock, log));
     } catch (const std::exception& error) {
       log("display " + display.name + ": not started: " + error.what());
     }

@@ -5,7 +5,8 @@ namespace bangtin {
 namespace {
 
 std::string describe(int width, int height, PixelFormat format) {
-  return std::to_string(width) + "x" + std::to_string(height) + " " + std::string(to_string(format));
+  return std::to_string(width) + "x" + std::to_string(height) + " " +
+         std::string(to_string(format));
 }
 
 }  // namespace

@@ -40,7 +40,8 @@ int main(int argc, char** argv) {
                         "Modbus TCP address to serve")(
       "size", po::value<std::string>()->default_value("128x32"), "panel WIDTHxHEIGHT")(
       "pixel", po::value<std::string>()->default_value("mono"), "mono | rgb565 | rgb888")(
-      "snapshot", po::value<std::string>(), "PNG rewritten with the shown frame about once a second")(
+      "snapshot", po::value<std::string>(),
+      "PNG rewritten with the shown frame about once a second")(
       "scale", po::value<int>()->default_value(4), "pixel size in the snapshot")("help,h",
                                                                                  "show this help");
   po::variables_map args;

@@ -48,7 +48,8 @@ Frame Frame::blank(int width, int height, PixelFormat format) {
 }
 
 bool Frame::lit(int x, int y) const {
-  const auto& byte = bytes[static_cast<std::size_t>(y) * stride() + static_cast<std::size_t>(x / 8)];
+  const auto& byte =
+      bytes[static_cast<std::size_t>(y) * stride() + static_cast<std::size_t>(x / 8)];
   return (byte >> (7 - x % 8)) & 1;
 }
 

@@ -111,9 +111,8 @@ PreparedItem TextRenderer::rasterize(std::string_view text, Rgb colour, int max_
   item.panel_ = panel_;
   item.colour_ = colour;
   item.strip_width_ = std::max(0, fitted.coverage.width - fitted.text_left);
-  item.strip_.assign(static_cast<std::size_t>(item.strip_width_) *
-                         static_cast<std::size_t>(panel_.height),
-                     0);
+  item.strip_.assign(
+      static_cast<std::size_t>(item.strip_width_) * static_cast<std::size_t>(panel_.height), 0);
   // Centre the ink block vertically; rows outside the panel can only be empty ones, since the
   // fit made the ink no taller than the panel.
   const int shift = (panel_.height - fitted.ink.height()) / 2 - fitted.ink.top;

@@ -35,7 +35,8 @@ Coverage render(TTF_Font* font, const std::string& utf8) {
   if (surface->format->BytesPerPixel != 4) throw std::runtime_error("unexpected surface format");
 
   Coverage coverage{surface->w, surface->h, {}};
-  coverage.alpha.resize(static_cast<std::size_t>(surface->w) * static_cast<std::size_t>(surface->h));
+  coverage.alpha.resize(static_cast<std::size_t>(surface->w) *
+                        static_cast<std::size_t>(surface->h));
   SDL_LockSurface(surface.get());
   for (int y = 0; y < surface->h; ++y) {
     const auto* row = reinterpret_cast<const std::uint32_t*>(

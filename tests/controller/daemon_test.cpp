@@ -1,8 +1,8 @@
 // End to end: playlist files -> daemon -> renderer -> Modbus TCP link -> panel simulator, on
 // loopback, with the daemon's clock held by the test.
 #include <gtest/gtest.h>
-#include <sys/socket.h>
 #include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <boost/asio/post.hpp>
@@ -37,8 +37,8 @@ std::string display_yaml(const std::string& name, int port, const std::string& s
 std::filesystem::path write_config(const ScratchDir& dir, const std::string& displays,
                                    const std::string& playlist = kPlaylist) {
   dir.write("playlists/test.yaml", playlist);
-  return dir.write("bangtin.yaml", "timezone: \"+07:00\"\nplaylists: playlists/\ndisplays:\n" +
-                                       displays);
+  return dir.write("bangtin.yaml",
+                   "timezone: \"+07:00\"\nplaylists: playlists/\ndisplays:\n" + displays);
 }
 
 // A loopback port nobody listens on: bound once by the kernel's choice, then released.
@@ -57,7 +57,8 @@ int free_port() {
 class RunningDaemon {
  public:
   RunningDaemon(const std::filesystem::path& config, ClockFunction clock, LogSink log)
-      : daemon_(loop_, config, std::move(clock), std::move(log)), thread_([this] { loop_.run(); }) {}
+      : daemon_(loop_, config, std::move(clock), std::move(log)),
+        thread_([this] { loop_.run(); }) {}
   ~RunningDaemon() {
     boost::asio::post(loop_, [this] { daemon_.stop(); });
     thread_.join();
@@ -185,8 +186,8 @@ TEST(Daemon, AMissingConfigIsAClearError) {
   boost::asio::io_context loop;
   LogRecorder log;
   try {
-    Daemon daemon(loop, "/nonexistent/bangtin.yaml", [] { return SystemClock::now(); },
-                  log.sink());
+    Daemon daemon(
+        loop, "/nonexistent/bangtin.yaml", [] { return SystemClock::now(); }, log.sink());
     FAIL() << "expected an error";
   } catch (const std::runtime_error& error) {
     EXPECT_NE(std::string(error.what()).find("/nonexistent/bangtin.yaml"), std::string::npos);

@@ -53,8 +53,10 @@ TEST(TextRenderer, MissingFontIsAnErrorNamingTheFile) {
 
 TEST(TextRenderer, DecomposedAndPrecomposedTextGiveIdenticalFrames) {
   const std::string nfc = "Cải cách hành chính: Ễ Ặ Ậ ỗ";
-  const std::string nfd = "Ca\xCC\x89i ca\xCC\x81" "ch ha\xCC\x80nh chi\xCC\x81nh: E\xCC\x82\xCC\x83 "
-                          "A\xCC\x86\xCC\xA3 A\xCC\xA3\xCC\x82 o\xCC\x82\xCC\x83";
+  const std::string nfd =
+      "Ca\xCC\x89i ca\xCC\x81"
+      "ch ha\xCC\x80nh chi\xCC\x81nh: E\xCC\x82\xCC\x83 "
+      "A\xCC\x86\xCC\xA3 A\xCC\xA3\xCC\x82 o\xCC\x82\xCC\x83";
   const PreparedItem a = street_renderer().scroll(nfc, 32, 1);
   const PreparedItem b = street_renderer().scroll(nfd, 32, 1);
   ASSERT_EQ(a.duration(), b.duration());
@@ -80,7 +82,7 @@ TEST(TextRenderer, ScrollEntersFromTheRightAndLeavesAtTheLeftEachPass) {
   EXPECT_NEAR(std::chrono::duration<double>(two.duration()).count(),
               2 * std::chrono::duration<double>(one.duration()).count(), 1e-6);
 
-  EXPECT_EQ(one.frame_at(0ns).lit_count(), 0);  // just off the right edge
+  EXPECT_EQ(one.frame_at(0ns).lit_count(), 0);        // just off the right edge
   const Frame entering = one.frame_at(seconds(0.5));  // 25 px in: only the right part is lit
   EXPECT_GT(entering.lit_count(), 0);
   for (int y = 0; y < 32; ++y)

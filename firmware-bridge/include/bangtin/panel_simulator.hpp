@@ -38,7 +38,8 @@ class PanelSimulator {
   std::uint64_t commits() const;
   // Waits until more than `after` commits have happened; returns the frame shown then, or
   // nothing when the timeout passes first.
-  std::optional<Frame> wait_for_commit(std::uint64_t after, std::chrono::milliseconds timeout) const;
+  std::optional<Frame> wait_for_commit(std::uint64_t after,
+                                       std::chrono::milliseconds timeout) const;
 
  private:
   struct State;

@@ -42,9 +42,9 @@ struct Item {
   std::string id;
   std::string text;  // valid UTF-8, NFC-normalized
   Effect effect = Effect::scroll;
-  double speed = 32;                  // pixels per second, for scroll
-  int passes = 1;                     // how many times a scroll crosses the board
-  std::vector<std::string> targets;   // display names, group names or "all"; empty means all
+  double speed = 32;                 // pixels per second, for scroll
+  int passes = 1;                    // how many times a scroll crosses the board
+  std::vector<std::string> targets;  // display names, group names or "all"; empty means all
   SourceMark where;
 };
 

@@ -58,7 +58,8 @@ class TextRenderer {
 
   // Text moving right to left at `speed` pixels per second, entering at the right edge and
   // leaving at the left, `passes` times.
-  PreparedItem scroll(std::string_view text, double speed, int passes, Rgb colour = {255, 255, 255}) const;
+  PreparedItem scroll(std::string_view text, double speed, int passes,
+                      Rgb colour = {255, 255, 255}) const;
   // Text standing still, centred, sized to fit the panel's width as well as its height.
   PreparedItem still(std::string_view text, Rgb colour = {255, 255, 255}) const;
 

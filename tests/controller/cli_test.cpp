@@ -1,0 +1,117 @@
+// The operator's tool, run as a program on the bundled example and on a broken copy of it.
+#include <gtest/gtest.h>
+#include <png.h>
+
+#include <array>
+#include <cstdio>
+#include <memory>
+
+#include "test_support.hpp"
+
+using namespace bangtin;
+using namespace bangtin::testing;
+
+namespace {
+
+const std::filesystem::path kSource = BANGTIN_SOURCE_DIR;
+const std::filesystem::path kTool =
+    std::filesystem::path(BANGTIN_BINARY_DIR) / "controller/bangtin";
+
+struct ToolRun {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr together
+};
+
+ToolRun run(const std::string& arguments) {
+  const std::string command = kTool.string() + " " + arguments + " 2>&1";
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
+  ToolRun result;
+  std::array<char, 4096> buffer;
+  while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe.get()))
+    result.output.append(buffer.data(), n);
+  const int status = pclose(pipe.release());
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+// Reads an RGB PNG into a frame of the given format (mono: any lit colour is on).
+Frame read_png(const std::filesystem::path& file, PixelFormat format) {
+  png_image image{};
+  image.version = PNG_IMAGE_VERSION;
+  EXPECT_TRUE(png_image_begin_read_from_file(&image, file.c_str())) << file;
+  image.format = PNG_FORMAT_RGB;
+  std::vector<png_byte> pixels(PNG_IMAGE_SIZE(image));
+  EXPECT_TRUE(png_image_finish_read(&image, nullptr, pixels.data(), 0, nullptr));
+  Frame frame = Frame::blank(static_cast<int>(image.width), static_cast<int>(image.height), format);
+  for (int y = 0; y < frame.height; ++y)
+    for (int x = 0; x < frame.width; ++x) {
+      const png_byte* p = &pixels[static_cast<std::size_t>((y * frame.width + x) * 3)];
+      const bool on = p[0] | p[1] | p[2];
+      frame.set_pixel(x, y, on ? Rgb{255, 255, 255} : Rgb{});
+    }
+  return frame;
+}
+
+}  // namespace
+
+TEST(BangtinValidate, TheBundledExampleIsValid) {
+  const ToolRun result = run("validate " + (kSource / "examples/bangtin.yaml").string());
+  EXPECT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_NE(result.output.find("0 error(s)"), std::string::npos) << result.output;
+}
+
+TEST(BangtinValidate, ABrokenCopyGetsFileLineColumnErrorsAndExitOne) {
+  ScratchDir dir;
+  std::filesystem::copy(kSource / "examples", dir.path(), std::filesystem::copy_options::recursive);
+  dir.write("playlists/cchc-2026.yaml",
+            "playlist: cchc-2026\nitems:\n  - id: dich-vu-cong\n    text: \"Dịch vụ công\"\n"
+            "    sped: 50\n  - id: gio\n    text: \"   \"\n");
+  const ToolRun result = run("validate " + (dir.path() / "bangtin.yaml").string());
+  EXPECT_EQ(result.exit_code, 1) << result.output;
+  const std::string playlist = (dir.path() / "playlists/cchc-2026.yaml").string();
+  EXPECT_NE(
+      result.output.find(playlist + ":5:5: error: unknown key 'sped' (did you mean 'speed'?)"),
+      std::string::npos)
+      << result.output;
+  EXPECT_NE(result.output.find(playlist + ":7:11: error: "), std::string::npos) << result.output;
+}
+
+TEST(BangtinRender, WritesExactlyTheFrameTheDaemonWouldShow) {
+  ScratchDir dir;
+  const auto png = dir.path() / "frame.png";
+  const auto config = kSource / "examples/bangtin.yaml";
+  const ToolRun result = run("render --config " + config.string() +
+                             " --display cong-ubnd --at 2026-11-24T08:00:00 --out " + png.string());
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+
+  Loaded<Programme> programme = load_programme(config);
+  ASSERT_TRUE(programme.value);
+  DisplayProgramme shows(*programme.value, programme.value->config.displays.front());
+  const Frame expected = shows.at(tuesday_morning()).frame;
+  EXPECT_GT(expected.lit_count(), 0);
+  EXPECT_EQ(read_png(png, PixelFormat::mono), expected);
+}
+
+TEST(BangtinRender, ScalesThePreview) {
+  ScratchDir dir;
+  const auto png = dir.path() / "big.png";
+  const ToolRun result =
+      run("render --config " + (kSource / "examples/bangtin.yaml").string() +
+          " --display cong-ubnd --at 2026-11-24T08:00:00 --scale 4 --out " + png.string());
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  const Frame big = read_png(png, PixelFormat::mono);
+  EXPECT_EQ(big.width, 512);
+  EXPECT_EQ(big.height, 128);
+}
+
+TEST(BangtinRender, NamesWhatIsWrongWithItsArguments) {
+  const std::string config = (kSource / "examples/bangtin.yaml").string();
+  ToolRun result = run("render --config " + config +
+                       " --display nowhere --at 2026-11-24T08:00 --out /tmp/x.png");
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.output.find("no display named \"nowhere\""), std::string::npos) << result.output;
+  result = run("render --config " + config +
+               " --display cong-ubnd --at 2026-11-24T25:00 --out /tmp/x.png");
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.output.find("--at \"2026-11-24T25:00\""), std::string::npos) << result.output;
+}
