@@ -1,0 +1,109 @@
+// bangtin proof of play — every showing of an item on a display, kept in SQLite so an office can
+// report what its boards showed.
+//
+// A play is written when it starts and closed when it ends, so a crash or power cut loses at most
+// the end time of the play in progress (it is then counted as interrupted). Each row keeps the
+// text itself and its SHA-256, so a report stays complete after the item or playlist is deleted.
+// PlayStore is the database, used directly by `bangtin report`; PlayJournal feeds it from the
+// daemon on a thread of its own, since the event loop never waits on the disk.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "bangtin/controller.hpp"
+
+struct sqlite3;
+
+namespace bangtin {
+
+struct PlayStart {
+  std::string display;
+  std::string playlist;
+  std::string item;
+  std::string text;
+  SystemClock::time_point started;
+};
+
+enum class PlayOutcome { completed, interrupted };
+
+// One line of the report: an item on a display on one local day.
+struct PlayTotals {
+  std::string day;  // "2026-11-24", local to the config's timezone
+  std::string display;
+  std::string playlist;
+  std::string item;
+  std::string text;
+  int plays = 0;
+  int interrupted = 0;
+  std::chrono::seconds on_air{0};
+};
+
+class PlayStore {
+ public:
+  // Opens or creates the database; throws std::runtime_error naming the file when it cannot.
+  explicit PlayStore(const std::filesystem::path& file);
+  ~PlayStore();
+  PlayStore(const PlayStore&) = delete;
+  PlayStore& operator=(const PlayStore&) = delete;
+
+  std::int64_t begin(const PlayStart& play);
+  void end(std::int64_t play, SystemClock::time_point ended, PlayOutcome outcome);
+
+  // Totals per local day, display and item for days first..last (inclusive), oldest first.
+  std::vector<PlayTotals> totals(std::chrono::sys_days first, std::chrono::sys_days last,
+                                 std::chrono::minutes utc_offset,
+                                 const std::optional<std::string>& display = std::nullopt) const;
+
+ private:
+  struct Closer {
+    void operator()(sqlite3* db) const;
+  };
+  std::filesystem::path file_;
+  std::unique_ptr<sqlite3, Closer> db_;
+};
+
+class PlayJournal {
+ public:
+  using PlayId = std::uint64_t;
+  // Opens the store at once, so a bad state directory is a startup error.
+  PlayJournal(const std::filesystem::path& file, LogSink log);
+  ~PlayJournal();  // writes what is queued, then stops
+  PlayJournal(const PlayJournal&) = delete;
+  PlayJournal& operator=(const PlayJournal&) = delete;
+
+  PlayId begin(PlayStart play);
+  void end(PlayId play, SystemClock::time_point ended, PlayOutcome outcome);
+  // Blocks until everything queued so far is in the database (tests, shutdown).
+  void flush();
+
+ private:
+  struct Entry {
+    PlayId id;
+    std::optional<PlayStart> start;  // set for a begin, empty for an end
+    SystemClock::time_point ended;
+    PlayOutcome outcome = PlayOutcome::completed;
+  };
+  void run();
+
+  PlayStore store_;
+  LogSink log_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<Entry> queue_;
+  bool writing_ = false;
+  bool stopping_ = false;
+  PlayId next_id_ = 1;
+  std::thread thread_;
+};
+
+}  // namespace bangtin

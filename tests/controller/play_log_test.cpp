@@ -1,0 +1,118 @@
+#include <gtest/gtest.h>
+
+#include "bangtin/play_log.hpp"
+#include "test_support.hpp"
+
+using namespace bangtin;
+using namespace bangtin::testing;
+using namespace std::chrono;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr minutes kVietnam = hours(7);
+
+PlayStart play(const std::string& display, const std::string& item, SystemClock::time_point at,
+               const std::string& text = "Dịch vụ công trực tuyến") {
+  return PlayStart{display, "cchc-2026", item, text, at};
+}
+
+sys_days date(int y, unsigned m, unsigned d) { return sys_days(year{y} / month{m} / d); }
+
+}  // namespace
+
+TEST(PlayStore, TotalsPlaysAndTimeOnAirPerLocalDayDisplayAndItem) {
+  ScratchDir dir;
+  PlayStore store(dir.path() / "plays.sqlite3");
+  const auto morning = tuesday_morning();  // 08:00 on 24/11 in Vietnam
+  for (int i = 0; i < 3; ++i) {
+    const auto id = store.begin(play("cong-ubnd", "dich-vu-cong", morning + i * 30s));
+    store.end(id, morning + i * 30s + 20s, PlayOutcome::completed);
+  }
+  const auto id = store.begin(play("sanh-ubnd", "dich-vu-cong", morning));
+  store.end(id, morning + 5s, PlayOutcome::interrupted);
+  // 23:30 UTC on the 24th is 06:30 on the 25th in Vietnam: it counts for the 25th.
+  const auto late = date(2026, 11, 24) + 23h + 30min;
+  store.end(store.begin(play("cong-ubnd", "dich-vu-cong", late)), late + 20s,
+            PlayOutcome::completed);
+
+  const auto rows = store.totals(date(2026, 11, 1), date(2026, 11, 30), kVietnam);
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0].day, "2026-11-24");
+  EXPECT_EQ(rows[0].display, "cong-ubnd");
+  EXPECT_EQ(rows[0].plays, 3);
+  EXPECT_EQ(rows[0].on_air, 60s);
+  EXPECT_EQ(rows[1].display, "sanh-ubnd");
+  EXPECT_EQ(rows[1].interrupted, 1);
+  EXPECT_EQ(rows[1].on_air, 5s);
+  EXPECT_EQ(rows[2].day, "2026-11-25");
+  EXPECT_EQ(rows[2].plays, 1);
+
+  const auto gate_only =
+      store.totals(date(2026, 11, 24), date(2026, 11, 24), kVietnam, "cong-ubnd");
+  ASSERT_EQ(gate_only.size(), 1u);
+  EXPECT_EQ(gate_only[0].plays, 3);
+  EXPECT_TRUE(store.totals(date(2026, 12, 1), date(2026, 12, 31), kVietnam).empty());
+}
+
+TEST(PlayStore, APlayCutByACrashCountsAsInterruptedAfterRestart) {
+  ScratchDir dir;
+  const auto file = dir.path() / "plays.sqlite3";
+  {
+    PlayStore store(file);
+    store.end(store.begin(play("cong-ubnd", "mot-cua", tuesday_morning())), tuesday_morning() + 20s,
+              PlayOutcome::completed);
+    store.begin(play("cong-ubnd", "gio-lam-viec", tuesday_morning() + 20s));  // power cut here
+  }
+  PlayStore reopened(file);
+  const auto rows = reopened.totals(date(2026, 11, 24), date(2026, 11, 24), kVietnam);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].item, "mot-cua");
+  EXPECT_EQ(rows[0].interrupted, 0);
+  EXPECT_EQ(rows[1].item, "gio-lam-viec");
+  EXPECT_EQ(rows[1].plays, 1);
+  EXPECT_EQ(rows[1].interrupted, 1);
+}
+
+TEST(PlayStore, KeepsTheTextSoAReportOutlivesTheItemAndTellsEditsApart) {
+  ScratchDir dir;
+  PlayStore store(dir.path() / "plays.sqlite3");
+  const auto t = tuesday_morning();
+  store.end(store.begin(play("cong-ubnd", "mat-dien", t, "Thông báo: tạm ngừng 14:00")), t + 10s,
+            PlayOutcome::completed);
+  store.end(store.begin(play("cong-ubnd", "mat-dien", t + 60s, "Thông báo: tạm ngừng 15:00")),
+            t + 70s, PlayOutcome::completed);
+  const auto rows = store.totals(date(2026, 11, 24), date(2026, 11, 24), kVietnam);
+  ASSERT_EQ(rows.size(), 2u);  // same id, two different texts shown
+  EXPECT_EQ(rows[0].text, "Thông báo: tạm ngừng 14:00");
+  EXPECT_EQ(rows[1].text, "Thông báo: tạm ngừng 15:00");
+}
+
+TEST(PlayStore, AnUnwritablePlaceIsAClearError) {
+  try {
+    PlayStore store("/proc/bangtin/plays.sqlite3");
+    FAIL() << "expected an error";
+  } catch (const std::runtime_error& error) {
+    EXPECT_NE(std::string(error.what()).find("/proc/bangtin/plays.sqlite3"), std::string::npos)
+        << error.what();
+  }
+}
+
+TEST(PlayJournal, WritesOnItsOwnThreadAndFlushes) {
+  ScratchDir dir;
+  const auto file = dir.path() / "plays.sqlite3";
+  LogRecorder log;
+  PlayJournal journal(file, log.sink());
+  const auto t = tuesday_morning();
+  for (int i = 0; i < 10; ++i) {
+    const auto id = journal.begin(play("cong-ubnd", "dich-vu-cong", t + i * 10s));
+    journal.end(id, t + i * 10s + 10s, PlayOutcome::completed);
+  }
+  journal.flush();
+  PlayStore reader(file);
+  const auto rows = reader.totals(date(2026, 11, 24), date(2026, 11, 24), kVietnam);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].plays, 10);
+  EXPECT_EQ(rows[0].on_air, 100s);
+  EXPECT_EQ(log.all(), "");
+}
