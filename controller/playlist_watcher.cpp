@@ -1,0 +1,80 @@
+#include "playlist_watcher.hpp"
+
+#include <sys/inotify.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <stdexcept>
+
+namespace bangtin {
+
+namespace {
+
+int open_inotify(const std::filesystem::path& directory) {
+  const int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+  if (fd < 0)
+    throw std::runtime_error(std::string("cannot start inotify: ") + std::strerror(errno));
+  const std::uint32_t mask = IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_CREATE;
+  if (inotify_add_watch(fd, directory.c_str(), mask) < 0) {
+    const std::string why = std::strerror(errno);
+    ::close(fd);
+    throw std::runtime_error("cannot watch " + directory.string() + " for changes: " + why);
+  }
+  return fd;
+}
+
+bool ends_with(const std::string& text, const std::string& suffix) {
+  return text.size() >= suffix.size() &&
+         text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+}  // namespace
+
+PlaylistWatcher::PlaylistWatcher(boost::asio::io_context& loop,
+                                 const std::filesystem::path& directory,
+                                 std::optional<std::string> only_file,
+                                 std::chrono::milliseconds settle, std::function<void()> on_change)
+    : inotify_(loop, open_inotify(directory)),
+      settle_timer_(loop),
+      only_file_(std::move(only_file)),
+      settle_(settle),
+      on_change_(std::move(on_change)) {
+  read_events();
+}
+
+PlaylistWatcher::~PlaylistWatcher() {
+  boost::system::error_code ignored;
+  settle_timer_.cancel();
+  inotify_.close(ignored);
+}
+
+bool PlaylistWatcher::concerns_playlists(const std::string& name) const {
+  if (only_file_) return name == *only_file_;
+  if (name.empty() || name.front() == '.') return false;  // editors' hidden temporaries
+  return ends_with(name, ".yaml") || ends_with(name, ".yml") || ends_with(name, ".YAML") ||
+         ends_with(name, ".YML");
+}
+
+void PlaylistWatcher::read_events() {
+  inotify_.async_read_some(
+      boost::asio::buffer(buffer_), [this](const boost::system::error_code& error, std::size_t n) {
+        if (error) return;  // closed: the watcher is going away
+        bool relevant = false;
+        for (std::size_t offset = 0; offset + sizeof(inotify_event) <= n;) {
+          inotify_event event;
+          std::memcpy(&event, buffer_.data() + offset, sizeof event);
+          const char* name = buffer_.data() + offset + sizeof(inotify_event);
+          if (event.len > 0 && concerns_playlists(std::string(name))) relevant = true;
+          offset += sizeof(inotify_event) + event.len;
+        }
+        if (relevant) {
+          settle_timer_.expires_after(settle_);
+          settle_timer_.async_wait([this](const boost::system::error_code& cancelled) {
+            if (!cancelled) on_change_();
+          });
+        }
+        read_events();
+      });
+}
+
+}  // namespace bangtin

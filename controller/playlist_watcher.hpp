@@ -1,0 +1,44 @@
+// Private to the controller: notices changed, added or removed playlist files.
+//
+// inotify through Asio, so the loop thread never polls the disk. Editors save in bursts (write a
+// temporary file, rename it, touch a backup), so changes are reported once things have been quiet
+// for a short settle time, not per event.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <array>
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace bangtin {
+
+class PlaylistWatcher {
+ public:
+  // Watches `directory` for *.yaml / *.yml files, or only `only_file` when given.
+  // Throws std::runtime_error when the directory cannot be watched.
+  PlaylistWatcher(boost::asio::io_context& loop, const std::filesystem::path& directory,
+                  std::optional<std::string> only_file, std::chrono::milliseconds settle,
+                  std::function<void()> on_change);
+  ~PlaylistWatcher();
+  PlaylistWatcher(const PlaylistWatcher&) = delete;
+  PlaylistWatcher& operator=(const PlaylistWatcher&) = delete;
+
+ private:
+  void read_events();
+  bool concerns_playlists(const std::string& name) const;
+
+  boost::asio::posix::stream_descriptor inotify_;
+  boost::asio::steady_timer settle_timer_;
+  std::optional<std::string> only_file_;
+  std::chrono::milliseconds settle_;
+  std::function<void()> on_change_;
+  alignas(8) std::array<char, 8192> buffer_;
+};
+
+}  // namespace bangtin

@@ -1,0 +1,56 @@
+#include <gtest/gtest.h>
+
+#include "playlist_watcher.hpp"
+#include "test_support.hpp"
+
+using namespace bangtin;
+using namespace bangtin::testing;
+using namespace std::chrono_literals;
+
+namespace {
+
+// Runs the loop until the watcher reports a change or a generous timeout passes.
+int changes_after(boost::asio::io_context& loop, int& changes) {
+  loop.restart();
+  loop.run_for(2s);
+  return changes;
+}
+
+}  // namespace
+
+TEST(PlaylistWatcher, ReportsAWrittenPlaylistOnceAfterABurstOfEvents) {
+  ScratchDir dir;
+  boost::asio::io_context loop;
+  int changes = 0;
+  PlaylistWatcher watcher(loop, dir.path(), std::nullopt, 50ms, [&] {
+    ++changes;
+    loop.stop();
+  });
+  dir.write("a.yaml", "playlist: a\n");
+  dir.write("b.yml", "playlist: b\n");
+  std::filesystem::rename(dir.path() / "b.yml", dir.path() / "c.yml");
+  EXPECT_EQ(changes_after(loop, changes), 1);
+}
+
+TEST(PlaylistWatcher, ReportsARemovedPlaylistAndIgnoresOtherFiles) {
+  ScratchDir dir;
+  dir.write("a.yaml", "playlist: a\n");
+  boost::asio::io_context loop;
+  int changes = 0;
+  PlaylistWatcher watcher(loop, dir.path(), std::nullopt, 20ms, [&] {
+    ++changes;
+    loop.stop();
+  });
+  dir.write("notes.txt", "not a playlist");
+  dir.write(".a.yaml.swp", "editor temporary");
+  loop.run_for(200ms);  // nothing relevant happened: the loop runs out its time
+  EXPECT_EQ(changes, 0);
+  std::filesystem::remove(dir.path() / "a.yaml");
+  EXPECT_EQ(changes_after(loop, changes), 1);
+}
+
+TEST(PlaylistWatcher, ADirectoryThatCannotBeWatchedIsAClearError) {
+  boost::asio::io_context loop;
+  EXPECT_THROW(PlaylistWatcher(loop, "/nonexistent/playlists", std::nullopt, 20ms, [] {}),
+               std::runtime_error);
+}
