@@ -116,3 +116,23 @@ TEST(PlayJournal, WritesOnItsOwnThreadAndFlushes) {
   EXPECT_EQ(rows[0].on_air, 100s);
   EXPECT_EQ(log.all(), "");
 }
+
+TEST(PlayReport, TableLinesUpVietnameseTextAndTotals) {
+  const std::vector<PlayTotals> rows{
+      {"2026-11-24", "cong-ubnd", "cchc-2026", "dich-vu-cong", "Dịch vụ công", 120, 2, 3725s},
+      {"2026-11-24", "sanh-ubnd", "cchc-2026", "mot-cua", "Một cửa", 5, 0, 100s}};
+  EXPECT_EQ(totals_table(rows),
+            "day         display    item          plays  interrupted   on air  text\n"
+            "2026-11-24  cong-ubnd  dich-vu-cong    120            2  1:02:05  Dịch vụ công\n"
+            "2026-11-24  sanh-ubnd  mot-cua           5            0  0:01:40  Một cửa\n"
+            "total                                  125               1:03:45\n");
+}
+
+TEST(PlayReport, CsvQuotesTextWithCommasAndQuotes) {
+  const std::vector<PlayTotals> rows{{"2026-11-24", "cong-ubnd", "cchc-2026", "gio",
+                                      "Sáng 7:30, chiều 13:30 \"đúng giờ\"", 3, 0, 60s}};
+  EXPECT_EQ(
+      totals_csv(rows),
+      "day,display,playlist,item,plays,interrupted,on_air_seconds,text\r\n"
+      "2026-11-24,cong-ubnd,cchc-2026,gio,3,0,60,\"Sáng 7:30, chiều 13:30 \"\"đúng giờ\"\"\"\r\n");
+}

@@ -48,6 +48,11 @@ struct PlayTotals {
   std::chrono::seconds on_air{0};
 };
 
+// The totals as an operator reads them (an aligned table with a total line) or as a spreadsheet
+// takes them (CSV with a header row, RFC 4180 quoting).
+std::string totals_table(const std::vector<PlayTotals>& rows);
+std::string totals_csv(const std::vector<PlayTotals>& rows);
+
 class PlayStore {
  public:
   // Opens or creates the database; throws std::runtime_error naming the file when it cannot.
