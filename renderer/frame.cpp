@@ -2,6 +2,7 @@
 
 #include <png.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <stdexcept>
@@ -39,6 +40,15 @@ std::size_t row_bytes(PixelFormat format, int width) {
       return w * 3;
   }
   return 0;
+}
+
+Rect Rect::intersection(const Rect& other) const {
+  const int left = std::max(x, other.x);
+  const int top = std::max(y, other.y);
+  const int r = std::min(right(), other.right());
+  const int b = std::min(bottom(), other.bottom());
+  if (r <= left || b <= top) return Rect{left, top, 0, 0};
+  return Rect{left, top, r - left, b - top};
 }
 
 Frame Frame::blank(int width, int height, PixelFormat format) {
@@ -159,6 +169,34 @@ void write_png(const Frame& frame, const std::filesystem::path& path, int scale,
   std::error_code ec;
   std::filesystem::rename(partial, path, ec);
   if (ec) fail(ec.message());
+}
+
+Frame read_png(const std::filesystem::path& path) {
+  png_image image{};
+  image.version = PNG_IMAGE_VERSION;
+  if (!png_image_begin_read_from_file(&image, path.c_str())) {
+    throw std::runtime_error("cannot read " + path.string() + ": " + image.message);
+  }
+  image.format = PNG_FORMAT_RGB;
+  Frame frame = Frame::blank(static_cast<int>(image.width), static_cast<int>(image.height),
+                             PixelFormat::rgb888);
+  if (!png_image_finish_read(&image, nullptr, frame.bytes.data(), 0, nullptr)) {
+    const std::string why = image.message;
+    png_image_free(&image);
+    throw std::runtime_error("cannot read " + path.string() + ": " + why);
+  }
+  return frame;
+}
+
+Frame to_rgb888(const Frame& frame, Rgb mono_colour) {
+  Frame out = Frame::blank(frame.width, frame.height, PixelFormat::rgb888);
+  for (int y = 0; y < frame.height; ++y)
+    for (int x = 0; x < frame.width; ++x) {
+      Rgb c = frame.pixel(x, y);
+      if (frame.format == PixelFormat::mono && frame.lit(x, y)) c = mono_colour;
+      out.set_pixel(x, y, c);
+    }
+  return out;
 }
 
 }  // namespace bangtin

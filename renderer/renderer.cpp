@@ -2,164 +2,372 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
-#include <map>
+#include <optional>
 #include <stdexcept>
 
+#include "pixel_strip.hpp"
+#include "text_layout.hpp"
 #include "text_raster.hpp"
 
 namespace bangtin {
 
-using namespace text_raster;
+using text_raster::Coverage;
+using text_raster::GlyphMode;
 
 namespace {
 
-// Rendered in front of every text so that all items on a board share one size and one baseline:
-// the tallest stacked marks and the deepest descenders of Vietnamese set the fit, whatever a
-// particular message happens to contain. It is cut off again before the text is used.
-const std::string kFitPrefix = "ỄẶẬỖ gjpqyỵ  ";
+using Milliseconds = std::int64_t;
 
-std::uint8_t ink_threshold(PixelFormat format) {
-  // A mono panel lights a pixel at half coverage or more; on colour panels any coverage shows.
-  return format == PixelFormat::mono ? 128 : 1;
+// Effects run on whole milliseconds, rounded to the nearest: a frame tick that arrives a few
+// microseconds early (timers truncate 1/30 s and 1/60 s) still lands on the same pixel step as
+// one that is exact, so 25, 30 and 60 fps agree wherever their frames meet.
+Milliseconds whole_ms(std::chrono::nanoseconds elapsed) {
+  return std::max<std::int64_t>(0, (elapsed.count() + 500'000) / 1'000'000);
 }
+
+std::chrono::nanoseconds from_ms(Milliseconds ms) { return std::chrono::milliseconds(ms); }
+
+// Whole pixels travelled at `speed` px/s after `ms`.
+std::int64_t pixels_moved(Milliseconds ms, double speed) {
+  return static_cast<std::int64_t>(std::floor(static_cast<double>(ms) * speed / 1000.0 + 1e-9));
+}
+
+std::uint8_t light_channel(std::uint8_t colour, std::uint8_t coverage, const Light& light,
+                           double fade) {
+  const double linear = (colour / 255.0) * (coverage / 255.0);
+  const double lit = std::pow(linear, light.gamma) * std::clamp(light.brightness, 0, 100) / 100.0;
+  return static_cast<std::uint8_t>(std::lround(std::clamp(lit * fade, 0.0, 1.0) * 255.0));
+}
+
+Palette make_palette(PixelFormat format, Rgb colour, const Light& light, double fade = 1.0) {
+  Palette palette;
+  palette.format = format;
+  for (int a = 0; a < 256; ++a) {
+    const auto coverage = static_cast<std::uint8_t>(a);
+    // A mono LED is on or off: lit from half coverage (crisp glyphs are all or nothing anyway).
+    palette.lit[a] = a >= 128 && light.brightness > 0 && fade > 0;
+    const Rgb c{light_channel(colour.r, coverage, light, fade),
+                light_channel(colour.g, coverage, light, fade),
+                light_channel(colour.b, coverage, light, fade)};
+    if (format == PixelFormat::rgb565) {
+      const unsigned v = ((c.r >> 3u) << 11) | ((c.g >> 2u) << 5) | (c.b >> 3u);
+      palette.bytes[a] = {static_cast<std::uint8_t>(v >> 8), static_cast<std::uint8_t>(v & 0xFF),
+                          0};
+    } else {
+      palette.bytes[a] = {c.r, c.g, c.b};
+    }
+  }
+  return palette;
+}
+
+GlyphMode glyph_mode(GlyphStyle style, PixelFormat format) {
+  if (style == GlyphStyle::crisp) return GlyphMode::crisp;
+  if (style == GlyphStyle::smooth) return GlyphMode::smooth;
+  return format == PixelFormat::mono ? GlyphMode::crisp : GlyphMode::smooth;
+}
+
+int side_margin(int width) { return std::max(1, width / 64); }
 
 }  // namespace
 
-struct TextRenderer::Fonts {
-  TtfLibrary library;
-  std::filesystem::path file;
-  std::map<int, FontHandle> by_size;
+// --- PreparedItem ----------------------------------------------------------------------------
 
-  TTF_Font* at(int size) {
-    auto& font = by_size[size];
-    if (!font) font = open_font(file, size);
-    return font.get();
+struct PreparedItem::State {
+  PanelGeometry zone;
+  TextStyle style;
+  Light light;
+  Coverage block;  // scroll: one line; page: the screens stacked; otherwise one screen
+  PixelStrip strip;
+  int size = 0;  // pixel size the text was set in
+  int pages = 1;
+  Milliseconds transition_ms = 0;  // page: the scroll up from one page to the next
+  std::chrono::nanoseconds duration{0};
+
+  Milliseconds page_round_ms() const {
+    return pages * style.hold.count() + (pages - 1) * transition_ms;
+  }
+  void convert() {
+    strip = PixelStrip(block.alpha, block.width, block.height,
+                       make_palette(zone.format, style.colour, light));
   }
 };
 
-TextRenderer::TextRenderer(PanelGeometry panel, std::filesystem::path font_file)
-    : panel_(panel), fonts_(std::make_unique<Fonts>()) {
-  if (panel.width <= 0 || panel.height <= 0) throw std::invalid_argument("panel has no pixels");
-  fonts_->file = std::move(font_file);
-  fonts_->at(panel.height);  // a missing or unreadable font is a startup error, not a later one
+PreparedItem::PreparedItem() = default;
+PreparedItem::~PreparedItem() = default;
+PreparedItem::PreparedItem(const PreparedItem& other)
+    : state_(other.state_ ? std::make_unique<State>(*other.state_) : nullptr) {}
+PreparedItem& PreparedItem::operator=(const PreparedItem& other) {
+  if (this != &other) state_ = other.state_ ? std::make_unique<State>(*other.state_) : nullptr;
+  return *this;
+}
+PreparedItem::PreparedItem(PreparedItem&&) noexcept = default;
+PreparedItem& PreparedItem::operator=(PreparedItem&&) noexcept = default;
+
+std::chrono::nanoseconds PreparedItem::duration() const {
+  return state_ ? state_->duration : std::chrono::nanoseconds{0};
+}
+
+int PreparedItem::font_size() const { return state_ ? state_->size : 0; }
+
+Frame PreparedItem::frame_at(std::chrono::nanoseconds elapsed) const {
+  if (!state_) return Frame{};
+  Frame frame = Frame::blank(state_->zone.width, state_->zone.height, state_->zone.format);
+  draw(elapsed, frame);
+  return frame;
+}
+
+void PreparedItem::draw(std::chrono::nanoseconds elapsed, Frame& out) const {
+  draw(elapsed, out, out.bounds());
+}
+
+void PreparedItem::set_light(const Light& light) {
+  if (!state_ || state_->light == light) return;
+  state_->light = light;
+  state_->convert();
+}
+
+void PreparedItem::draw(std::chrono::nanoseconds elapsed, Frame& out, Rect where) const {
+  if (!state_) return;
+  const State& s = *state_;
+  if (out.format != s.zone.format) {
+    throw std::invalid_argument("frame is " + std::string(to_string(out.format)) +
+                                ", the item was prepared for " +
+                                std::string(to_string(s.zone.format)));
+  }
+  const Milliseconds ms = whole_ms(elapsed);
+  switch (s.style.effect) {
+    case TextEffect::scroll: {
+      const std::int64_t pass_pixels = s.strip.width() + std::int64_t{s.zone.width};
+      const std::int64_t moved = pixels_moved(ms, s.style.speed) % pass_pixels;
+      // Frame column x shows strip column x - left; the strip enters at the right edge.
+      const auto left = static_cast<int>(s.zone.width - moved);
+      s.strip.blit(out, where, -left, 0);
+      return;
+    }
+    case TextEffect::page: {
+      const Milliseconds step = s.style.hold.count() + s.transition_ms;
+      const Milliseconds in_round = ms % std::max<Milliseconds>(1, s.page_round_ms());
+      const auto page = static_cast<int>(std::min<Milliseconds>(in_round / step, s.pages - 1));
+      const Milliseconds in_page = in_round - page * step;
+      int offset = page * s.zone.height;
+      if (in_page > s.style.hold.count() && page + 1 < s.pages) {
+        offset += static_cast<int>(std::min<std::int64_t>(
+            pixels_moved(in_page - s.style.hold.count(), s.style.speed), s.zone.height));
+      }
+      s.strip.blit(out, where, 0, offset);
+      return;
+    }
+    case TextEffect::blink: {
+      const Milliseconds period = std::max<Milliseconds>(2, s.style.period.count());
+      if (ms % period < period / 2) {
+        s.strip.blit(out, where, 0, 0);
+      } else {
+        clear_rect(out, where);
+      }
+      return;
+    }
+    case TextEffect::fade: {
+      const Milliseconds fade = s.style.fade.count();
+      const Milliseconds total = 2 * fade + s.style.hold.count();
+      double level = 1.0;
+      if (fade > 0 && ms < fade) level = static_cast<double>(ms) / fade;
+      if (fade > 0 && ms > total - fade) level = std::max<double>(0, total - ms) / fade;
+      if (level >= 1.0 || s.zone.format == PixelFormat::mono) {
+        s.strip.blit(out, where, 0, 0);  // an LED board has no levels between on and off: cut
+      } else {
+        PixelStrip(s.block.alpha, s.block.width, s.block.height,
+                   make_palette(s.zone.format, s.style.colour, s.light, level))
+            .blit(out, where, 0, 0);
+      }
+      return;
+    }
+    case TextEffect::still:
+      s.strip.blit(out, where, 0, 0);
+      return;
+  }
+}
+
+// --- TextRenderer ----------------------------------------------------------------------------
+
+struct TextRenderer::Fonts {
+  explicit Fonts(std::filesystem::path file, GlyphMode mode) : sizes(std::move(file), mode) {}
+  text_raster::FontSizes sizes;
+};
+
+TextRenderer::TextRenderer(PanelGeometry zone, std::filesystem::path font_file,
+                           RenderOptions options)
+    : zone_(zone), options_(options) {
+  if (zone.width <= 0 || zone.height <= 0) throw std::invalid_argument("zone has no pixels");
+  fonts_ = std::make_unique<Fonts>(std::move(font_file), glyph_mode(options.glyphs, zone.format));
 }
 
 TextRenderer::~TextRenderer() = default;
 TextRenderer::TextRenderer(TextRenderer&&) noexcept = default;
 TextRenderer& TextRenderer::operator=(TextRenderer&&) noexcept = default;
 
-namespace {
+const std::filesystem::path& TextRenderer::font_file() const { return fonts_->sizes.file(); }
 
-struct FittedText {
-  Coverage coverage;
-  int text_left = 0;  // first column of the text proper, after the fit prefix
-  RowSpan ink;
-};
-
-// The largest size at which the prefixed text's ink fits the panel's height.
-template <typename FontAt>
-FittedText fit(FontAt&& font_at, const std::string& text, int height, int max_width,
-               std::uint8_t threshold) {
-  const std::string prefixed = kFitPrefix + text;
-  auto measure = [&](int size) {
-    TTF_Font* font = font_at(size);
-    FittedText fitted{render(font, prefixed), advance_width(font, kFitPrefix), {}};
-    fitted.ink = ink_rows(fitted.coverage, threshold);
-    return fitted;
+PreparedItem TextRenderer::prepare(std::string_view text, const TextStyle& style) const {
+  auto state = std::make_unique<PreparedItem::State>();
+  state->zone = zone_;
+  state->style = style;
+  state->light = options_.light;
+  text_layout::Typesetter setter(fonts_->sizes, text_raster::nfc(text));
+  const int width = zone_.width;
+  const int height = zone_.height;
+  const int text_width = width - 2 * side_margin(width);
+  const std::string font_name = fonts_->sizes.file().string();
+  // The size for `lines` lines: the one asked for, or the largest whose ink fits the zone.
+  const auto size_for = [&](int lines) -> std::optional<int> {
+    if (style.size <= 0) return setter.largest_size(lines, height);
+    const auto m = setter.metrics(style.size);
+    if (lines * m.pitch() + (lines - 1) * text_layout::Typesetter::gap(m) > height) {
+      throw std::runtime_error(
+          "text at " + std::to_string(style.size) + " px in " + font_name + " needs " +
+          std::to_string(lines * m.pitch() + (lines - 1) * text_layout::Typesetter::gap(m)) +
+          " rows; the zone has " + std::to_string(height));
+    }
+    return style.size;
   };
-  int low = 4;  // smaller than any LED font worth reading; used even if it does not fit
-  int high = height * 2;
-  FittedText best = measure(low);
-  while (low < high) {
-    const int mid = (low + high + 1) / 2;
-    FittedText candidate = measure(mid);
-    const int text_width = candidate.coverage.width - candidate.text_left;
-    if (candidate.ink.height() <= height && text_width <= max_width) {
-      low = mid;
-      best = std::move(candidate);
-    } else {
-      high = mid - 1;
+  const auto no_fit = [&] {
+    return std::runtime_error("font " + font_name +
+                              " cannot fit its Vietnamese marks into a zone " +
+                              std::to_string(height) + " pixels high");
+  };
+
+  switch (style.effect) {
+    case TextEffect::scroll: {
+      if (style.speed <= 0) throw std::invalid_argument("scroll speed must be above zero");
+      const auto size = size_for(1);
+      if (!size) throw no_fit();
+      state->size = *size;
+      state->block = setter.single_line(*size, height);
+      const double pass_pixels = state->block.width + width;
+      const double seconds = std::max(1, style.passes) * pass_pixels / style.speed;
+      state->duration =
+          std::chrono::nanoseconds(static_cast<std::int64_t>(std::ceil(seconds * 1e9)));
+      break;
+    }
+    case TextEffect::page: {
+      if (style.speed <= 0) throw std::invalid_argument("page speed must be above zero");
+      const int lines = style.lines > 0 ? style.lines
+                        : height < 48   ? 1
+                                        : std::clamp(height / 100, 1, 8);
+      const auto size = size_for(lines);
+      if (!size) throw no_fit();
+      state->size = *size;
+      const std::vector<std::string> wrapped = setter.wrap(*size, text_width);
+      const auto per_page = static_cast<std::size_t>(lines);
+      state->pages = std::max(1, static_cast<int>((wrapped.size() + per_page - 1) / per_page));
+      state->block = Coverage{width, height * state->pages, {}};
+      for (std::size_t page = 0; page < static_cast<std::size_t>(state->pages); ++page) {
+        const auto first = wrapped.begin() +
+                           static_cast<std::ptrdiff_t>(std::min(wrapped.size(), page * per_page));
+        const auto last = wrapped.begin() + static_cast<std::ptrdiff_t>(
+                                                std::min(wrapped.size(), (page + 1) * per_page));
+        const Coverage screen = setter.screen(*size, {first, last}, width, height);
+        state->block.alpha.insert(state->block.alpha.end(), screen.alpha.begin(),
+                                  screen.alpha.end());
+      }
+      state->transition_ms = static_cast<Milliseconds>(std::ceil(height * 1000.0 / style.speed));
+      state->duration = from_ms(std::max(1, style.passes) * state->page_round_ms());
+      break;
+    }
+    case TextEffect::still:
+    case TextEffect::blink:
+    case TextEffect::fade: {
+      int best_size = 0;
+      std::vector<std::string> best_lines;
+      const auto narrow_enough = [&](const std::vector<std::string>& wrapped, int size) {
+        return std::all_of(wrapped.begin(), wrapped.end(), [&](const std::string& line) {
+          return text_raster::advance_width(fonts_->sizes.at(size), line) <= text_width;
+        });
+      };
+      if (style.size > 0) {
+        best_lines = setter.wrap(style.size, text_width);
+        size_for(static_cast<int>(best_lines.size()));  // throws when the lines do not fit
+        best_size = style.size;
+      }
+      // Otherwise as many lines as make the text biggest; fewer lines win a tie.
+      for (int lines = 1; style.size <= 0 && lines <= 12; ++lines) {
+        const auto largest = setter.largest_size(lines, height);
+        if (!largest || *largest <= best_size) break;
+        for (int size = *largest; size > best_size; --size) {
+          std::vector<std::string> wrapped = setter.wrap(size, text_width);
+          if (static_cast<int>(wrapped.size()) > lines || !narrow_enough(wrapped, size)) continue;
+          best_size = size;
+          best_lines = std::move(wrapped);
+          break;
+        }
+      }
+      if (best_size == 0) {
+        // Too long for one screen even at the smallest size: as many lines as fit are shown
+        // (validation warns about such items; page or scroll suits them).
+        if (!setter.largest_size(1, height)) throw no_fit();
+        best_size = text_layout::Typesetter::kSmallestSize;
+        best_lines = setter.wrap(best_size, text_width);
+        const auto m = setter.metrics(best_size);
+        const int gap = text_layout::Typesetter::gap(m);
+        const auto fit = static_cast<std::size_t>(std::max(1, (height + gap) / (m.pitch() + gap)));
+        if (best_lines.size() > fit) best_lines.resize(fit);
+      }
+      state->size = best_size;
+      state->block = setter.screen(best_size, best_lines, width, height);
+      if (style.effect == TextEffect::blink) {
+        state->duration = from_ms(std::max(1, style.passes) * style.period.count());
+      } else if (style.effect == TextEffect::fade) {
+        state->duration = from_ms(2 * style.fade.count() + style.hold.count());
+      } else {
+        state->duration = style.hold;
+      }
+      break;
     }
   }
-  return best;
+  state->convert();
+  PreparedItem item;
+  item.state_ = std::move(state);
+  return item;
 }
-
-}  // namespace
 
 PreparedItem TextRenderer::scroll(std::string_view text, double speed, int passes,
                                   Rgb colour) const {
-  PreparedItem item = rasterize(text, colour, std::numeric_limits<int>::max());
-  item.speed_ = speed;
-  const double pass_pixels = item.strip_width_ + panel_.width;
-  const double seconds = passes * pass_pixels / speed;
-  item.duration_ = std::chrono::nanoseconds(static_cast<std::int64_t>(std::ceil(seconds * 1e9)));
-  return item;
+  TextStyle style;
+  style.effect = TextEffect::scroll;
+  style.speed = speed;
+  style.passes = passes;
+  style.colour = colour;
+  return prepare(text, style);
 }
 
 PreparedItem TextRenderer::still(std::string_view text, Rgb colour) const {
-  // A column of margin on each side, so text never looks cut at the board's edge.
-  return rasterize(text, colour, panel_.width - 2);
+  TextStyle style;
+  style.effect = TextEffect::still;
+  style.colour = colour;
+  return prepare(text, style);
 }
 
-PreparedItem TextRenderer::rasterize(std::string_view text, Rgb colour, int max_width) const {
-  const std::uint8_t threshold = ink_threshold(panel_.format);
-  FittedText fitted = fit([this](int size) { return fonts_->at(size); }, std::string(text),
-                          panel_.height, max_width, threshold);
+std::vector<char32_t> TextRenderer::missing_glyphs(std::string_view text) const {
+  return bangtin::missing_glyphs(fonts_->sizes.file(), text);
+}
 
-  PreparedItem item;
-  item.panel_ = panel_;
-  item.colour_ = colour;
-  item.strip_width_ = std::max(0, fitted.coverage.width - fitted.text_left);
-  item.strip_.assign(
-      static_cast<std::size_t>(item.strip_width_) * static_cast<std::size_t>(panel_.height), 0);
-  // Centre the ink block vertically; rows outside the panel can only be empty ones, since the
-  // fit made the ink no taller than the panel.
-  const int shift = (panel_.height - fitted.ink.height()) / 2 - fitted.ink.top;
-  for (int y = fitted.ink.top; y < fitted.ink.bottom; ++y) {
-    const int to_y = y + shift;
-    if (to_y < 0 || to_y >= panel_.height) continue;
-    for (int x = 0; x < item.strip_width_; ++x) {
-      item.strip_[static_cast<std::size_t>(to_y * item.strip_width_ + x)] =
-          fitted.coverage.at(fitted.text_left + x, y);
+std::vector<char32_t> missing_glyphs(const std::filesystem::path& font_file,
+                                     std::string_view text) {
+  text_raster::TtfLibrary library;
+  const text_raster::FontHandle font = text_raster::open_font(font_file, 16, GlyphMode::smooth);
+  const auto provided = [&](char32_t c) { return TTF_GlyphIsProvided32(font.get(), c) != 0; };
+  std::vector<char32_t> missing;
+  for (char32_t c : text_raster::code_points(std::string(text))) {
+    if (c < 0x20 || provided(c) || std::find(missing.begin(), missing.end(), c) != missing.end()) {
+      continue;
     }
+    missing.push_back(c);
   }
-  return item;
+  return missing;
 }
 
-Frame PreparedItem::frame_at(std::chrono::nanoseconds elapsed) const {
-  Frame frame = Frame::blank(panel_.width, panel_.height, panel_.format);
-  draw(elapsed, frame);
-  return frame;
-}
-
-void PreparedItem::draw(std::chrono::nanoseconds elapsed, Frame& out) const {
-  int left = (panel_.width - strip_width_) / 2;  // where the strip's first column lands
-  if (speed_ > 0) {
-    // Whole-pixel steps: the text moves one pixel each time another 1/speed seconds have passed.
-    const auto pass_pixels = static_cast<std::int64_t>(strip_width_) + panel_.width;
-    const auto moved = static_cast<std::int64_t>(
-        std::floor(std::chrono::duration<double>(elapsed).count() * speed_));
-    left = panel_.width - static_cast<int>(((moved % pass_pixels) + pass_pixels) % pass_pixels);
-  }
-  const std::uint8_t threshold = ink_threshold(PixelFormat::mono);
-  for (int y = 0; y < panel_.height; ++y) {
-    for (int x = 0; x < panel_.width; ++x) {
-      const int strip_x = x - left;
-      std::uint8_t alpha = 0;
-      if (strip_x >= 0 && strip_x < strip_width_) {
-        alpha = strip_[static_cast<std::size_t>(y * strip_width_ + strip_x)];
-      }
-      if (panel_.format == PixelFormat::mono) {
-        out.set_pixel(x, y, alpha >= threshold ? Rgb{255, 255, 255} : Rgb{});
-        continue;
-      }
-      const auto scale = [alpha](std::uint8_t c) {
-        return static_cast<std::uint8_t>(c * alpha / 255);
-      };
-      out.set_pixel(x, y, Rgb{scale(colour_.r), scale(colour_.g), scale(colour_.b)});
-    }
-  }
+double even_scroll_speed(double speed, double fps) {
+  if (fps <= 0) return speed;
+  return std::max(1.0, std::round(speed / fps)) * fps;
 }
 
 }  // namespace bangtin

@@ -1,7 +1,9 @@
 #include "text_raster.hpp"
 
 #include <SDL2/SDL.h>
+#include <utf8proc.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace bangtin::text_raster {
@@ -11,39 +13,57 @@ TtfLibrary::TtfLibrary() {
 }
 TtfLibrary::~TtfLibrary() { TTF_Quit(); }
 
-FontHandle open_font(const std::filesystem::path& file, int pixel_size) {
+FontHandle open_font(const std::filesystem::path& file, int pixel_size, GlyphMode mode) {
   FontHandle font(TTF_OpenFont(file.c_str(), pixel_size));
   if (!font) {
     throw std::runtime_error("cannot open font " + file.string() + ": " + TTF_GetError());
   }
-  // Without hinting, stacked Vietnamese marks keep their shape at LED sizes; hinting collapses
-  // them into a bar on capitals at 12-16 px.
-  TTF_SetFontHinting(font.get(), TTF_HINTING_NONE);
+  TTF_SetFontHinting(font.get(), mode == GlyphMode::crisp ? TTF_HINTING_MONO : TTF_HINTING_NONE);
   return font;
+}
+
+FontSizes::FontSizes(std::filesystem::path file, GlyphMode mode)
+    : file_(std::move(file)), mode_(mode) {
+  at(16);  // a missing or unreadable font is a startup error, not a later one
+}
+
+TTF_Font* FontSizes::at(int size) {
+  auto& font = by_size_[size];
+  if (!font) font = open_font(file_, size, mode_);
+  return font.get();
 }
 
 namespace {
 struct SurfaceFreer {
   void operator()(SDL_Surface* s) const { SDL_FreeSurface(s); }
 };
+using Surface = std::unique_ptr<SDL_Surface, SurfaceFreer>;
 }  // namespace
 
-Coverage render(TTF_Font* font, const std::string& utf8) {
-  std::unique_ptr<SDL_Surface, SurfaceFreer> surface(
-      TTF_RenderUTF8_Blended(font, utf8.c_str(), SDL_Color{255, 255, 255, 255}));
+Coverage render(TTF_Font* font, const std::string& utf8, GlyphMode mode) {
+  // SDL_ttf refuses empty text; a lone space has the font's height and no ink, as wanted.
+  const std::string text = utf8.empty() ? std::string(" ") : utf8;
+  Surface surface(mode == GlyphMode::crisp
+                      ? TTF_RenderUTF8_Solid(font, text.c_str(), SDL_Color{255, 255, 255, 255})
+                      : TTF_RenderUTF8_Blended(font, text.c_str(), SDL_Color{255, 255, 255, 255}));
   if (!surface) throw std::runtime_error(std::string("cannot render text: ") + TTF_GetError());
-  if (surface->format->BytesPerPixel != 4) throw std::runtime_error("unexpected surface format");
 
   Coverage coverage{surface->w, surface->h, {}};
   coverage.alpha.resize(static_cast<std::size_t>(surface->w) *
                         static_cast<std::size_t>(surface->h));
   SDL_LockSurface(surface.get());
   for (int y = 0; y < surface->h; ++y) {
-    const auto* row = reinterpret_cast<const std::uint32_t*>(
-        static_cast<const std::uint8_t*>(surface->pixels) + y * surface->pitch);
-    for (int x = 0; x < surface->w; ++x) {
-      coverage.alpha[static_cast<std::size_t>(y * surface->w + x)] =
-          static_cast<std::uint8_t>((row[x] & surface->format->Amask) >> surface->format->Ashift);
+    const auto* row = static_cast<const std::uint8_t*>(surface->pixels) + y * surface->pitch;
+    std::uint8_t* out = coverage.alpha.data() + static_cast<std::size_t>(y) * surface->w;
+    if (mode == GlyphMode::crisp) {
+      // Solid text is an 8-bit palette surface: index 0 is the background, 1 the glyphs.
+      for (int x = 0; x < surface->w; ++x) out[x] = row[x] != 0 ? 255 : 0;
+    } else {
+      const auto* pixels = reinterpret_cast<const std::uint32_t*>(row);
+      const auto& format = *surface->format;
+      for (int x = 0; x < surface->w; ++x) {
+        out[x] = static_cast<std::uint8_t>((pixels[x] & format.Amask) >> format.Ashift);
+      }
     }
   }
   SDL_UnlockSurface(surface.get());
@@ -51,6 +71,7 @@ Coverage render(TTF_Font* font, const std::string& utf8) {
 }
 
 int advance_width(TTF_Font* font, const std::string& utf8) {
+  if (utf8.empty()) return 0;
   int width = 0;
   int height = 0;
   if (TTF_SizeUTF8(font, utf8.c_str(), &width, &height) != 0) {
@@ -59,18 +80,53 @@ int advance_width(TTF_Font* font, const std::string& utf8) {
   return width;
 }
 
-RowSpan ink_rows(const Coverage& coverage, std::uint8_t threshold) {
+RowSpan ink_rows(const Coverage& coverage, int from_x, int to_x) {
+  if (to_x < 0 || to_x > coverage.width) to_x = coverage.width;
   RowSpan span{coverage.height, 0};
   for (int y = 0; y < coverage.height; ++y) {
-    for (int x = 0; x < coverage.width; ++x) {
-      if (coverage.at(x, y) >= threshold) {
-        span.top = std::min(span.top, y);
-        span.bottom = y + 1;
-        break;
-      }
+    const std::uint8_t* row = coverage.alpha.data() + static_cast<std::size_t>(y) * coverage.width;
+    if (std::any_of(row + from_x, row + to_x, [](std::uint8_t a) { return a != 0; })) {
+      span.top = std::min(span.top, y);
+      span.bottom = y + 1;
     }
   }
   return span.bottom == 0 ? RowSpan{} : span;
+}
+
+std::string nfc(std::string_view utf8) {
+  utf8proc_uint8_t* out = nullptr;
+  const auto length =
+      utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(utf8.data()),
+                   static_cast<utf8proc_ssize_t>(utf8.size()), &out,
+                   static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE));
+  if (length < 0) {
+    throw std::invalid_argument(std::string("text is not valid UTF-8: ") + utf8proc_errmsg(length));
+  }
+  std::string result(reinterpret_cast<const char*>(out), static_cast<std::size_t>(length));
+  std::free(out);
+  return result;
+}
+
+std::u32string code_points(const std::string& utf8) {
+  const std::string normal = nfc(utf8);
+  std::u32string result;
+  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(normal.data());
+  utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(normal.size());
+  while (left > 0) {
+    utf8proc_int32_t cp = 0;
+    const auto n = utf8proc_iterate(p, left, &cp);
+    if (n <= 0) throw std::invalid_argument("text is not valid UTF-8");
+    result.push_back(static_cast<char32_t>(cp));
+    p += n;
+    left -= n;
+  }
+  return result;
+}
+
+std::string to_utf8(char32_t code_point) {
+  utf8proc_uint8_t buffer[4];
+  const auto n = utf8proc_encode_char(static_cast<utf8proc_int32_t>(code_point), buffer);
+  return std::string(reinterpret_cast<const char*>(buffer), static_cast<std::size_t>(n));
 }
 
 }  // namespace bangtin::text_raster

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -25,7 +26,30 @@ struct FontCloser {
 };
 using FontHandle = std::unique_ptr<TTF_Font, FontCloser>;
 
-FontHandle open_font(const std::filesystem::path& file, int pixel_size);
+// How glyphs are turned into pixels.
+//   smooth: antialiased outlines, no hinting (hinting flattens stacked marks at 12-16 px);
+//   crisp:  FreeType's 1-bit rasterizer with its monochrome hinter, which snaps stems and marks
+//           to whole pixels and keeps the stacked marks of Ễ, Ẵ apart at 11-16 px.
+enum class GlyphMode { smooth, crisp };
+
+FontHandle open_font(const std::filesystem::path& file, int pixel_size, GlyphMode mode);
+
+// One font file opened at each pixel size asked for. Bitmap fonts (PCF, the X misc-fixed
+// faces) answer every size with their own strike.
+class FontSizes {
+ public:
+  // Throws std::runtime_error naming the file when it cannot be opened.
+  FontSizes(std::filesystem::path file, GlyphMode mode);
+  TTF_Font* at(int size);
+  const std::filesystem::path& file() const { return file_; }
+  GlyphMode mode() const { return mode_; }
+
+ private:
+  TtfLibrary library_;
+  std::filesystem::path file_;
+  GlyphMode mode_;
+  std::map<int, FontHandle> by_size_;
+};
 
 // Coverage (0..255) of rendered text, one byte a pixel, row-major.
 struct Coverage {
@@ -38,18 +62,24 @@ struct Coverage {
   }
 };
 
-// Rasterizes UTF-8 text antialiased. Throws std::runtime_error with SDL_ttf's reason.
-Coverage render(TTF_Font* font, const std::string& utf8);
+// Rasterizes UTF-8 text (crisp: 0 or 255 only). Throws std::runtime_error with SDL_ttf's reason.
+Coverage render(TTF_Font* font, const std::string& utf8, GlyphMode mode);
 
 // Width in pixels the text advances (where the next text would start).
 int advance_width(TTF_Font* font, const std::string& utf8);
 
-// First and one-past-last rows with a pixel at or above `threshold`; {0, 0} when there is no ink.
+// First and one-past-last rows with any ink; {0, 0} when there is none. `from_x`..`to_x` limit
+// the columns looked at.
 struct RowSpan {
   int top = 0;
   int bottom = 0;
   int height() const { return bottom - top; }
 };
-RowSpan ink_rows(const Coverage& coverage, std::uint8_t threshold);
+RowSpan ink_rows(const Coverage& coverage, int from_x = 0, int to_x = -1);
+
+// Code points (as UTF-32) of NFC-normalized UTF-8; invalid input throws std::invalid_argument.
+std::u32string code_points(const std::string& utf8);
+std::string nfc(std::string_view utf8);
+std::string to_utf8(char32_t code_point);
 
 }  // namespace bangtin::text_raster

@@ -27,6 +27,20 @@ struct Rgb {
   friend bool operator==(const Rgb&, const Rgb&) = default;
 };
 
+// A rectangle of pixels: a zone of a display, or the part of a frame something is drawn into.
+struct Rect {
+  int x = 0;
+  int y = 0;
+  int width = 0;
+  int height = 0;
+  int right() const { return x + width; }
+  int bottom() const { return y + height; }
+  bool empty() const { return width <= 0 || height <= 0; }
+  // The part of this rectangle inside `other`; empty when they do not meet.
+  Rect intersection(const Rect& other) const;
+  friend bool operator==(const Rect&, const Rect&) = default;
+};
+
 struct Frame {
   int width = 0;
   int height = 0;
@@ -37,6 +51,7 @@ struct Frame {
   static Frame blank(int width, int height, PixelFormat format);
 
   std::size_t stride() const { return row_bytes(format, width); }
+  Rect bounds() const { return Rect{0, 0, width, height}; }
   // Colour of one pixel; a lit mono pixel is white.
   Rgb pixel(int x, int y) const;
   void set_pixel(int x, int y, Rgb colour);
@@ -53,5 +68,12 @@ struct Frame {
 // never reads half a picture.
 void write_png(const Frame& frame, const std::filesystem::path& path, int scale = 1,
                Rgb mono_colour = Rgb{255, 176, 0});
+
+// Reads an 8-bit RGB or RGBA PNG (alpha dropped) into an rgb888 frame, e.g. a golden test image.
+// Throws std::runtime_error naming the path when it cannot be read.
+Frame read_png(const std::filesystem::path& path);
+
+// The frame as rgb888, mono lit pixels drawn in `mono_colour`.
+Frame to_rgb888(const Frame& frame, Rgb mono_colour = Rgb{255, 255, 255});
 
 }  // namespace bangtin

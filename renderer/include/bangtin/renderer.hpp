@@ -1,9 +1,12 @@
-// bangtin renderer — text and effects -> frames in a panel's pixel format.
+// bangtin renderer — text, effects and zones -> frames in a panel's pixel format.
 //
-// An item's text is rasterized once, when it is prepared, into a strip sized to its ink; each
-// frame after that is a copy out of the strip, so a board costs next to nothing per frame. The
-// size is chosen from the ink of the actual text (stacked Vietnamese marks and descenders
-// included), never from the font's nominal height, so no lit pixel is clipped.
+// An item's text is rasterized once, when it is prepared, into a strip already in the panel's
+// pixel format (colour, gamma and brightness applied); each frame after that is a copy out of
+// the strip (memcpy of row spans, or shifted bit runs on mono boards), so a board costs next to
+// nothing per frame. The size is chosen from the ink of the actual glyphs (stacked Vietnamese
+// marks and descenders included), never from the font's nominal height, so no lit pixel is
+// clipped. Every effect is a pure function of the time since the item started, so the same
+// instant gives the same frame at any frame rate.
 #pragma once
 
 #include <chrono>
@@ -11,6 +14,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "bangtin/frame.hpp"
 
@@ -25,49 +29,177 @@ struct PanelGeometry {
 // A font file of the given family that covers Vietnamese, found through fontconfig.
 // Throws std::runtime_error when none is installed.
 std::filesystem::path find_vietnamese_font(std::string_view family = "DejaVu Sans");
+// The face bangtin uses when the config names none: GNU Unifont (fonts-unifont) for 1-bit zones
+// under 20 rows when installed, DejaVu Sans otherwise.
+std::filesystem::path default_font(const PanelGeometry& zone);
 
-// One item, rasterized and ready to play: frame_at() is a pure function of the time since the
-// item started.
+// Characters of the (UTF-8) text, after NFC, that the font has no glyph for, each once, in order
+// of appearance. A Vietnamese letter counts as missing when the font lacks it precomposed: built
+// from base and marks, its stacked marks collide (DejaVu Sans Mono lacks 46 such letters).
+// Throws std::runtime_error naming the font when it cannot be opened, std::invalid_argument for
+// text that is not UTF-8.
+std::vector<char32_t> missing_glyphs(const std::filesystem::path& font_file, std::string_view text);
+
+// How colours reach the LEDs: out = 255 * (in / 255)^gamma * brightness / 100, per channel.
+// Mono boards light a pixel only while brightness > 0; dimming them is the panel's own business.
+struct Light {
+  double gamma = 1.0;    // 1 = as is; LED boards look right around 2.2
+  int brightness = 100;  // percent, 0..100
+  friend bool operator==(const Light&, const Light&) = default;
+};
+
+// How glyphs become pixels. automatic: crisp on mono panels, smooth on colour ones.
+//   crisp:  FreeType's monochrome hinter and 1-bit rasterizer, glyphs made for the pixel grid;
+//   smooth: antialiased, unhinted (hinting flattens stacked marks at 12-16 px).
+enum class GlyphStyle : std::uint8_t { automatic, crisp, smooth };
+
+struct RenderOptions {
+  Light light;
+  GlyphStyle glyphs = GlyphStyle::automatic;
+};
+
+// `still` is the config's `static`: centred, wrapped over as many lines as make it biggest.
+enum class TextEffect : std::uint8_t { still, scroll, page, blink, fade };
+
+// How an item plays. Fields an effect does not use are ignored.
+struct TextStyle {
+  TextEffect effect = TextEffect::scroll;
+  Rgb colour{255, 255, 255};
+  double speed = 32;  // px/s: scroll speed; for page, the speed of the scroll up between pages
+  int passes = 1;  // scroll: crossings of the zone; page: rounds through the pages; blink: flashes
+  std::chrono::milliseconds hold{5000};    // still, fade: time shown; page: time each page stands
+  std::chrono::milliseconds period{1000};  // blink: one on + off cycle (on for the first half)
+  std::chrono::milliseconds fade{500};     // fade: fade-in and fade-out each
+  int size = 0;   // pixel size of the font; 0 picks the largest whose ink fits the zone
+  int lines = 0;  // page: lines a screen (0: one line on boards under 48 px, else as fits best)
+};
+
+// One item, rasterized and ready to play: draw() is a pure function of the time since the item
+// started, its geometry is that of the zone it was prepared for.
 class PreparedItem {
  public:
-  // How long the item plays (all its passes); zero for content without an end of its own.
-  std::chrono::nanoseconds duration() const { return duration_; }
+  PreparedItem();
+  ~PreparedItem();
+  PreparedItem(const PreparedItem&);
+  PreparedItem& operator=(const PreparedItem&);
+  PreparedItem(PreparedItem&&) noexcept;
+  PreparedItem& operator=(PreparedItem&&) noexcept;
+
+  // How long the item plays (all its passes, pages, flashes or its hold).
+  std::chrono::nanoseconds duration() const;
+  // The pixel size the text was set in.
+  int font_size() const;
+  // The zone's picture, zone-sized.
   Frame frame_at(std::chrono::nanoseconds elapsed) const;
+  // Draws into `out` (whose format must be the zone's) at the zone's place: the whole frame by
+  // default, `where` in a display split into zones. Touches no pixel outside `where`.
   void draw(std::chrono::nanoseconds elapsed, Frame& out) const;
+  void draw(std::chrono::nanoseconds elapsed, Frame& out, Rect where) const;
+  // Re-applies gamma and brightness (e.g. a street board dimming at night); no font work.
+  void set_light(const Light& light);
+
+  struct State;
 
  private:
   friend class TextRenderer;
-  PanelGeometry panel_;
-  int strip_width_ = 0;
-  // Coverage 0..255 per pixel of the strip, panel height rows, ink already placed vertically.
-  std::vector<std::uint8_t> strip_;
-  Rgb colour_;
-  double speed_ = 0;  // pixels per second; 0 means the strip stands still, centred
-  std::chrono::nanoseconds duration_{0};
+  std::unique_ptr<State> state_;
 };
 
+// Renders items for one zone (a whole panel, or one zone of a display).
 class TextRenderer {
  public:
   // Throws std::runtime_error naming the font when it cannot be opened.
-  TextRenderer(PanelGeometry panel, std::filesystem::path font_file);
+  TextRenderer(PanelGeometry zone, std::filesystem::path font_file, RenderOptions options = {});
   ~TextRenderer();
   TextRenderer(TextRenderer&&) noexcept;
   TextRenderer& operator=(TextRenderer&&) noexcept;
 
-  const PanelGeometry& panel() const { return panel_; }
+  const PanelGeometry& panel() const { return zone_; }
+  const std::filesystem::path& font_file() const;
 
+  // Text (UTF-8, NFC or NFD alike) playing as `style` says. Throws std::invalid_argument for
+  // text that is not UTF-8.
+  PreparedItem prepare(std::string_view text, const TextStyle& style) const;
   // Text moving right to left at `speed` pixels per second, entering at the right edge and
   // leaving at the left, `passes` times.
   PreparedItem scroll(std::string_view text, double speed, int passes,
                       Rgb colour = {255, 255, 255}) const;
-  // Text standing still, centred, sized to fit the panel's width as well as its height.
+  // Text standing still, centred, wrapped to be as big as the zone allows; plays for `hold`.
   PreparedItem still(std::string_view text, Rgb colour = {255, 255, 255}) const;
 
+  std::vector<char32_t> missing_glyphs(std::string_view text) const;
+
  private:
-  PreparedItem rasterize(std::string_view text, Rgb colour, int max_width) const;
   struct Fonts;
-  PanelGeometry panel_;
+  PanelGeometry zone_;
+  RenderOptions options_;
   std::unique_ptr<Fonts> fonts_;
 };
+
+// The nearest speed (px/s, at least one pixel a frame) that is a whole number of pixels per
+// frame at `fps`: scrolling then steps evenly, with no frame moving further than the others.
+double even_scroll_speed(double speed, double fps);
+
+// --- Displays split into zones -------------------------------------------------------------
+
+enum class ZoneRole : std::uint8_t {
+  content,  // where the playlist's items play
+  title,    // fixed text, e.g. "CẢI CÁCH HÀNH CHÍNH"
+  clock,    // the Vietnamese time and date, redrawn each minute
+};
+
+struct Zone {
+  Rect rect;
+  ZoneRole role = ZoneRole::content;
+  std::string text;                    // title: its text
+  TextStyle style{TextEffect::still};  // title, clock: colour (and effect) of their text
+  std::filesystem::path font;          // empty: the display's font
+};
+
+// A plain display is one content zone covering the panel.
+struct Layout {
+  std::vector<Zone> zones;
+  static Layout single(const PanelGeometry& panel);
+};
+
+// "09:41 Thứ Năm, 26/11/2026": a clock zone's text at the given instant and offset from UTC.
+std::string vietnamese_clock_text(std::chrono::system_clock::time_point when,
+                                  std::chrono::minutes utc_offset);
+
+// A whole display: its zones, each drawn from a strip prepared once (the clock once a minute).
+class DisplayRenderer {
+ public:
+  // Throws std::invalid_argument for zones outside the panel, overlapping zones or a layout
+  // without exactly one content zone; std::runtime_error for fonts that cannot be opened.
+  DisplayRenderer(PanelGeometry panel, Layout layout, std::filesystem::path font_file,
+                  RenderOptions options = {}, std::chrono::minutes utc_offset = {});
+  ~DisplayRenderer();
+  DisplayRenderer(DisplayRenderer&&) noexcept;
+  DisplayRenderer& operator=(DisplayRenderer&&) noexcept;
+
+  const PanelGeometry& panel() const { return panel_; }
+  // Prepares items for the content zone.
+  const TextRenderer& content() const;
+  // The display at `now` with `item` (prepared by content(); none: the zone stays dark) at
+  // `elapsed` into its play. Reuses `out` when it already has the panel's size and format.
+  void draw(Frame& out, const PreparedItem* item, std::chrono::nanoseconds elapsed,
+            std::chrono::system_clock::time_point now);
+  Frame frame(const PreparedItem* item, std::chrono::nanoseconds elapsed,
+              std::chrono::system_clock::time_point now);
+  // New gamma/brightness for the fixed zones; items keep theirs (PreparedItem::set_light).
+  void set_light(const Light& light);
+
+ private:
+  struct Impl;
+  PanelGeometry panel_;
+  std::unique_ptr<Impl> impl_;
+};
+
+// --- Previews ------------------------------------------------------------------------------
+
+// The frame as an operator sees the board in the street: each pixel a round LED of `scale` x
+// `scale` preview pixels on a black face, unlit LEDs faintly visible. Mono LEDs glow in
+// `mono_colour`. An rgb888 frame of (width * scale) x (height * scale); write it with write_png.
+Frame led_dot_preview(const Frame& frame, int scale, Rgb mono_colour = Rgb{255, 176, 0});
 
 }  // namespace bangtin

@@ -1,0 +1,136 @@
+#include <array>
+#include <cstdio>
+#include <stdexcept>
+
+#include "bangtin/renderer.hpp"
+#include "pixel_strip.hpp"
+
+namespace bangtin {
+
+std::string vietnamese_clock_text(std::chrono::system_clock::time_point when,
+                                  std::chrono::minutes utc_offset) {
+  using namespace std::chrono;
+  static const std::array<const char*, 7> kWeekdays = {"Chủ Nhật", "Thứ Hai", "Thứ Ba", "Thứ Tư",
+                                                       "Thứ Năm",  "Thứ Sáu", "Thứ Bảy"};
+  const auto local = floor<minutes>(when + utc_offset);
+  const auto day = floor<days>(local);
+  const year_month_day date(day);
+  const hh_mm_ss time(local - day);
+  char clock[16];
+  std::snprintf(clock, sizeof clock, "%02d:%02d", static_cast<int>(time.hours().count()),
+                static_cast<int>(time.minutes().count()));
+  char numeric_date[16];
+  std::snprintf(numeric_date, sizeof numeric_date, "%02u/%02u/%d",
+                static_cast<unsigned>(date.day()), static_cast<unsigned>(date.month()),
+                static_cast<int>(date.year()));
+  return std::string(clock) + " " + kWeekdays[weekday(day).c_encoding()] + ", " + numeric_date;
+}
+
+Layout Layout::single(const PanelGeometry& panel) {
+  return Layout{{Zone{Rect{0, 0, panel.width, panel.height}, ZoneRole::content, {}, {}, {}}}};
+}
+
+struct DisplayRenderer::Impl {
+  struct ZoneState {
+    Zone zone;
+    TextRenderer renderer;
+    PreparedItem shown;  // title: its text; clock: the current minute's text
+    std::string shown_text;
+  };
+  std::vector<ZoneState> zones;
+  std::size_t content = 0;
+  std::chrono::minutes utc_offset{0};
+};
+
+DisplayRenderer::DisplayRenderer(PanelGeometry panel, Layout layout,
+                                 std::filesystem::path font_file, RenderOptions options,
+                                 std::chrono::minutes utc_offset)
+    : panel_(panel), impl_(std::make_unique<Impl>()) {
+  impl_->utc_offset = utc_offset;
+  const Rect whole{0, 0, panel.width, panel.height};
+  int content_zones = 0;
+  for (std::size_t i = 0; i < layout.zones.size(); ++i) {
+    const Zone& zone = layout.zones[i];
+    const std::string name = "zone " + std::to_string(i + 1);
+    if (zone.rect.empty() || zone.rect.intersection(whole) != zone.rect) {
+      throw std::invalid_argument(name + " lies outside the " + std::to_string(panel.width) + "x" +
+                                  std::to_string(panel.height) + " panel");
+    }
+    for (std::size_t j = 0; j < i; ++j) {
+      if (!zone.rect.intersection(layout.zones[j].rect).empty()) {
+        throw std::invalid_argument(name + " overlaps zone " + std::to_string(j + 1));
+      }
+    }
+    if (zone.role == ZoneRole::content) {
+      ++content_zones;
+      impl_->content = i;
+    }
+    const PanelGeometry geometry{zone.rect.width, zone.rect.height, panel.format};
+    impl_->zones.push_back(Impl::ZoneState{
+        zone, TextRenderer(geometry, zone.font.empty() ? font_file : zone.font, options), {}, {}});
+    if (zone.role == ZoneRole::title) {
+      impl_->zones.back().shown = impl_->zones.back().renderer.prepare(zone.text, zone.style);
+    }
+  }
+  if (content_zones != 1) {
+    throw std::invalid_argument("a layout needs exactly one content zone, this one has " +
+                                std::to_string(content_zones));
+  }
+}
+
+DisplayRenderer::~DisplayRenderer() = default;
+DisplayRenderer::DisplayRenderer(DisplayRenderer&&) noexcept = default;
+DisplayRenderer& DisplayRenderer::operator=(DisplayRenderer&&) noexcept = default;
+
+const TextRenderer& DisplayRenderer::content() const {
+  return impl_->zones[impl_->content].renderer;
+}
+
+void DisplayRenderer::set_light(const Light& light) {
+  for (auto& zone : impl_->zones) zone.shown.set_light(light);
+}
+
+void DisplayRenderer::draw(Frame& out, const PreparedItem* item, std::chrono::nanoseconds elapsed,
+                           std::chrono::system_clock::time_point now) {
+  if (out.width != panel_.width || out.height != panel_.height || out.format != panel_.format ||
+      out.bytes.size() != out.stride() * static_cast<std::size_t>(out.height)) {
+    out = Frame::blank(panel_.width, panel_.height, panel_.format);
+  }
+  const auto since_epoch =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch());
+  for (auto& state : impl_->zones) {
+    const Rect where = state.zone.rect;
+    switch (state.zone.role) {
+      case ZoneRole::content:
+        if (item) {
+          item->draw(elapsed, out, where);
+        } else {
+          clear_rect(out, where);
+        }
+        break;
+      case ZoneRole::clock: {
+        std::string text = vietnamese_clock_text(now, impl_->utc_offset);
+        if (text != state.shown_text) {
+          state.shown = state.renderer.prepare(text, state.zone.style);
+          state.shown_text = std::move(text);
+        }
+        [[fallthrough]];
+      }
+      case ZoneRole::title: {
+        // Fixed zones loop their effect (a blinking title keeps blinking) on the wall clock.
+        const auto cycle = state.shown.duration();
+        state.shown.draw(cycle.count() > 0 ? since_epoch % cycle : since_epoch, out, where);
+        break;
+      }
+    }
+  }
+}
+
+Frame DisplayRenderer::frame(const PreparedItem* item, std::chrono::nanoseconds elapsed,
+                             std::chrono::system_clock::time_point now) {
+  Frame out;
+  draw(out, item, elapsed, now);
+  return out;
+}
+
+}  // namespace bangtin

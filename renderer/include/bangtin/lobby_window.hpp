@@ -1,0 +1,51 @@
+// bangtin::LobbyWindow — a display's frames on a lobby TV: an SDL window, fullscreen on the
+// chosen monitor, synchronized to its refresh, without a mouse cursor, the frame scaled up to
+// fill the screen (whole pixels for LED-sized layouts, smooth for HD ones), letterboxed.
+// Needs a display server (X11/Wayland, or Xvfb in tests); LED boards never open one.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "bangtin/frame.hpp"
+
+namespace bangtin {
+
+struct WindowOptions {
+  int monitor = 0;         // SDL's display index, 0 = the first monitor
+  bool fullscreen = true;  // borderless, covering that monitor at its own resolution
+  bool vsync = true;
+  int width = 0;  // window size when not fullscreen; 0 = the frame's own size
+  int height = 0;
+  std::string title = "bangtin";
+  Rgb mono_colour{255, 176, 0};  // how lit pixels of a mono layout look on screen
+};
+
+class LobbyWindow {
+ public:
+  // Opens the window for frames of `frame_width` x `frame_height`. Throws std::runtime_error
+  // with SDL's reason: no display server, no such monitor, no renderer.
+  LobbyWindow(int frame_width, int frame_height, WindowOptions options = {});
+  ~LobbyWindow();
+  LobbyWindow(const LobbyWindow&) = delete;
+  LobbyWindow& operator=(const LobbyWindow&) = delete;
+  LobbyWindow(LobbyWindow&&) noexcept;
+  LobbyWindow& operator=(LobbyWindow&&) noexcept;
+
+  // Draws the frame and presents it (waiting for the monitor's refresh when vsync is on).
+  // Throws std::invalid_argument for a frame of another size.
+  void show(const Frame& frame);
+  // Handles pending window events; false once the window was asked to close.
+  bool handle_events();
+  // What the window shows, read back from the renderer at the window's size (rgb888).
+  Frame screenshot();
+  // The window's size in pixels (the monitor's resolution when fullscreen).
+  int width() const;
+  int height() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace bangtin

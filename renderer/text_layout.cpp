@@ -1,0 +1,163 @@
+#include "text_layout.hpp"
+
+#include <algorithm>
+#include <set>
+#include <sstream>
+
+namespace bangtin::text_layout {
+
+using namespace text_raster;
+
+namespace {
+
+// Rendered in front of every line so that all lines and items in a zone share one size and one
+// baseline: the tallest stacked marks and the deepest descenders of Vietnamese set the fit,
+// whatever a particular message happens to contain. It is cut off again before the line is used.
+const std::string kFitPrefix = "ỄẶẬỖ gjpqyỵ";
+const std::string kFitGap = "  ";
+
+int copy_columns(Coverage& out, const Coverage& from, int from_x, int to_x, int row_shift) {
+  int copied = 0;
+  for (int y = 0; y < from.height; ++y) {
+    const int out_y = y + row_shift;
+    if (out_y < 0 || out_y >= out.height) continue;
+    for (int x = std::max(0, from_x); x < from.width; ++x) {
+      const int out_x = x - from_x + to_x;
+      if (out_x < 0 || out_x >= out.width) continue;
+      auto& pixel = out.alpha[static_cast<std::size_t>(out_y) * out.width + out_x];
+      pixel = std::max(pixel, from.at(x, y));
+      ++copied;
+    }
+  }
+  return copied;
+}
+
+// First and one-past-last columns holding ink, from column `from` on.
+std::pair<int, int> ink_columns(const Coverage& coverage, int from) {
+  int first = coverage.width;
+  int last = from;
+  for (int y = 0; y < coverage.height; ++y)
+    for (int x = from; x < coverage.width; ++x)
+      if (coverage.at(x, y) != 0) {
+        first = std::min(first, x);
+        last = std::max(last, x + 1);
+      }
+  return first < last ? std::pair{first, last} : std::pair{from, from};
+}
+
+}  // namespace
+
+Typesetter::Typesetter(FontSizes& fonts, std::string text) : fonts_(fonts), text_(std::move(text)) {
+  std::set<char32_t> seen;
+  for (char32_t c : code_points(text_)) {
+    if (c == U' ' || c == U'\n' || c == U'\t' || !seen.insert(c).second) continue;
+    distinct_letters_ += to_utf8(c);
+  }
+}
+
+Typesetter::RenderedLine Typesetter::render_line(int size, const std::string& line) {
+  TTF_Font* font = fonts_.at(size);
+  RenderedLine rendered{render(font, kFitPrefix + kFitGap + line, fonts_.mode()), 0, 0};
+  const int prefix_end = advance_width(font, kFitPrefix);
+  const int text_start = advance_width(font, kFitPrefix + kFitGap);
+  // Half the gap stays with the line, for letters whose ink starts left of their origin (j, ỵ).
+  rendered.first_column = std::max(prefix_end, (prefix_end + text_start) / 2);
+  rendered.reference_row = ink_rows(rendered.coverage, 0, prefix_end).top;
+  return rendered;
+}
+
+LineMetrics Typesetter::metrics(int size) {
+  if (auto it = metrics_.find(size); it != metrics_.end()) return it->second;
+  const RenderedLine line = render_line(size, distinct_letters_);
+  const RowSpan ink = ink_rows(line.coverage);
+  const LineMetrics metrics{line.reference_row - ink.top, ink.bottom - line.reference_row};
+  metrics_[size] = metrics;
+  return metrics;
+}
+
+std::optional<int> Typesetter::largest_size(int lines, int height) {
+  const auto fits = [&](int size) {
+    const LineMetrics m = metrics(size);
+    return lines * m.pitch() + (lines - 1) * gap(m) <= height;
+  };
+  if (!fits(kSmallestSize)) return std::nullopt;
+  int low = kSmallestSize;
+  int high = std::max(kSmallestSize, height * 2);
+  while (low < high) {
+    const int mid = (low + high + 1) / 2;
+    if (fits(mid)) {
+      low = mid;
+    } else {
+      high = mid - 1;
+    }
+  }
+  return low;
+}
+
+std::vector<std::string> Typesetter::wrap(int size, int width) {
+  TTF_Font* font = fonts_.at(size);
+  std::vector<std::string> lines;
+  std::istringstream paragraphs(text_);
+  std::string paragraph;
+  while (std::getline(paragraphs, paragraph)) {
+    std::istringstream words(paragraph);
+    std::string word;
+    std::string line;
+    while (words >> word) {
+      const std::string longer = line.empty() ? word : line + " " + word;
+      if (line.empty() || advance_width(font, longer) <= width) {
+        line = longer;
+      } else {
+        lines.push_back(line);
+        line = word;
+      }
+    }
+    if (!line.empty()) lines.push_back(line);
+  }
+  return lines;
+}
+
+Coverage Typesetter::single_line(int size, int height) {
+  const LineMetrics m = metrics(size);
+  const RenderedLine line = render_line(size, text_);
+  Coverage out{std::max(0, line.coverage.width - line.first_column), height, {}};
+  out.alpha.assign(static_cast<std::size_t>(out.width) * static_cast<std::size_t>(height), 0);
+  const int reference_row = (height - m.pitch()) / 2 + m.above;
+  copy_columns(out, line.coverage, line.first_column, 0, reference_row - line.reference_row);
+  return out;
+}
+
+void Typesetter::place_centred(Coverage& out, const RenderedLine& line, int reference_row) {
+  const auto [first, last] = ink_columns(line.coverage, line.first_column);
+  const int to_x = (out.width - (last - first)) / 2;
+  copy_columns(out, line.coverage, first, to_x, reference_row - line.reference_row);
+}
+
+Coverage Typesetter::screen(int size, const std::vector<std::string>& lines, int width,
+                            int height) {
+  const LineMetrics m = metrics(size);
+  Coverage out{width, height, {}};
+  out.alpha.assign(static_cast<std::size_t>(width) * static_cast<std::size_t>(height), 0);
+  const int count = static_cast<int>(lines.size());
+  const int block = count * m.pitch() + std::max(0, count - 1) * gap(m);
+  int top = (height - block) / 2;
+  for (const std::string& text : lines) {
+    place_centred(out, render_line(size, text), top + m.above);
+    top += m.pitch() + gap(m);
+  }
+  // Room was kept for marks and descenders these lines may not have (a title in capitals):
+  // centre the ink itself. Nothing can be cut, since the ink is no taller than that room.
+  const RowSpan ink = ink_rows(out);
+  const int shift = (height - ink.height()) / 2 - ink.top;
+  if (ink.height() > 0 && shift != 0) {
+    std::vector<std::uint8_t> moved(out.alpha.size(), 0);
+    for (int y = ink.top; y < ink.bottom; ++y) {
+      std::copy_n(out.alpha.begin() + static_cast<std::ptrdiff_t>(y) * width, width,
+                  moved.begin() + static_cast<std::ptrdiff_t>(y + shift) * width);
+    }
+    out.alpha = std::move(moved);
+  }
+  return out;
+}
+
+}  // namespace bangtin::text_layout

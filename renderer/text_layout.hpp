@@ -1,0 +1,64 @@
+// Private to the renderer: sizes and lines. Chooses the pixel size of a text from the ink of its
+// glyphs (stacked Vietnamese marks and descenders included), never the font's nominal height, and
+// lays lines into coverage blocks: one long line for scrolling, centred wrapped lines for a still
+// screen, a stack of screens for paging.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "text_raster.hpp"
+
+namespace bangtin::text_layout {
+
+using text_raster::Coverage;
+
+// Rows of ink a line needs at one size, above and below a fixed reference row (the top of the
+// fit prefix's ink), so lines of one text share one baseline whatever letters each holds.
+struct LineMetrics {
+  int above = 0;
+  int below = 0;
+  int pitch() const { return above + below; }
+};
+
+class Typesetter {
+ public:
+  // `text` must be NFC (the renderer normalizes first).
+  Typesetter(text_raster::FontSizes& fonts, std::string text);
+
+  LineMetrics metrics(int size);
+  // The largest size at which `lines` lines (with their gaps) fit `height`; nothing when even
+  // the smallest readable size does not.
+  std::optional<int> largest_size(int lines, int height);
+  // Greedy word wrap at `size` into lines no wider than `width` (a word wider than that stands
+  // alone on its line). '\n' in the text always breaks.
+  std::vector<std::string> wrap(int size, int width);
+
+  // The whole text on one line, `height` rows tall with the ink centred vertically.
+  Coverage single_line(int size, int height);
+  // Lines centred in width x height, one screen.
+  Coverage screen(int size, const std::vector<std::string>& lines, int width, int height);
+  static int gap(const LineMetrics& metrics) { return std::max(1, metrics.pitch() / 10); }
+
+  static constexpr int kSmallestSize = 6;
+
+ private:
+  struct RenderedLine {
+    Coverage coverage;
+    int first_column = 0;  // where the line proper starts, after the fit prefix
+    int reference_row = 0;
+  };
+  RenderedLine render_line(int size, const std::string& line);
+  // Copies the line's ink into `out` with its reference row at `reference_row` and its ink
+  // centred between columns 0 and out.width.
+  void place_centred(Coverage& out, const RenderedLine& line, int reference_row);
+
+  text_raster::FontSizes& fonts_;
+  std::string text_;
+  std::string distinct_letters_;  // each letter of the text once: enough to measure its ink
+  std::map<int, LineMetrics> metrics_;
+};
+
+}  // namespace bangtin::text_layout

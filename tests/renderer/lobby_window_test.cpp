@@ -1,0 +1,160 @@
+// The lobby window on a real X server: Xvfb, started here on a free display number. Screenshots
+// are written under the build directory (renderer-lobby-*.png) for a person to look at.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+#include "bangtin/lobby_window.hpp"
+#include "bangtin/renderer.hpp"
+
+extern char** environ;
+
+using namespace bangtin;
+using namespace std::chrono_literals;
+
+namespace {
+
+const std::filesystem::path kXvfb = "/usr/bin/Xvfb";
+const std::filesystem::path kSans = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+
+// An X server of its own for the test; -displayfd reports the display once it accepts clients.
+class VirtualScreen {
+ public:
+  VirtualScreen(int width, int height) {
+    int ready[2];
+    if (pipe(ready) != 0) throw std::runtime_error("pipe failed");
+    const std::string fd = std::to_string(ready[1]);
+    const std::string screen = std::to_string(width) + "x" + std::to_string(height) + "x24";
+    const char* argv[] = {kXvfb.c_str(),  "-displayfd", fd.c_str(), "-screen", "0",
+                          screen.c_str(), "-nolisten",  "tcp",      nullptr};
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addclose(&actions, ready[0]);
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+    const int spawned = posix_spawn(&pid_, kXvfb.c_str(), &actions, nullptr,
+                                    const_cast<char* const*>(argv), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    close(ready[1]);
+    if (spawned != 0) throw std::runtime_error("cannot start Xvfb");
+    pollfd wait_for{ready[0], POLLIN, 0};
+    std::string number;
+    char c = 0;
+    while (poll(&wait_for, 1, 15000) == 1 && read(ready[0], &c, 1) == 1 && c != '\n') number += c;
+    close(ready[0]);
+    if (number.empty()) throw std::runtime_error("Xvfb did not report a display");
+    display_ = ":" + number;
+  }
+  ~VirtualScreen() {
+    kill(pid_, SIGTERM);
+    waitpid(pid_, nullptr, 0);
+  }
+  const std::string& display() const { return display_; }
+
+ private:
+  pid_t pid_ = 0;
+  std::string display_;
+};
+
+Frame lobby_frame() {
+  TextStyle title{TextEffect::still};
+  title.colour = Rgb{255, 220, 0};
+  const Layout layout{{Zone{{0, 0, 1920, 200}, ZoneRole::title, "CẢI CÁCH HÀNH CHÍNH", title, {}},
+                       Zone{{0, 240, 1920, 700}, ZoneRole::content, {}, {}, {}},
+                       Zone{{0, 960, 1920, 120}, ZoneRole::clock, {}, {TextEffect::still}, {}}}};
+  DisplayRenderer display({1920, 1080, PixelFormat::rgb888}, layout, kSans, {}, 7h);
+  TextStyle page{TextEffect::page};
+  const PreparedItem item = display.content().prepare(
+      "Nộp hồ sơ trực tuyến trên Cổng Dịch vụ công quốc gia: nhanh chóng, tiết kiệm, minh bạch",
+      page);
+  return display.frame(&item, 1s,
+                       std::chrono::sys_days(std::chrono::year(2026) / 11 / 26) + 2h + 41min);
+}
+
+bool bright(Rgb c) { return std::max({c.r, c.g, c.b}) >= 128; }
+
+class LobbyWindowTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(std::filesystem::exists(kXvfb)) << "install xvfb";
+    screen_ = std::make_unique<VirtualScreen>(1280, 720);
+    setenv("DISPLAY", screen_->display().c_str(), 1);
+    setenv("SDL_VIDEODRIVER", "x11", 1);
+  }
+  void TearDown() override { screen_.reset(); }
+  std::unique_ptr<VirtualScreen> screen_;
+};
+
+}  // namespace
+
+TEST_F(LobbyWindowTest, FullHdLayoutFillsTheMonitorScaledToItsResolution) {
+  const Frame frame = lobby_frame();
+  LobbyWindow window(1920, 1080);
+  window.handle_events();
+  EXPECT_EQ(window.width(), 1280);  // fullscreen at the monitor's own resolution
+  EXPECT_EQ(window.height(), 720);
+  window.show(frame);
+  EXPECT_TRUE(window.handle_events());
+  const Frame shot = window.screenshot();
+  write_png(shot, std::filesystem::path(BANGTIN_BINARY_DIR) / "renderer-lobby-window-xvfb.png");
+  ASSERT_EQ(shot.width, 1280);
+  ASSERT_EQ(shot.height, 720);
+  // Scaled by 2/3: each screen pixel shows the frame pixel under it (smoothly filtered).
+  int agree = 0;
+  int lit = 0;
+  for (int y = 1; y < 719; ++y)
+    for (int x = 1; x < 1279; ++x) {
+      const bool on_screen = bright(shot.pixel(x, y));
+      agree += on_screen == bright(frame.pixel(x * 3 / 2, y * 3 / 2));
+      lit += on_screen;
+    }
+  EXPECT_GT(agree, 1278 * 718 * 98 / 100);
+  EXPECT_GT(lit, 10000);
+  int yellow = 0;
+  for (int y = 0; y < 133; ++y)
+    for (int x = 0; x < 1280; ++x) {
+      const Rgb c = shot.pixel(x, y);
+      yellow += c.r > 200 && c.g > 150 && c.b < 80;
+    }
+  EXPECT_GT(yellow, 5000);
+}
+
+TEST_F(LobbyWindowTest, StreetBoardLayoutIsBlownUpInWholePixels) {
+  const Frame board = TextRenderer({128, 32, PixelFormat::mono}, kSans)
+                          .scroll("Dịch vụ công trực tuyến", 50, 1)
+                          .frame_at(2s);
+  LobbyWindow window(128, 32);
+  window.handle_events();
+  window.show(board);
+  const Frame shot = window.screenshot();
+  write_png(shot, std::filesystem::path(BANGTIN_BINARY_DIR) / "renderer-lobby-window-board.png");
+  // 1280 / 128 = 10: each LED a 10x10 square, letterboxed to rows 200..520.
+  for (int y = 0; y < 32; ++y)
+    for (int x = 0; x < 128; ++x) {
+      const Rgb expected = board.lit(x, y) ? Rgb{255, 176, 0} : Rgb{};
+      ASSERT_EQ(shot.pixel(x * 10 + 5, 200 + y * 10 + 5), expected) << x << "," << y;
+      ASSERT_EQ(shot.pixel(x * 10, 200 + y * 10), expected) << x << "," << y;
+    }
+  EXPECT_EQ(shot.pixel(640, 100), Rgb{});  // the bars
+  EXPECT_THROW(window.show(Frame::blank(64, 32, PixelFormat::mono)), std::invalid_argument);
+}
+
+TEST_F(LobbyWindowTest, AMonitorThatIsNotThereIsAClearError) {
+  WindowOptions options;
+  options.monitor = 3;
+  try {
+    LobbyWindow window(1920, 1080, options);
+    FAIL() << "opened a window on a missing monitor";
+  } catch (const std::runtime_error& error) {
+    EXPECT_NE(std::string(error.what()).find("monitor 3 does not exist"), std::string::npos)
+        << error.what();
+  }
+}
