@@ -5,7 +5,10 @@
 #include <tuple>
 
 #include "bangtin/playlists.hpp"
+#include "item_reader.hpp"
 #include "nearest_name.hpp"
+#include "programme_checks.hpp"
+#include "schedule_fields.hpp"
 #include "unicode_text.hpp"
 #include "yaml_fields.hpp"
 #include "yaml_file.hpp"
@@ -19,19 +22,18 @@ using playlists_detail::read_name_list;
 using playlists_detail::read_number;
 using playlists_detail::read_scalar;
 using playlists_detail::read_text;
-using playlists_detail::read_whole_number;
 using playlists_detail::trim_spaces;
 using playlists_detail::YamlFile;
 
 namespace {
 
-const std::vector<std::string> config_keys{"timezone", "playlists", "displays"};
+const std::vector<std::string> config_keys{"timezone", "playlists", "state",
+                                           "idle",     "holidays",  "displays"};
 const std::vector<std::string> display_keys{"name",   "size", "pixel", "link",
                                             "groups", "fps",  "font"};
+const std::vector<std::string> idle_keys{"text"};
 const std::vector<std::string> playlist_keys{"playlist", "title", "items"};
-const std::vector<std::string> item_keys{"id", "text", "effect", "speed", "passes", "targets"};
 const std::vector<std::string> pixel_format_names{"mono", "rgb565", "rgb888"};
-const std::vector<std::string> effect_names{"scroll"};
 
 // Targets use it to mean every display, so no display or group may be called that.
 constexpr std::string_view every_display = "all";
@@ -40,7 +42,6 @@ constexpr std::string_view every_display = "all";
 // otherwise allocate frames of gigabytes.
 constexpr int largest_panel_side = 4096;
 
-constexpr double fastest_scroll = 1000;  // pixels per second
 constexpr double lowest_fps = 1;
 constexpr double highest_fps = 120;
 
@@ -74,11 +75,17 @@ std::optional<std::pair<int, int>> parse_panel_size(std::string_view text) {
   return std::pair{*width, *height};
 }
 
-std::optional<DisplayConfig> read_display(YamlFile& yaml, const YAML::Node& node,
-                                          const std::filesystem::path& config_directory) {
+// A display as far as it could be read; `good` when it had no errors and can be driven.
+struct DisplayReading {
+  DisplayConfig display;
+  bool good = false;
+};
+
+DisplayReading read_display(YamlFile& yaml, const YAML::Node& node,
+                            const std::filesystem::path& config_directory) {
   if (!node.IsMap()) {
     yaml.error(node, "each display must be a mapping with 'name', 'size' and 'link'");
-    return std::nullopt;
+    return {};
   }
   const std::size_t errors_before = yaml.error_count();
   const MappingFields fields(yaml, node, display_keys);
@@ -164,8 +171,7 @@ std::optional<DisplayConfig> read_display(YamlFile& yaml, const YAML::Node& node
     }
   }
 
-  if (yaml.error_count() > errors_before) return std::nullopt;
-  return display;
+  return DisplayReading{std::move(display), yaml.error_count() == errors_before};
 }
 
 void read_displays(YamlFile& yaml, const YAML::Node& node, Config& config) {
@@ -179,107 +185,41 @@ void read_displays(YamlFile& yaml, const YAML::Node& node, Config& config) {
   }
   const auto config_directory = config.file.parent_path();
   for (const auto& display_node : node) {
-    auto display = read_display(yaml, display_node, config_directory);
-    if (!display) continue;
-    const auto earlier =
-        std::find_if(config.displays.begin(), config.displays.end(),
-                     [&](const DisplayConfig& other) { return other.name == display->name; });
-    if (earlier != config.displays.end()) {
-      yaml.error(display_node["name"], "duplicate display name '" + display->name +
+    auto [display, good] = read_display(yaml, display_node, config_directory);
+    if (display.name.empty()) continue;  // nothing can name it; its errors are reported
+    const auto same_name = [&](const DisplayConfig& other) { return other.name == display.name; };
+    auto earlier = std::find_if(config.displays.begin(), config.displays.end(), same_name);
+    if (earlier == config.displays.end())
+      earlier = std::find_if(config.displays_with_errors.begin(), config.displays_with_errors.end(),
+                             same_name);
+    if (earlier != config.displays.end() && earlier != config.displays_with_errors.end()) {
+      yaml.error(display_node["name"], "duplicate display name '" + display.name +
                                            "' (first at line " +
                                            std::to_string(earlier->where.line) + ")");
       continue;
     }
-    config.displays.push_back(std::move(*display));
+    (good ? config.displays : config.displays_with_errors).push_back(std::move(display));
   }
 }
 
 // Every name a target may use: "all", the displays and their groups.
 std::vector<std::string> target_names(const Config& config) {
   std::vector<std::string> names{std::string(every_display)};
-  for (const auto& display : config.displays) {
-    names.push_back(display.name);
-    for (const auto& group : display.groups)
-      if (std::find(names.begin(), names.end(), group) == names.end()) names.push_back(group);
+  const auto add = [&](const std::string& name) {
+    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+  };
+  for (const auto* displays : {&config.displays, &config.displays_with_errors}) {
+    for (const auto& display : *displays) {
+      add(display.name);
+      for (const auto& group : display.groups) add(group);
+    }
   }
   return names;
 }
 
-std::optional<Item> read_item(YamlFile& yaml, const YAML::Node& node,
-                              const std::vector<std::string>* known_targets) {
-  if (!node.IsMap()) {
-    yaml.error(node, "each item must be a mapping with 'id' and 'text'");
-    return std::nullopt;
-  }
-  const std::size_t errors_before = yaml.error_count();
-  const MappingFields fields(yaml, node, item_keys);
-  Item item;
-  item.where = yaml.mark_of(node);
-
-  if (const auto value = fields.require("id", "item")) {
-    if (const auto id = read_name(yaml, *value, "id")) item.id = *id;
-  }
-
-  if (const auto value = fields.require("text", "item")) {
-    if (const auto text = read_text(yaml, *value, "text")) {
-      if (text->empty()) yaml.error(*value, "text is empty");
-      item.text = *text;
-    }
-  }
-
-  if (const auto value = fields.find("effect")) {
-    if (const auto effect = read_scalar(yaml, *value, "effect must be the name of an effect")) {
-      if (*effect != "scroll") {
-        const std::string suggestion = did_you_mean(*effect, effect_names);
-        yaml.error(*value,
-                   "unknown effect '" + *effect + "'" +
-                       (suggestion.empty() ? " (the only effect is 'scroll')" : suggestion));
-      }
-    }
-  }
-
-  if (const auto value = fields.find("speed")) {
-    if (const auto speed =
-            read_number(yaml, *value, "speed must be a number of pixels per second")) {
-      if (*speed <= 0 || *speed > fastest_scroll)
-        yaml.error(*value, "speed must be more than 0 and at most 1000 pixels per second");
-      else
-        item.speed = *speed;
-    }
-  }
-
-  if (const auto value = fields.find("passes")) {
-    constexpr std::string_view bad_passes = "passes must be a whole number, at least 1";
-    if (const auto passes = read_whole_number(yaml, *value, bad_passes)) {
-      if (*passes < 1)
-        yaml.error(*value, std::string(bad_passes));
-      else
-        item.passes = *passes;
-    }
-  }
-
-  if (const auto value = fields.find("targets")) {
-    if (const auto targets =
-            read_name_list(yaml, *value, "targets",
-                           "targets must be a list of display names or groups, e.g. [street]")) {
-      // Written out but empty is more likely an unfinished edit than a wish for every board.
-      if (targets->empty())
-        yaml.warning(*value, "targets is empty, so the item plays on every display");
-      for (const auto& target : *targets) {
-        if (known_targets && std::find(known_targets->begin(), known_targets->end(), target.name) ==
-                                 known_targets->end())
-          yaml.error(target.node, "unknown display or group '" + target.name + "'" +
-                                      did_you_mean(target.name, *known_targets));
-        item.targets.push_back(target.name);
-      }
-    }
-  }
-
-  if (yaml.error_count() > errors_before) return std::nullopt;
-  return item;
-}
-
-void read_items(YamlFile& yaml, const YAML::Node& node, const Config* config, Playlist& playlist) {
+void read_items(YamlFile& yaml, const YAML::Node& node, const Config* config,
+                const RenderChecks& checks, std::vector<Diagnostic>& diagnostics,
+                Playlist& playlist) {
   if (!node.IsSequence()) {
     yaml.error(node, "items must be a list of items, each with 'id' and 'text'");
     return;
@@ -289,9 +229,12 @@ void read_items(YamlFile& yaml, const YAML::Node& node, const Config* config, Pl
   std::optional<std::vector<std::string>> known_targets;
   if (config) known_targets = target_names(*config);
   std::vector<int> id_lines;  // parallel to playlist.items, for pointing back at the first use
+  const std::chrono::minutes utc_offset = config ? config->utc_offset : std::chrono::minutes(0);
   for (const auto& item_node : node) {
-    auto item = read_item(yaml, item_node, known_targets ? &*known_targets : nullptr);
+    auto [item, never_plays_reported] = playlists_detail::read_item(
+        yaml, item_node, known_targets ? &*known_targets : nullptr, utc_offset);
     if (!item) continue;
+    item->playlist = playlist.name;
     const auto earlier = std::find_if(playlist.items.begin(), playlist.items.end(),
                                       [&](const Item& other) { return other.id == item->id; });
     if (earlier != playlist.items.end()) {
@@ -301,7 +244,61 @@ void read_items(YamlFile& yaml, const YAML::Node& node, const Config* config, Pl
       continue;
     }
     id_lines.push_back(yaml.mark_of(item_node["id"]).line);
+    if (config)
+      playlists_detail::check_item(*item, never_plays_reported, *config, checks, diagnostics);
     playlist.items.push_back(std::move(*item));
+  }
+}
+
+// `state:`, where the daemon keeps proof of play and last-good playlists. The daemon creates it;
+// here it only must not be something else already.
+void read_state(YamlFile& yaml, const std::optional<YAML::Node>& node, Config& config) {
+  std::string written = "state";
+  if (node) {
+    const auto text = read_scalar(yaml, *node, "state must be the path of a directory");
+    if (!text) return;
+    written = std::string(trim_spaces(*text));
+    if (written.empty()) {
+      yaml.error(*node, "state is empty; leave it out for state/ beside the config");
+      return;
+    }
+  }
+  config.state = resolve_against(config.file.parent_path(), written);
+  std::error_code error;
+  const auto status = std::filesystem::status(config.state, error);
+  if (std::filesystem::exists(status) && !std::filesystem::is_directory(status)) {
+    const std::string message = "state path '" + config.state.string() + "' is not a directory";
+    if (node)
+      yaml.error(*node, message);
+    else
+      yaml.error(SourceMark{config.file, 0, 0}, "no 'state' key, and the default " + message);
+  }
+}
+
+// `idle: clock`, or `idle: {text: "..."}`.
+void read_idle(YamlFile& yaml, const YAML::Node& node, Config& config) {
+  constexpr std::string_view idle_form = "idle must be clock or {text: \"...\"}";
+  if (node.IsScalar()) {
+    const std::string_view written = trim_spaces(node.Scalar());
+    if (written == "clock") return;
+    const std::string suggestion = did_you_mean(written, {"clock", "text"});
+    yaml.error(node, "unknown idle content '" + std::string(written) + "'" +
+                         (suggestion.empty() ? " (" + std::string(idle_form) + ")" : suggestion));
+    return;
+  }
+  if (!node.IsMap()) {
+    yaml.error(node, std::string(idle_form));
+    return;
+  }
+  const MappingFields fields(yaml, node, idle_keys);
+  if (const auto value = fields.require("text", "idle")) {
+    if (const auto text = read_text(yaml, *value, "text")) {
+      if (text->empty()) {
+        yaml.error(*value, "text is empty; write idle: clock to show the time instead");
+        return;
+      }
+      config.idle = IdleContent{IdleContent::Kind::text, *text, yaml.mark_of(*value)};
+    }
   }
 }
 
@@ -355,13 +352,21 @@ Loaded<Config> load_config(const std::filesystem::path& file) {
     }
   }
 
+  read_state(*yaml, fields.find("state"), config);
+  if (const auto value = fields.find("idle")) read_idle(*yaml, *value, config);
+  if (const auto value = fields.find("holidays")) {
+    if (auto holidays = playlists_detail::read_holiday_adjustments(*yaml, *value))
+      config.holidays = std::move(*holidays);
+  }
+
   if (const auto value = fields.require("displays", "config")) read_displays(*yaml, *value, config);
 
   result.value = std::move(config);
   return result;
 }
 
-Loaded<Playlist> load_playlist(const std::filesystem::path& file, const Config* config) {
+Loaded<Playlist> load_playlist(const std::filesystem::path& file, const Config* config,
+                               const RenderChecks& checks) {
   Loaded<Playlist> result;
   auto yaml = YamlFile::load(file, result.diagnostics);
   if (!yaml) return result;
@@ -381,7 +386,7 @@ Loaded<Playlist> load_playlist(const std::filesystem::path& file, const Config* 
     if (const auto title = read_text(*yaml, *value, "title")) playlist.title = *title;
   }
   if (const auto value = fields.require("items", "playlist file"))
-    read_items(*yaml, *value, config, playlist);
+    read_items(*yaml, *value, config, checks, result.diagnostics, playlist);
 
   result.value = std::move(playlist);
   return result;

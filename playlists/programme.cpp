@@ -7,6 +7,7 @@
 
 #include "bangtin/playlists.hpp"
 #include "location_text.hpp"
+#include "programme_checks.hpp"
 
 namespace bangtin {
 namespace {
@@ -85,6 +86,8 @@ class ProgrammeNames {
   std::map<std::string, SourceMark, std::less<>> item_marks_;
 };
 
+}  // namespace
+
 bool plays_on(const Item& item, const DisplayConfig& display) {
   if (item.targets.empty()) return true;
   return std::any_of(item.targets.begin(), item.targets.end(), [&](const std::string& target) {
@@ -93,18 +96,18 @@ bool plays_on(const Item& item, const DisplayConfig& display) {
   });
 }
 
-}  // namespace
-
 std::vector<std::filesystem::path> playlist_files(const Config& config) {
   std::error_code error;
   return list_playlist_files(config.playlists, error);
 }
 
-Loaded<Programme> load_programme(const std::filesystem::path& config_file) {
+Loaded<Programme> load_programme(const std::filesystem::path& config_file,
+                                 const RenderChecks& checks) {
   Loaded<Programme> result;
   auto config = load_config(config_file);
   result.diagnostics = std::move(config.diagnostics);
   if (!config.value) return result;
+  playlists_detail::check_idle_text(*config.value, checks, result.diagnostics);
 
   Programme programme{std::move(*config.value), {}};
   const SourceMark config_as_a_whole{config_file, 0, 0};
@@ -121,7 +124,7 @@ Loaded<Programme> load_programme(const std::filesystem::path& config_file) {
 
   ProgrammeNames names;
   for (const auto& file : files) {
-    auto playlist = load_playlist(file, &programme.config);
+    auto playlist = load_playlist(file, &programme.config, checks);
     const bool loaded_cleanly = playlist.value && !has_errors(playlist.diagnostics);
     result.diagnostics.insert(result.diagnostics.end(), playlist.diagnostics.begin(),
                               playlist.diagnostics.end());

@@ -85,11 +85,17 @@ SourceMark SourceText::mark_at_offset(std::size_t offset) const {
 }
 
 SourceMark SourceText::mark_at_line_column(int line, int byte_column) const {
-  if (line < 0 || byte_column < 0) return whole_file();
+  const auto offset = offset_at_line_column(line, byte_column);
+  if (!offset) return whole_file();
+  return mark_at_offset(*offset);
+}
+
+std::optional<std::size_t> SourceText::offset_at_line_column(int line, int byte_column) const {
+  if (line < 0 || byte_column < 0) return std::nullopt;
   const auto line_index = std::min(static_cast<std::size_t>(line), line_starts_.size() - 1);
   std::size_t offset = line_starts_[line_index] + static_cast<std::size_t>(byte_column);
   if (line_index == 0) offset += byte_order_mark_length_;
-  return mark_at_offset(offset);
+  return std::min(offset, bytes_.size());
 }
 
 std::optional<SourceText> read_source_file(const std::filesystem::path& file,

@@ -29,6 +29,8 @@ class SourceText {
   // The same for a yaml-cpp mark: 0-based line and 0-based column counted in bytes after any
   // byte order mark.
   SourceMark mark_at_line_column(int line, int byte_column) const;
+  // The byte offset of a yaml-cpp mark, as above; nothing for a mark outside the text.
+  std::optional<std::size_t> offset_at_line_column(int line, int byte_column) const;
   // The whole file, for problems no single place is to blame for.
   SourceMark whole_file() const { return SourceMark{file_, 0, 0}; }
 

@@ -100,6 +100,13 @@ std::u32string folded_code_points(std::string_view text) {
   return folded;
 }
 
+std::string utf8_of(char32_t code_point) {
+  utf8proc_uint8_t bytes[4];
+  if (!utf8proc_codepoint_valid(static_cast<utf8proc_int32_t>(code_point))) code_point = U'\uFFFD';
+  const auto length = utf8proc_encode_char(static_cast<utf8proc_int32_t>(code_point), bytes);
+  return std::string(reinterpret_cast<const char*>(bytes), static_cast<std::size_t>(length));
+}
+
 std::size_t count_characters(std::string_view text) {
   std::size_t count = 0;
   for (const char byte : text) count += (static_cast<unsigned char>(byte) & 0xC0) != 0x80;

@@ -33,4 +33,7 @@ std::u32string folded_code_points(std::string_view text);
 // How many characters (not bytes) valid UTF-8 text has.
 std::size_t count_characters(std::string_view text);
 
+// One code point as UTF-8 (U+FFFD for a value that is not one).
+std::string utf8_of(char32_t code_point);
+
 }  // namespace bangtin::playlists_detail

@@ -49,6 +49,20 @@ SourceMark YamlFile::mark_of(const YAML::Node& node) const {
   return source_.mark_at_line_column(mark.line, mark.column);
 }
 
+SourceMark YamlFile::mark_within(const YAML::Node& scalar, std::size_t byte_offset) const {
+  const YAML::Mark mark = scalar.Mark();
+  if (mark.is_null() || !scalar.IsScalar()) return mark_of(scalar);
+  const auto start = source_.offset_at_line_column(mark.line, mark.column);
+  if (!start) return mark_of(scalar);
+  const std::string_view written = std::string_view(source_.bytes()).substr(*start);
+  const std::string& value = scalar.Scalar();
+  if (written.starts_with(value)) return source_.mark_at_offset(*start + byte_offset);
+  if ((written.starts_with('"') || written.starts_with('\'')) &&
+      written.substr(1).starts_with(value))
+    return source_.mark_at_offset(*start + 1 + byte_offset);
+  return mark_of(scalar);
+}
+
 void YamlFile::error(const YAML::Node& node, std::string message) {
   error(mark_of(node), std::move(message));
 }
@@ -58,7 +72,11 @@ void YamlFile::error(const SourceMark& where, std::string message) {
 }
 
 void YamlFile::warning(const YAML::Node& node, std::string message) {
-  diagnostics_->push_back(Diagnostic{mark_of(node), Severity::warning, std::move(message)});
+  warning(mark_of(node), std::move(message));
+}
+
+void YamlFile::warning(const SourceMark& where, std::string message) {
+  diagnostics_->push_back(Diagnostic{where, Severity::warning, std::move(message)});
 }
 
 std::size_t YamlFile::error_count() const {

@@ -25,9 +25,13 @@ class YamlFile {
   const YAML::Node& root() const { return root_; }
 
   SourceMark mark_of(const YAML::Node& node) const;
+  // The place of a byte inside a scalar's value, e.g. the second date of a range, when the value
+  // stands in the file as written (plain or quoted without escapes); else the scalar's own mark.
+  SourceMark mark_within(const YAML::Node& scalar, std::size_t byte_offset) const;
   void error(const YAML::Node& node, std::string message);
   void error(const SourceMark& where, std::string message);
   void warning(const YAML::Node& node, std::string message);
+  void warning(const SourceMark& where, std::string message);
 
   // Counting errors before and after reading a part tells whether that part was good.
   std::size_t error_count() const;

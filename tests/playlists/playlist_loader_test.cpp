@@ -69,7 +69,7 @@ items:
   const Item& first = playlist.items[0];
   EXPECT_EQ(first.id, "dich-vu-cong");
   EXPECT_EQ(first.text, "Nộp hồ sơ trực tuyến trên Cổng Dịch vụ công quốc gia: nhanh, tiết kiệm");
-  EXPECT_EQ(first.effect, Effect::scroll);
+  EXPECT_EQ(first.effect, ItemEffect::scroll);
   EXPECT_EQ(first.speed, 40.5);
   EXPECT_EQ(first.passes, 2);
   EXPECT_EQ(first.targets, (std::vector<std::string>{"street", "cong-ubnd"}));
@@ -164,9 +164,9 @@ TEST_F(PlaylistLoader, PassesMustBeAWholeNumberAtLeastOne) {
 }
 
 TEST_F(PlaylistLoader, UnknownEffect) {
-  EXPECT_EQ(problems_with_item("    text: x\n    effect: fade\n"),
-            std::vector<std::string>{
-                error_at(5, 13, "unknown effect 'fade' (the only effect is 'scroll')")});
+  EXPECT_EQ(problems_with_item("    text: x\n    effect: marquee\n"),
+            std::vector<std::string>{error_at(
+                5, 13, "unknown effect 'marquee' (effects: scroll, static, page, blink, fade)")});
   EXPECT_EQ(
       problems_with_item("    text: x\n    effect: scrol\n"),
       std::vector<std::string>{error_at(5, 13, "unknown effect 'scrol' (did you mean 'scroll'?)")});
@@ -184,10 +184,11 @@ TEST_F(PlaylistLoader, UnknownKeySuggestsTheNearestKnownOne) {
 }
 
 TEST_F(PlaylistLoader, UnknownKeyWithNothingCloseListsTheKnownKeys) {
-  EXPECT_EQ(
-      problems_with_item("    text: x\n    colour: red\n"),
-      std::vector<std::string>{error_at(
-          5, 5, "unknown key 'colour' (known keys: id, text, effect, speed, passes, targets)")});
+  EXPECT_EQ(problems_with_item("    text: x\n    background: red\n"),
+            std::vector<std::string>{error_at(
+                5, 5,
+                "unknown key 'background' (known keys: id, text, effect, speed, passes, duration, "
+                "colour, priority, weight, from, until, schedule, targets)")});
 }
 
 TEST_F(PlaylistLoader, UnknownTopLevelKey) {

@@ -2,13 +2,17 @@
 //
 // One loader, used by the daemon and by `bangtin validate` alike, so what validates is what plays.
 // Loading never throws on bad input: every problem found is a Diagnostic with the file, line and
-// column of the offending YAML node, and whatever was good is still returned. The schedule is a
-// pure function of time (Rotation), so the daemon is a thin loop over it and tests can run a
-// week in milliseconds.
+// column of the offending YAML node, and whatever was good is still returned. The format is
+// described for operators in playlists/FORMAT.md.
+//
+// The module's other public headers: bangtin/schedule.hpp (what a display shows when, as a pure
+// function of time; clock sanity) and bangtin/vietnamese_calendar.hpp (lunar calendar, holidays).
 #pragma once
 
+#include <bitset>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,6 +21,8 @@
 #include "bangtin/frame.hpp"
 
 namespace bangtin {
+
+// --- Diagnostics ---------------------------------------------------------------------------
 
 struct SourceMark {
   std::filesystem::path file;
@@ -36,16 +42,57 @@ struct Diagnostic {
 
 bool has_errors(const std::vector<Diagnostic>& diagnostics);
 
-enum class Effect { scroll };
+// --- The format ----------------------------------------------------------------------------
+
+using TimePoint = std::chrono::system_clock::time_point;
+
+// Calendar dates in the config's local time, both ends included. A sys_days here is a local
+// date, not a UTC instant.
+struct DateRange {
+  std::chrono::sys_days first;
+  std::chrono::sys_days last;
+  bool contains(std::chrono::sys_days date) const { return first <= date && date <= last; }
+};
+
+// Local times of day, as minutes after midnight. An end at or before the start crosses
+// midnight ("22:00-02:00"); 00:00-24:00 is the whole day.
+struct TimeWindow {
+  std::chrono::minutes start{0};
+  std::chrono::minutes end{24 * 60};
+};
+
+// When an item may play, on top of its from/until. Every part must agree.
+struct ItemSchedule {
+  std::vector<DateRange> dates;  // empty: any date
+  // Bit i is the weekday whose std::chrono::weekday::c_encoding() is i (0 Sunday .. 6 Saturday).
+  std::bitset<7> weekdays{0b111'1111};
+  bool holidays = false;  // `days: [..., holidays]`: also on every public holiday, whatever weekday
+  std::vector<TimeWindow> hours{TimeWindow{}};  // empty (`hours: []`): never
+  bool except_holidays = false;                 // `except: [holidays]`
+  std::vector<DateRange> except_dates;
+};
+
+// "static" in the file is `still` here; the names follow the renderer's effects.
+enum class ItemEffect { still, scroll, page, blink, fade };
+enum class Priority { normal, high, urgent };
 
 struct Item {
-  std::string id;
-  std::string text;  // valid UTF-8, NFC-normalized
-  Effect effect = Effect::scroll;
-  double speed = 32;                 // pixels per second, for scroll
-  int passes = 1;                    // how many times a scroll crosses the board
+  std::string id;        // unique across every playlist of a config
+  std::string playlist;  // the name of the playlist it is in
+  std::string text;      // valid UTF-8, NFC-normalized
+  ItemEffect effect = ItemEffect::scroll;
+  double speed = 32;                             // pixels per second, for scroll
+  int passes = 1;                                // how many times the effect runs through the text
+  std::optional<std::chrono::seconds> duration;  // instead of passes: play this long
+  std::optional<Rgb> colour;                     // colour boards; nothing: the display's default
+  Priority priority = Priority::normal;
+  int weight = 1;                  // plays this many times in each round
+  std::optional<TimePoint> from;   // first instant it may play
+  std::optional<TimePoint> until;  // from here on it no longer plays (see FORMAT.md)
+  ItemSchedule schedule;
   std::vector<std::string> targets;  // display names, group names or "all"; empty means all
-  SourceMark where;
+  SourceMark where;                  // the item
+  SourceMark text_where;             // its text, for problems with its characters
 };
 
 struct Playlist {
@@ -67,12 +114,41 @@ struct DisplayConfig {
   SourceMark where;
 };
 
+// What a display shows when nothing is scheduled. Never a dark board.
+struct IdleContent {
+  enum class Kind { clock, text };
+  Kind kind = Kind::clock;  // `idle: clock`: the date and time in Vietnamese
+  std::string text;         // `idle: {text: ...}`: this text instead, NFC-normalized
+  SourceMark text_where;
+};
+
+// Corrections to the computed public holidays (see vietnamese_calendar.hpp): the bridging days
+// the government announces each year, or a computed day it moved.
+struct HolidayAdjustments {
+  std::vector<DateRange> extra;    // also holidays
+  std::vector<DateRange> removed;  // not holidays after all
+  // Month-days that are holidays every year ("11-24"), and ones that never are.
+  std::vector<std::chrono::month_day> extra_every_year;
+  std::vector<std::chrono::month_day> removed_every_year;
+};
+
 struct Config {
   std::filesystem::path file;
   std::chrono::minutes utc_offset{0};  // `timezone: "+07:00"`
   std::filesystem::path playlists;     // a directory (every *.yaml in it) or one file
+  std::filesystem::path state;         // proof of play and last-good copies; default state/
+  IdleContent idle;
+  HolidayAdjustments holidays;
   std::vector<DisplayConfig> displays;
+  // Displays left out because of errors. Their names and groups still count as targets, so one
+  // mistake in a display is reported once, not again at every item that names it.
+  std::vector<DisplayConfig> displays_with_errors;
 };
+
+// A public holiday where this config's boards are: computed, then adjusted by `holidays:`.
+bool is_holiday(const HolidayAdjustments& adjustments, std::chrono::sys_days local_date);
+
+// --- Loading -------------------------------------------------------------------------------
 
 template <typename T>
 struct Loaded {
@@ -80,11 +156,29 @@ struct Loaded {
   std::vector<Diagnostic> diagnostics;
 };
 
+// How long an item plays on a display, as the renderer works it out.
+struct PlayLength {
+  std::chrono::nanoseconds whole{0};  // all its passes, or its duration
+  // One pass: a play cut short stops only where a pass ends. 0 when it may stop at any instant
+  // (static text).
+  std::chrono::nanoseconds pass{0};
+};
+
+// Checks that need the renderer; the controller supplies them. Either may be left empty.
+struct RenderChecks {
+  // The characters of `text` the display's font cannot draw.
+  std::function<std::vector<char32_t>(const DisplayConfig&, std::string_view text)> missing_glyphs;
+  // How long the item plays on the display, to warn when it cannot finish inside its window.
+  std::function<PlayLength(const Item&, const DisplayConfig&)> play_length;
+};
+
 // Reads a daemon config. Relative paths in it are resolved against the config's directory.
 Loaded<Config> load_config(const std::filesystem::path& file);
 
-// Reads one playlist. With a config, targets are checked against its displays and groups.
-Loaded<Playlist> load_playlist(const std::filesystem::path& file, const Config* config = nullptr);
+// Reads one playlist. With a config, targets are checked against its displays and groups, times
+// are read at its offset and its holidays are used; `checks` then run for each targeted display.
+Loaded<Playlist> load_playlist(const std::filesystem::path& file, const Config* config = nullptr,
+                               const RenderChecks& checks = {});
 
 // The playlist files a config names, in the order they play (by file name).
 std::vector<std::filesystem::path> playlist_files(const Config& config);
@@ -95,11 +189,12 @@ struct Programme {
   Config config;
   std::vector<Playlist> playlists;
 };
-Loaded<Programme> load_programme(const std::filesystem::path& config_file);
+Loaded<Programme> load_programme(const std::filesystem::path& config_file,
+                                 const RenderChecks& checks = {});
 
 // "2026-11-24T08:00:00" (seconds optional) read as local time at the given offset from UTC.
-std::optional<std::chrono::system_clock::time_point> parse_local_datetime(
-    std::string_view text, std::chrono::minutes utc_offset);
+std::optional<TimePoint> parse_local_datetime(std::string_view text,
+                                              std::chrono::minutes utc_offset);
 // "+07:00", "-05:30", "Z" or "UTC" -> offset from UTC.
 std::optional<std::chrono::minutes> parse_utc_offset(std::string_view text);
 
@@ -109,28 +204,9 @@ bool looks_like_config(const std::filesystem::path& file);
 
 const DisplayConfig* find_display(const Config& config, std::string_view name);
 
+// Whether an item's targets include the display.
+bool plays_on(const Item& item, const DisplayConfig& display);
 // The items that target a display, in play order (playlist files by name, then file order).
 std::vector<const Item*> items_for(const Programme& programme, const DisplayConfig& display);
-
-// A rotation plays items one after another, each for its duration, over and over. Its phase is
-// fixed to the Unix epoch, so the slot at any instant is a pure function of that instant: the
-// daemon and `bangtin render --at` agree on what a board shows, to the frame.
-class Rotation {
- public:
-  using Clock = std::chrono::system_clock;
-  explicit Rotation(std::vector<Clock::duration> durations);
-
-  struct Slot {
-    std::size_t index = 0;      // which item
-    Clock::time_point started;  // when this showing of it began
-    Clock::time_point ends;
-  };
-  // Nothing when there are no items (or all last zero time).
-  std::optional<Slot> at(Clock::time_point now) const;
-
- private:
-  std::vector<Clock::duration> durations_;
-  Clock::duration cycle_{0};
-};
 
 }  // namespace bangtin

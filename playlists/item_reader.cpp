@@ -1,0 +1,240 @@
+#include "item_reader.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include "nearest_name.hpp"
+#include "schedule_fields.hpp"
+#include "unicode_text.hpp"
+#include "yaml_fields.hpp"
+
+namespace bangtin::playlists_detail {
+namespace {
+
+const std::vector<std::string> item_keys{"id",       "text",     "effect",   "speed",  "passes",
+                                         "duration", "colour",   "priority", "weight", "from",
+                                         "until",    "schedule", "targets"};
+
+struct Named {
+  std::string_view name;
+  int value;
+};
+
+constexpr std::array<Named, 5> effect_names{{{"scroll", static_cast<int>(ItemEffect::scroll)},
+                                             {"static", static_cast<int>(ItemEffect::still)},
+                                             {"page", static_cast<int>(ItemEffect::page)},
+                                             {"blink", static_cast<int>(ItemEffect::blink)},
+                                             {"fade", static_cast<int>(ItemEffect::fade)}}};
+constexpr std::array<Named, 3> priority_names{{{"normal", static_cast<int>(Priority::normal)},
+                                               {"high", static_cast<int>(Priority::high)},
+                                               {"urgent", static_cast<int>(Priority::urgent)}}};
+
+struct NamedColour {
+  std::string_view name;
+  Rgb colour;
+};
+constexpr std::array<NamedColour, 9> colour_names{{{"white", {255, 255, 255}},
+                                                   {"red", {255, 0, 0}},
+                                                   {"green", {0, 255, 0}},
+                                                   {"blue", {0, 0, 255}},
+                                                   {"yellow", {255, 255, 0}},
+                                                   {"amber", {255, 176, 0}},
+                                                   {"orange", {255, 128, 0}},
+                                                   {"cyan", {0, 255, 255}},
+                                                   {"magenta", {255, 0, 255}}}};
+
+constexpr int heaviest_weight = 100;
+constexpr double fastest_scroll = 1000;  // pixels per second
+
+template <std::size_t count>
+std::vector<std::string> names_of(const std::array<Named, count>& names) {
+  std::vector<std::string> list;
+  for (const auto& named : names) list.emplace_back(named.name);
+  return list;
+}
+
+std::string joined(const std::vector<std::string>& names) {
+  std::string text;
+  for (const auto& name : names) text += (text.empty() ? "" : ", ") + name;
+  return text;
+}
+
+// One of a closed set of names: an effect, a priority.
+template <std::size_t count>
+std::optional<int> read_choice(YamlFile& yaml, const YAML::Node& node, std::string_view what,
+                               const std::array<Named, count>& choices) {
+  const auto all = names_of(choices);
+  const auto text = read_scalar(yaml, node, std::string(what) + " must be one of " + joined(all));
+  if (!text) return std::nullopt;
+  const std::string_view written = trim_spaces(*text);
+  for (const auto& choice : choices)
+    if (choice.name == written) return choice.value;
+  const std::string suggestion = did_you_mean(written, all);
+  yaml.error(node, "unknown " + std::string(what) + " '" + std::string(written) + "'" +
+                       (suggestion.empty() ? " (" + std::string(what) + "s: " + joined(all) + ")"
+                                           : suggestion));
+  return std::nullopt;
+}
+
+std::optional<Rgb> read_colour(YamlFile& yaml, const YAML::Node& node) {
+  std::vector<std::string> names;
+  for (const auto& named : colour_names) names.emplace_back(named.name);
+  const std::string form = "colour must be #RRGGBB or one of " + joined(names);
+  const auto text = read_scalar(yaml, node, form);
+  if (!text) return std::nullopt;
+  const std::string_view written = trim_spaces(*text);
+  for (const auto& named : colour_names)
+    if (named.name == written) return named.colour;
+  const auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  if (written.size() == 7 && written.front() == '#' &&
+      std::all_of(written.begin() + 1, written.end(), [&](char c) { return hex(c) >= 0; })) {
+    const auto channel = [&](std::size_t at) {
+      return static_cast<std::uint8_t>(hex(written[at]) * 16 + hex(written[at + 1]));
+    };
+    return Rgb{channel(1), channel(3), channel(5)};
+  }
+  const std::string suggestion = did_you_mean(written, names);
+  yaml.error(node, suggestion.empty()
+                       ? form
+                       : "unknown colour '" + std::string(written) + "'" + suggestion);
+  return std::nullopt;
+}
+
+std::string effect_word(ItemEffect effect) {
+  for (const auto& named : effect_names)
+    if (named.value == static_cast<int>(effect)) return std::string(named.name);
+  return "scroll";
+}
+
+}  // namespace
+
+ItemReading read_item(YamlFile& yaml, const YAML::Node& node,
+                      const std::vector<std::string>* known_targets,
+                      std::chrono::minutes utc_offset) {
+  ItemReading reading;
+  if (!node.IsMap()) {
+    yaml.error(node, "each item must be a mapping with 'id' and 'text'");
+    return reading;
+  }
+  const std::size_t errors_before = yaml.error_count();
+  const MappingFields fields(yaml, node, item_keys);
+  Item item;
+  item.where = yaml.mark_of(node);
+
+  if (const auto value = fields.require("id", "item")) {
+    if (const auto id = read_name(yaml, *value, "id")) item.id = *id;
+  }
+
+  if (const auto value = fields.require("text", "item")) {
+    item.text_where = yaml.mark_of(*value);
+    if (const auto text = read_text(yaml, *value, "text")) {
+      if (text->empty()) yaml.error(*value, "text is empty");
+      item.text = *text;
+    }
+  }
+
+  if (const auto value = fields.find("effect")) {
+    if (const auto effect = read_choice(yaml, *value, "effect", effect_names))
+      item.effect = static_cast<ItemEffect>(*effect);
+  }
+  const std::string effect = effect_word(item.effect);
+
+  if (const auto value = fields.find("speed")) {
+    if (const auto speed =
+            read_number(yaml, *value, "speed must be a number of pixels per second")) {
+      if (*speed <= 0 || *speed > fastest_scroll)
+        yaml.error(*value, "speed must be more than 0 and at most 1000 pixels per second");
+      else
+        item.speed = *speed;
+    }
+    if (item.effect != ItemEffect::scroll && item.effect != ItemEffect::page)
+      yaml.warning(*value, "speed does not apply to effect " + effect);
+  }
+
+  const auto passes_node = fields.find("passes");
+  if (passes_node) {
+    constexpr std::string_view bad_passes = "passes must be a whole number, at least 1";
+    if (const auto passes = read_whole_number(yaml, *passes_node, bad_passes)) {
+      if (*passes < 1)
+        yaml.error(*passes_node, std::string(bad_passes));
+      else
+        item.passes = *passes;
+    }
+    if (item.effect == ItemEffect::still || item.effect == ItemEffect::fade)
+      yaml.warning(*passes_node,
+                   "passes does not apply to effect " + effect + "; give its duration instead");
+  }
+
+  if (const auto value = fields.find("duration")) {
+    if (passes_node)
+      yaml.error(*value, "give either passes or duration, not both");
+    else
+      item.duration = read_duration(yaml, *value);
+  }
+
+  if (const auto value = fields.find("colour")) item.colour = read_colour(yaml, *value);
+
+  const auto priority_node = fields.find("priority");
+  if (priority_node) {
+    if (const auto priority = read_choice(yaml, *priority_node, "priority", priority_names))
+      item.priority = static_cast<Priority>(*priority);
+  }
+
+  if (const auto value = fields.find("weight")) {
+    const std::string bad_weight =
+        "weight must be a whole number from 1 to " + std::to_string(heaviest_weight);
+    if (const auto weight = read_whole_number(yaml, *value, bad_weight)) {
+      if (*weight < 1 || *weight > heaviest_weight)
+        yaml.error(*value, bad_weight);
+      else
+        item.weight = *weight;
+    }
+  }
+
+  const auto from_node = fields.find("from");
+  if (from_node) item.from = read_local_instant(yaml, *from_node, "from", utc_offset, false);
+  if (const auto until_node = fields.find("until")) {
+    item.until = read_local_instant(yaml, *until_node, "until", utc_offset, true);
+    if (item.from && item.until && *item.until <= *item.from)
+      yaml.error(*until_node, "until (" + std::string(trim_spaces(until_node->Scalar())) +
+                                  ") is not after from (" +
+                                  std::string(trim_spaces(from_node->Scalar())) + ")");
+  }
+
+  if (const auto value = fields.find("schedule")) {
+    if (auto schedule = read_item_schedule(yaml, *value, reading.never_plays_reported))
+      item.schedule = std::move(*schedule);
+  }
+
+  if (item.priority == Priority::urgent && !item.until && item.schedule.dates.empty())
+    yaml.warning(*priority_node,
+                 "urgent item without 'until' or 'dates': it cuts into every board it targets "
+                 "for as long as it stays in the playlist");
+
+  if (const auto value = fields.find("targets")) {
+    if (const auto targets =
+            read_name_list(yaml, *value, "targets",
+                           "targets must be a list of display names or groups, e.g. [street]")) {
+      // Written out but empty is more likely an unfinished edit than a wish for every board.
+      if (targets->empty())
+        yaml.warning(*value, "targets is empty, so the item plays on every display");
+      for (const auto& target : *targets) {
+        if (known_targets && std::find(known_targets->begin(), known_targets->end(), target.name) ==
+                                 known_targets->end())
+          yaml.error(target.node, "unknown display or group '" + target.name + "'" +
+                                      did_you_mean(target.name, *known_targets));
+        item.targets.push_back(target.name);
+      }
+    }
+  }
+
+  if (yaml.error_count() == errors_before) reading.item = std::move(item);
+  return reading;
+}
+
+}  // namespace bangtin::playlists_detail
