@@ -1,12 +1,16 @@
 // open_link(): turns a display's `link:` URI into an unconnected PanelLink.
 //
 // The scheme picks the link type from kLinkTypes; a new type is its own file, plus here a make_
-// function that reads its options and one table entry. Network links share HostPortUri,
-// SCHEME://HOST[:PORT][?KEY=VALUE&...] with an IPv6 host in brackets: each type takes its port
-// default and the options it knows, and anything left over is an error, so a typo like "?unti=2"
-// never passes silently.
+// function that reads its options and one table entry. Network links are
+// SCHEME://HOST[:PORT][?KEY=VALUE&...] with an IPv6 host in brackets, serial links
+// SCHEME:///DEVICE/PATH[?KEY=VALUE&...]; each type takes its port default and the options it
+// knows, and anything left over is an error, so a typo like "?unti=2" never passes silently.
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
+#include <chrono>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <optional>
@@ -14,6 +18,10 @@
 #include <string>
 
 #include "bangtin/panel_link.hpp"
+#include "bangtin/pixel_packets.hpp"
+#include "ddp_link.hpp"
+#include "e131_link.hpp"
+#include "modbus_rtu_link.hpp"
 #include "modbus_tcp_link.hpp"
 
 namespace bangtin {
@@ -31,15 +39,24 @@ std::string_view scheme_of(std::string_view uri) {
   return uri.substr(0, scheme_end);
 }
 
-class HostPortUri {
+// Where the link goes (a host and port, or a device path) and its options.
+class LinkUri {
  public:
-  explicit HostPortUri(std::string_view text) : text_(text) {
+  enum class Kind { host_port, device_path };
+
+  LinkUri(std::string_view text, Kind kind) : text_(text) {
     std::string_view rest = text.substr(scheme_of(text).size() + 3);
 
     const std::size_t query_start = rest.find('?');
     if (query_start != std::string_view::npos) {
       parse_options(rest.substr(query_start + 1));
       rest = rest.substr(0, query_start);
+    }
+    if (kind == Kind::device_path) {
+      if (!rest.starts_with('/') || rest.size() < 2)
+        reject("expected a device path after the scheme, as modbus-rtu:///dev/ttyUSB0");
+      device_ = rest;
+      return;
     }
     if (rest.find('/') != std::string_view::npos) reject("unexpected path after the host");
 
@@ -66,6 +83,7 @@ class HostPortUri {
   }
 
   const std::string& host() const { return host_; }
+  const std::string& device() const { return device_; }
   int port_or(int default_port) const { return port_.value_or(default_port); }
 
   // Removes the option so that finish() can report the ones no link type asked for.
@@ -76,6 +94,21 @@ class HostPortUri {
     const std::string value = found->second;
     options_.erase(found);
     return parse_int(value, low, high, key + " must be " + range_text);
+  }
+
+  // One of `allowed` (each a single character, matched without regard to case).
+  char take_char_option(const std::string& key, std::string_view allowed, char default_value) {
+    const auto found = options_.find(key);
+    if (found == options_.end()) return default_value;
+    const std::string value = found->second;
+    options_.erase(found);
+    const char upper = value.size() == 1 ? static_cast<char>(std::toupper(value[0])) : '\0';
+    if (upper == '\0' || allowed.find(upper) == std::string_view::npos) {
+      std::string choices;
+      for (char c : allowed) choices += (choices.empty() ? "" : ", ") + std::string(1, c);
+      reject(key + " must be one of " + choices);
+    }
+    return upper;
   }
 
   void finish() const {
@@ -108,17 +141,62 @@ class HostPortUri {
 
   std::string text_;
   std::string host_;
+  std::string device_;
   std::optional<int> port_;
   std::map<std::string, std::string> options_;
 };
 
 std::unique_ptr<PanelLink> make_modbus_tcp_link(std::string_view text) {
-  HostPortUri uri(text);
+  LinkUri uri(text, LinkUri::Kind::host_port);
   // libmodbus accepts unit ids 0-247 and 255 (the "no particular unit" id of Modbus TCP).
   const int unit = uri.take_int_option("unit", 0, 255, 1, "0-247 or 255");
   if (unit > 247 && unit < 255) uri.reject("unit must be 0-247 or 255");
+  const int timeout = uri.take_int_option("timeout", 10, 60000, 1000, "10-60000 milliseconds");
   uri.finish();
-  return std::make_unique<ModbusTcpLink>(uri.host(), uri.port_or(502), unit);
+  return std::make_unique<ModbusTcpLink>(uri.host(), uri.port_or(502), unit,
+                                         std::chrono::milliseconds(timeout));
+}
+
+std::unique_ptr<PanelLink> make_modbus_rtu_link(std::string_view text) {
+  LinkUri uri(text, LinkUri::Kind::device_path);
+  SerialSettings serial;
+  serial.device = uri.device();
+  serial.baud = uri.take_int_option("baud", 1, 4000000, 115200, "a baud rate such as 9600");
+  constexpr int kStandardRates[] = {1200,  2400,   4800,   9600,   19200, 38400,
+                                    57600, 115200, 230400, 460800, 921600};
+  if (std::find(std::begin(kStandardRates), std::end(kStandardRates), serial.baud) ==
+      std::end(kStandardRates))
+    uri.reject(
+        "baud must be one of 1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, "
+        "230400, 460800, 921600");
+  serial.parity = uri.take_char_option("parity", "NEO", 'N');
+  serial.stop_bits = uri.take_int_option("stop", 1, 2, 1, "1 or 2");
+  // Unit 0 is the broadcast address: a panel never answers it, so it cannot be read back.
+  serial.unit = uri.take_int_option("unit", 1, 247, 1, "1-247");
+  serial.rs485 = uri.take_int_option("rs485", 0, 1, 0, "0 or 1") == 1;
+  serial.timeout = std::chrono::milliseconds(
+      uri.take_int_option("timeout", 10, 60000, 0, "10-60000 milliseconds"));
+  uri.finish();
+  return std::make_unique<ModbusRtuLink>(serial);
+}
+
+std::unique_ptr<PanelLink> make_ddp_link(std::string_view text) {
+  LinkUri uri(text, LinkUri::Kind::host_port);
+  uri.finish();
+  return std::make_unique<DdpLink>(uri.host(), uri.port_or(ddp::kPort));
+}
+
+std::unique_ptr<PanelLink> make_e131_link(std::string_view text) {
+  LinkUri uri(text, LinkUri::Kind::host_port);
+  E131Settings settings;
+  settings.host = uri.host();
+  settings.port = uri.port_or(e131::kPort);
+  settings.universe = uri.take_int_option("universe", 1, e131::kMaxUniverse, 1, "1-63999");
+  settings.sync_universe =
+      uri.take_int_option("sync", 0, e131::kMaxUniverse, 0, "0 (none) or a universe 1-63999");
+  settings.priority = uri.take_int_option("priority", 0, 200, e131::kDefaultPriority, "0-200");
+  uri.finish();
+  return std::make_unique<E131Link>(settings);
 }
 
 struct LinkType {
@@ -128,6 +206,9 @@ struct LinkType {
 
 constexpr LinkType kLinkTypes[] = {
     {"modbus-tcp", make_modbus_tcp_link},
+    {"modbus-rtu", make_modbus_rtu_link},
+    {"ddp", make_ddp_link},
+    {"e131", make_e131_link},
 };
 
 }  // namespace

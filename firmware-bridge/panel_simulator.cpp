@@ -1,6 +1,7 @@
 #include "bangtin/panel_simulator.hpp"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <modbus.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -9,10 +10,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <condition_variable>
 #include <mutex>
 #include <optional>
+#include <random>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <system_error>
@@ -20,6 +24,8 @@
 #include <utility>
 #include <vector>
 
+#include "bangtin/panel_link.hpp"
+#include "bangtin/pixel_packets.hpp"
 #include "bangtin/register_map.hpp"
 
 namespace bangtin {
@@ -27,6 +33,8 @@ namespace bangtin {
 namespace rm = register_map;
 
 namespace {
+
+using Clock = std::chrono::steady_clock;
 
 class UniqueFd {
  public:
@@ -52,11 +60,12 @@ class UniqueFd {
   int fd_ = -1;
 };
 
-// Only modbus_free: the server context borrows client sockets for each request, and UniqueFd owns
-// them, so modbus_close here would close a socket twice.
+// Only modbus_free: the server contexts borrow descriptors for each request, and UniqueFd owns
+// them, so modbus_close here would close a descriptor twice.
 struct ServerContextFreer {
   void operator()(modbus_t* context) const noexcept { modbus_free(context); }
 };
+using ServerContext = std::unique_ptr<modbus_t, ServerContextFreer>;
 
 struct MappingFreer {
   void operator()(modbus_mapping_t* mapping) const noexcept { modbus_mapping_free(mapping); }
@@ -68,6 +77,39 @@ std::uint16_t big_endian_16(const std::uint8_t* bytes) {
 
 std::string last_system_error() { return std::system_category().message(errno); }
 
+// A UDP socket bound to host:port; the port it got through `bound_port`.
+UniqueFd bind_udp(const std::string& where, const std::string& host, int port, int& bound_port) {
+  UniqueFd socket(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+  if (socket.get() < 0) throw std::runtime_error(where + ": " + last_system_error());
+  // Bursts of a frame's packets arrive faster than one thread drains them at times.
+  const int receive_buffer = 1 << 21;
+  setsockopt(socket.get(), SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<std::uint16_t>(port));
+  inet_pton(AF_INET, host.c_str(), &address.sin_addr);
+  if (bind(socket.get(), reinterpret_cast<sockaddr*>(&address), sizeof address) != 0)
+    throw std::runtime_error(where + ": cannot bind UDP port " + std::to_string(port) + ": " +
+                             last_system_error());
+  socklen_t size = sizeof address;
+  getsockname(socket.get(), reinterpret_cast<sockaddr*>(&address), &size);
+  bound_port = ntohs(address.sin_port);
+  return socket;
+}
+
+// One way into the panel over Modbus: a TCP client connection or the RTU line.
+struct ModbusPeer {
+  UniqueFd fd;
+  bool rtu = false;
+  bool awaiting_reply = false;  // a request is being answered; a master waits for it
+};
+
+struct PendingReply {
+  int fd = -1;
+  std::vector<std::uint8_t> bytes;
+  Clock::time_point due;
+};
+
 }  // namespace
 
 struct PanelSimulator::State {
@@ -76,28 +118,69 @@ struct PanelSimulator::State {
   State(const State&) = delete;
   State& operator=(const State&) = delete;
 
+  void open_rtu(const std::string& where);
   void serve();
+  void take_commands();
   void accept_client();
-  // False when the client has gone or sent garbage, and should be dropped.
-  bool serve_request(int client);
-  std::optional<std::uint16_t> commit_sequence_in(const std::uint8_t* query, int length) const;
-  void show_back_buffer();
+  // False when the peer has gone or sent garbage, and should be dropped.
+  bool serve_modbus_request(ModbusPeer& peer);
+  std::optional<std::uint16_t> commit_sequence_in(modbus_t* context, const std::uint8_t* query,
+                                                  int length) const;
+  void send_due_replies(Clock::time_point now);
+  void send_reply(int fd, std::span<const std::uint8_t> bytes);
+  void drop_tcp_clients();
+  void receive_ddp();
+  void receive_e131();
+  void show(Frame frame, std::uint16_t sequence);
+  void after_commit();
+  void reboot_now(std::chrono::milliseconds downtime);
+  void refresh_read_only_registers();
+  bool down() const { return Clock::now() < down_until; }
+  bool draw(double rate);
+  SimulatorFaults current_faults() const {
+    std::lock_guard lock(mutex);
+    return faults;
+  }
 
   const SimulatorOptions options;
   const std::size_t frame_bytes;
-  std::unique_ptr<modbus_t, ServerContextFreer> server;
+  const std::size_t frame_pixels;
   // Touched only by the serving thread once it runs.
   std::unique_ptr<modbus_mapping_t, MappingFreer> registers;
+  ServerContext tcp_server;
+  ServerContext rtu_server;
   UniqueFd listener;
-  UniqueFd stop_signal;  // an eventfd: wakes poll() at once, so the destructor never waits
-  std::vector<UniqueFd> clients;
-  int bound_port = 0;
+  std::vector<ModbusPeer> peers;  // the RTU line first when there is one, then TCP clients
+  UniqueFd ddp_socket;
+  UniqueFd e131_socket;
+  // Replies are written into this socket pair by modbus_reply and read back, so that they can be
+  // delayed, paced or damaged before they go out.
+  UniqueFd capture_in;
+  UniqueFd capture_out;
+  UniqueFd wake_signal;  // an eventfd: wakes poll() at once for commands and the destructor
+  std::vector<PendingReply> pending;
+  std::vector<std::uint8_t> rgb_back_buffer;  // DDP and E1.31 write here
+  std::vector<bool> universes_received;
+  std::mt19937 random;
+  Clock::time_point boot_time = Clock::now();
+  Clock::time_point down_until;
+  std::uint16_t fault_bits = rm::kFaultFramebufferLost;  // as at any power-up
+  std::uint16_t shown_sequence = 0;
+  std::uint32_t shown_crc = 0;
+  int tcp_port = -1;
+  int ddp_bound_port = -1;
+  int e131_bound_port = -1;
 
   mutable std::mutex mutex;
-  mutable std::condition_variable committed;
-  Frame shown;                     // guarded by mutex
-  std::uint64_t commit_count = 0;  // guarded by mutex
-  std::thread serving_thread;      // last: starts once everything above exists
+  mutable std::condition_variable changed;
+  Frame shown;                                                // guarded by mutex
+  std::uint64_t commit_count = 0;                             // guarded by mutex
+  SimulatorCounters counters;                                 // guarded by mutex
+  SimulatorFaults faults;                                     // guarded by mutex
+  bool stop_requested = false;                                // guarded by mutex
+  std::optional<std::chrono::milliseconds> reboot_requested;  // guarded by mutex
+  bool rebooted = false;                                      // guarded by mutex
+  std::thread serving_thread;  // last: starts once everything above exists
 };
 
 PanelSimulator::State::State(SimulatorOptions simulator_options)
@@ -105,7 +188,11 @@ PanelSimulator::State::State(SimulatorOptions simulator_options)
       frame_bytes(options.width > 0 && options.height > 0
                       ? row_bytes(options.format, options.width) *
                             static_cast<std::size_t>(options.height)
-                      : 0) {
+                      : 0),
+      frame_pixels(static_cast<std::size_t>(std::max(options.width, 0)) *
+                   static_cast<std::size_t>(std::max(options.height, 0))),
+      random(options.faults.seed),
+      faults(options.faults) {
   const std::string where =
       "panel simulator on " + options.host + ":" + std::to_string(options.port);
   if (frame_bytes == 0) throw std::invalid_argument(where + ": width and height must be positive");
@@ -115,101 +202,299 @@ PanelSimulator::State::State(SimulatorOptions simulator_options)
     throw std::invalid_argument(
         where + ": a " + std::to_string(options.width) + "x" + std::to_string(options.height) +
         " " + std::string(to_string(options.format)) + " panel does not fit in the register map");
-  const int register_count = rm::kFramebuffer + rm::framebuffer_registers(frame_bytes);
+  if (options.e131_port >= 0 &&
+      options.e131_universe + e131::universes_for(frame_pixels) - 1 > e131::kMaxUniverse)
+    throw std::invalid_argument(where + ": the panel's universes run past " +
+                                std::to_string(e131::kMaxUniverse));
   // Address problems are runtime_errors, as the header promises for an address it cannot bind.
-  if (options.port < 0 || options.port > 65535)
-    throw std::runtime_error(where + ": port must be 0-65535");
-  // modbus_new_tcp binds only dotted IPv4 (and treats any host starting with '0' as "all").
+  for (const int port : {options.port, options.ddp_port, options.e131_port})
+    if (port < -1 || port > 65535) throw std::runtime_error(where + ": ports must be 0-65535");
   in_addr probe{};
   if (inet_pton(AF_INET, options.host.c_str(), &probe) != 1)
     throw std::runtime_error(where + ": host must be an IPv4 address such as 127.0.0.1");
 
-  server.reset(modbus_new_tcp(options.host.c_str(), options.port));
+  const int register_count = rm::kFramebuffer + rm::framebuffer_registers(frame_bytes);
   registers.reset(modbus_mapping_new(0, 0, register_count, 0));
-  if (!server || !registers)
+  if (!registers)
     throw std::runtime_error(where + ": cannot set up libmodbus: " + last_system_error());
   shown = Frame::blank(options.width, options.height, options.format);
+  shown_crc = frame_crc32(shown);
+  rgb_back_buffer.assign(3 * frame_pixels, 0);
+  universes_received.assign(static_cast<std::size_t>(e131::universes_for(frame_pixels)), false);
+  std::uint16_t* const holding = registers->tab_registers;
+  holding[rm::kBrightness] = 255;
+  holding[rm::kPower] = 1;
+  holding[rm::kMode] = rm::kModeFramebuffer;
+  refresh_read_only_registers();
+
+  if (options.port >= 0) {
+    // modbus_new_tcp binds only dotted IPv4 (and treats any host starting with '0' as "all").
+    tcp_server.reset(modbus_new_tcp(options.host.c_str(), options.port));
+    if (!tcp_server)
+      throw std::runtime_error(where + ": cannot set up libmodbus: " + last_system_error());
+    listener = UniqueFd(modbus_tcp_listen(tcp_server.get(), 16));
+    if (listener.get() < 0) throw std::runtime_error(where + ": " + last_system_error());
+    sockaddr_in bound{};
+    socklen_t bound_size = sizeof bound;
+    if (getsockname(listener.get(), reinterpret_cast<sockaddr*>(&bound), &bound_size) == -1)
+      throw std::runtime_error(where + ": cannot read the bound port: " + last_system_error());
+    tcp_port = ntohs(bound.sin_port);
+  }
+  if (!options.rtu_device.empty() || options.rtu_fd >= 0) open_rtu(where);
+  if (options.ddp_port >= 0)
+    ddp_socket = bind_udp(where, options.host, options.ddp_port, ddp_bound_port);
+  if (options.e131_port >= 0)
+    e131_socket = bind_udp(where, options.host, options.e131_port, e131_bound_port);
+
+  int capture[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, capture) != 0)
+    throw std::runtime_error(where + ": socketpair: " + last_system_error());
+  capture_in = UniqueFd(capture[0]);
+  capture_out = UniqueFd(capture[1]);
+  wake_signal = UniqueFd(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+  if (wake_signal.get() < 0) throw std::runtime_error(where + ": eventfd: " + last_system_error());
+
+  serving_thread = std::thread([this] { serve(); });
+}
+
+void PanelSimulator::State::open_rtu(const std::string& where) {
+  const std::string device = options.rtu_device.empty() ? "/dev/null" : options.rtu_device;
+  rtu_server.reset(modbus_new_rtu(device.c_str(), options.rtu_baud, 'N', 8, 1));
+  if (!rtu_server || modbus_set_slave(rtu_server.get(), options.unit) == -1)
+    throw std::runtime_error(where + ": cannot set up libmodbus RTU: " + modbus_strerror(errno));
+  ModbusPeer line;
+  line.rtu = true;
+  if (options.rtu_fd >= 0) {
+    line.fd = UniqueFd(fcntl(options.rtu_fd, F_DUPFD_CLOEXEC, 0));
+    if (line.fd.get() < 0)
+      throw std::runtime_error(where + ": cannot use descriptor " + std::to_string(options.rtu_fd) +
+                               ": " + last_system_error());
+  } else {
+    if (modbus_connect(rtu_server.get()) == -1)
+      throw std::runtime_error(where + ": cannot open " + options.rtu_device + ": " +
+                               modbus_strerror(errno));
+    line.fd = UniqueFd(modbus_get_socket(rtu_server.get()));
+  }
+  peers.insert(peers.begin(), std::move(line));
+}
+
+PanelSimulator::State::~State() {
+  if (!serving_thread.joinable()) return;
+  {
+    std::lock_guard lock(mutex);
+    stop_requested = true;
+  }
+  const std::uint64_t one = 1;
+  // An eventfd write of 8 bytes cannot fail short of a counter overflow, which one write cannot do.
+  [[maybe_unused]] const auto written = ::write(wake_signal.get(), &one, sizeof one);
+  serving_thread.join();
+}
+
+void PanelSimulator::State::refresh_read_only_registers() {
   std::uint16_t* const holding = registers->tab_registers;
   holding[rm::kMagic] = rm::kMagicValue;
   holding[rm::kVersion] = rm::kMapVersion;
   holding[rm::kWidth] = static_cast<std::uint16_t>(options.width);
   holding[rm::kHeight] = static_cast<std::uint16_t>(options.height);
   holding[rm::kPixelFormat] = static_cast<std::uint16_t>(options.format);
-
-  listener = UniqueFd(modbus_tcp_listen(server.get(), 16));
-  if (listener.get() < 0) throw std::runtime_error(where + ": " + last_system_error());
-  sockaddr_in bound{};
-  socklen_t bound_size = sizeof bound;
-  if (getsockname(listener.get(), reinterpret_cast<sockaddr*>(&bound), &bound_size) == -1)
-    throw std::runtime_error(where + ": cannot read the bound port: " + last_system_error());
-  bound_port = ntohs(bound.sin_port);
-
-  stop_signal = UniqueFd(eventfd(0, EFD_CLOEXEC));
-  if (stop_signal.get() < 0) throw std::runtime_error(where + ": eventfd: " + last_system_error());
-
-  serving_thread = std::thread([this] { serve(); });
+  holding[rm::kCapabilities] =
+      static_cast<std::uint16_t>(rm::kCapabilityBrightness | rm::kCapabilityPower |
+                                 (options.keeps_back_buffer ? rm::kCapabilityKeepsBackBuffer : 0));
+  holding[rm::kShownSequence] = shown_sequence;
+  holding[rm::kShownCrcHigh] = static_cast<std::uint16_t>(shown_crc >> 16);
+  holding[rm::kShownCrcLow] = static_cast<std::uint16_t>(shown_crc & 0xFFFF);
+  holding[rm::kTemperature] = 350;  // 35.0 °C: a board in the shade
+  holding[rm::kFaults] = fault_bits;
+  const auto uptime = std::chrono::duration_cast<std::chrono::seconds>(
+      std::max(Clock::now() - boot_time, Clock::duration::zero()));
+  const auto seconds = static_cast<std::uint32_t>(uptime.count());
+  holding[rm::kUptimeHigh] = static_cast<std::uint16_t>(seconds >> 16);
+  holding[rm::kUptimeLow] = static_cast<std::uint16_t>(seconds & 0xFFFF);
 }
 
-PanelSimulator::State::~State() {
-  if (!serving_thread.joinable()) return;
-  const std::uint64_t one = 1;
-  // An eventfd write of 8 bytes cannot fail short of a counter overflow, which one write cannot do.
-  [[maybe_unused]] const auto written = ::write(stop_signal.get(), &one, sizeof one);
-  serving_thread.join();
+bool PanelSimulator::State::draw(double rate) {
+  if (rate <= 0) return false;
+  return std::uniform_real_distribution<double>(0.0, 1.0)(random) < rate;
 }
 
 void PanelSimulator::State::serve() {
   std::vector<pollfd> watched;
+  enum class Source { wake, listener, peer, ddp, e131 };
+  std::vector<std::pair<Source, std::size_t>> sources;  // what each watched descriptor is
   for (;;) {
     watched.clear();
-    watched.push_back({stop_signal.get(), POLLIN, 0});
-    watched.push_back({listener.get(), POLLIN, 0});
-    for (const UniqueFd& client : clients) watched.push_back({client.get(), POLLIN, 0});
+    sources.clear();
+    const auto watch = [&](int fd, Source source, std::size_t index = 0) {
+      watched.push_back({fd, POLLIN, 0});
+      sources.emplace_back(source, index);
+    };
+    watch(wake_signal.get(), Source::wake);
+    if (listener.get() >= 0) watch(listener.get(), Source::listener);
+    for (std::size_t i = 0; i < peers.size(); ++i)
+      if (!peers[i].awaiting_reply) watch(peers[i].fd.get(), Source::peer, i);
+    if (ddp_socket.get() >= 0) watch(ddp_socket.get(), Source::ddp);
+    if (e131_socket.get() >= 0) watch(e131_socket.get(), Source::e131);
 
-    if (poll(watched.data(), watched.size(), -1) == -1) {
+    timespec wait{};
+    timespec* wait_for = nullptr;
+    if (!pending.empty()) {
+      const auto due = std::min_element(pending.begin(), pending.end(), [](auto& a, auto& b) {
+                         return a.due < b.due;
+                       })->due;
+      const auto left = std::max(due - Clock::now(), Clock::duration::zero());
+      const auto nanoseconds = std::chrono::duration_cast<std::chrono::nanoseconds>(left).count();
+      wait.tv_sec = static_cast<time_t>(nanoseconds / 1'000'000'000);
+      wait.tv_nsec = static_cast<long>(nanoseconds % 1'000'000'000);
+      wait_for = &wait;
+    }
+    if (ppoll(watched.data(), watched.size(), wait_for, nullptr) == -1) {
       if (errno == EINTR) continue;
       return;
     }
-    if (watched[0].revents != 0) return;
-    // Backwards, so dropping a client does not shift the ones still to visit.
-    for (std::size_t i = watched.size(); i-- > 2;) {
-      if (watched[i].revents != 0 && !serve_request(watched[i].fd))
-        clients.erase(clients.begin() + static_cast<std::ptrdiff_t>(i - 2));
+    if (watched[0].revents != 0) {
+      std::uint64_t count = 0;
+      [[maybe_unused]] const auto read = ::read(wake_signal.get(), &count, sizeof count);
+      {
+        std::lock_guard lock(mutex);
+        if (stop_requested) return;
+      }
+      take_commands();
+      continue;  // a reboot may have dropped peers the poll list still names
     }
-    if (watched[1].revents & POLLIN) accept_client();
+    send_due_replies(Clock::now());
+    bool accept = false;
+    std::vector<int> dropped;
+    for (std::size_t i = 1; i < watched.size(); ++i) {
+      if (watched[i].revents == 0) continue;
+      switch (sources[i].first) {
+        case Source::listener:
+          accept = true;
+          break;
+        case Source::peer: {
+          // Found by descriptor: a commit before this one may have dropped TCP clients.
+          const int fd = watched[i].fd;
+          const auto peer = std::find_if(peers.begin(), peers.end(),
+                                         [fd](const ModbusPeer& p) { return p.fd.get() == fd; });
+          if (peer != peers.end() && !serve_modbus_request(*peer)) dropped.push_back(fd);
+          break;
+        }
+        case Source::ddp:
+          receive_ddp();
+          break;
+        case Source::e131:
+          receive_e131();
+          break;
+        case Source::wake:
+          break;
+      }
+    }
+    for (const int fd : dropped) {
+      std::erase_if(pending, [fd](const PendingReply& reply) { return reply.fd == fd; });
+      std::erase_if(peers,
+                    [fd](const ModbusPeer& peer) { return !peer.rtu && peer.fd.get() == fd; });
+    }
+    if (accept) accept_client();
   }
+}
+
+void PanelSimulator::State::take_commands() {
+  std::optional<std::chrono::milliseconds> downtime;
+  {
+    std::lock_guard lock(mutex);
+    downtime = std::exchange(reboot_requested, std::nullopt);
+  }
+  if (downtime) reboot_now(*downtime);
 }
 
 void PanelSimulator::State::accept_client() {
   UniqueFd client(accept4(listener.get(), nullptr, nullptr, SOCK_CLOEXEC));
   if (client.get() < 0) return;  // the peer gave up between poll and accept; nothing to serve
+  if (down()) return;            // a panel that is rebooting answers nobody
   // Replies are small and a controller waits for each one; do not let Nagle hold them back.
   const int enable = 1;
   setsockopt(client.get(), IPPROTO_TCP, TCP_NODELAY, &enable, sizeof enable);
-  clients.push_back(std::move(client));
+  ModbusPeer peer;
+  peer.fd = std::move(client);
+  peers.push_back(std::move(peer));
 }
 
-bool PanelSimulator::State::serve_request(int client) {
+bool PanelSimulator::State::serve_modbus_request(ModbusPeer& peer) {
+  modbus_t* const server = peer.rtu ? rtu_server.get() : tcp_server.get();
   std::uint8_t query[MODBUS_TCP_MAX_ADU_LENGTH];
-  modbus_set_socket(server.get(), client);
-  const int length = modbus_receive(server.get(), query);
-  if (length == -1) return false;
-  if (length == 0) return true;  // libmodbus read a request that is not for this server
+  modbus_set_socket(server, peer.fd.get());
+  const int length = modbus_receive(server, query);
+  // A TCP client that sent garbage or hung up is dropped; on a serial line a damaged request is
+  // just noise, and the master will try again.
+  if (length == -1) return peer.rtu && errno != EIO && errno != EBADF;
+  if (length == 0) return true;  // a request for another unit
+  if (down()) return true;       // rebooting: nobody is listening
 
+  const SimulatorFaults faults_now = current_faults();
+  {
+    std::lock_guard lock(mutex);
+    ++counters.requests;
+  }
+  if (draw(faults_now.drop_rate)) {
+    std::lock_guard lock(mutex);
+    ++counters.dropped;
+    return true;
+  }
   // Show before replying: once a controller sees its commit acknowledged, the frame is on show.
-  const std::optional<std::uint16_t> sequence = commit_sequence_in(query, length);
-  if (sequence) show_back_buffer();
-  if (modbus_reply(server.get(), query, length, registers.get()) == -1) return false;
-  // After the reply, so a write that also covered this register cannot overwrite it.
-  if (sequence) registers->tab_registers[rm::kShownSequence] = *sequence;
+  const std::optional<std::uint16_t> sequence = commit_sequence_in(server, query, length);
+  if (sequence) {
+    Frame frame = Frame::blank(options.width, options.height, options.format);
+    const std::uint16_t* const back_buffer = registers->tab_registers + rm::kFramebuffer;
+    for (std::size_t i = 0; i < frame.bytes.size(); ++i) {
+      const std::uint16_t word = back_buffer[i / 2];
+      frame.bytes[i] = static_cast<std::uint8_t>(i % 2 == 0 ? word >> 8 : word & 0xFF);
+    }
+    show(std::move(frame), *sequence);
+  }
+  refresh_read_only_registers();
+  modbus_set_socket(server, capture_in.get());
+  const int replied = modbus_reply(server, query, length, registers.get());
+  modbus_set_socket(server, peer.fd.get());
+  // After the reply, so that a write covering them cannot change what the panel reports.
+  refresh_read_only_registers();
+  if (replied == -1) return peer.rtu;
+  std::vector<std::uint8_t> reply(MODBUS_TCP_MAX_ADU_LENGTH);
+  const ssize_t got = recv(capture_out.get(), reply.data(), reply.size(), MSG_DONTWAIT);
+  reply.resize(got > 0 ? static_cast<std::size_t>(got) : 0);
+  if (reply.empty()) return true;  // a broadcast: no reply
+
+  if (draw(faults_now.corrupt_rate)) {
+    // RTU: a damaged CRC. TCP: a transaction id that matches no request.
+    reply[peer.rtu ? reply.size() - 1 : 0] ^= 0xFF;
+    std::lock_guard lock(mutex);
+    ++counters.corrupted;
+  }
+  Clock::duration delay = faults_now.added_latency;
+  if (options.line_rate > 0) {
+    // The exchange as it would be on an RTU line: the PDU plus a unit byte and a CRC each way.
+    const int header = modbus_get_header_length(server);
+    const std::size_t trailer = peer.rtu ? 2 : 0;
+    const std::size_t request_pdu = static_cast<std::size_t>(length - header) - trailer;
+    const std::size_t reply_pdu = reply.size() - static_cast<std::size_t>(header) - trailer;
+    const WireCost exchange{request_pdu + reply_pdu + 6, 1, false};
+    delay += std::chrono::duration_cast<Clock::duration>(
+        std::chrono::duration<double>(rm::rtu_wire_seconds(exchange, options.line_rate)));
+  }
+  if (delay <= Clock::duration::zero()) {
+    send_reply(peer.fd.get(), reply);
+  } else {
+    pending.push_back({peer.fd.get(), std::move(reply), Clock::now() + delay});
+    peer.awaiting_reply = true;
+  }
+  if (sequence) after_commit();
   return true;
 }
 
 // Any accepted register write covering kCommit is a commit, even one that repeats the previous
 // sequence number: a panel must not drop a frame because the controller restarted its count.
-std::optional<std::uint16_t> PanelSimulator::State::commit_sequence_in(const std::uint8_t* query,
+std::optional<std::uint16_t> PanelSimulator::State::commit_sequence_in(modbus_t* context,
+                                                                       const std::uint8_t* query,
                                                                        int length) const {
-  const int header = modbus_get_header_length(server.get());
+  const int header = modbus_get_header_length(context);
   if (length < header + 5) return std::nullopt;
   const std::uint8_t* const pdu = query + header;
   const int function = pdu[0];
@@ -229,24 +514,169 @@ std::optional<std::uint16_t> PanelSimulator::State::commit_sequence_in(const std
                           byte_count == 2 * count && length >= header + 6 + byte_count &&
                           address + count <= registers->nb_registers;
     if (!accepted || rm::kCommit < address || rm::kCommit >= address + count) return std::nullopt;
+    // The frame shown is the back buffer after this very write.
+    for (int i = 0; i < count; ++i)
+      registers->tab_registers[address + i] = big_endian_16(pdu + 6 + 2 * i);
     return big_endian_16(pdu + 6 + 2 * (rm::kCommit - address));
   }
   return std::nullopt;
 }
 
-void PanelSimulator::State::show_back_buffer() {
-  Frame frame = Frame::blank(options.width, options.height, options.format);
-  const std::uint16_t* const back_buffer = registers->tab_registers + rm::kFramebuffer;
-  for (std::size_t i = 0; i < frame.bytes.size(); ++i) {
-    const std::uint16_t word = back_buffer[i / 2];
-    frame.bytes[i] = static_cast<std::uint8_t>(i % 2 == 0 ? word >> 8 : word & 0xFF);
+void PanelSimulator::State::send_reply(int fd, std::span<const std::uint8_t> bytes) {
+  // A peer that cannot take a few hundred bytes has gone; the next read tells.
+  [[maybe_unused]] const auto sent = ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+  if (sent < 0 && errno == ENOTSOCK) {
+    [[maybe_unused]] const auto written = ::write(fd, bytes.data(), bytes.size());
   }
+}
+
+void PanelSimulator::State::send_due_replies(Clock::time_point now) {
+  for (auto reply = pending.begin(); reply != pending.end();) {
+    if (reply->due > now) {
+      ++reply;
+      continue;
+    }
+    send_reply(reply->fd, reply->bytes);
+    for (ModbusPeer& peer : peers)
+      if (peer.fd.get() == reply->fd) peer.awaiting_reply = false;
+    reply = pending.erase(reply);
+  }
+}
+
+void PanelSimulator::State::drop_tcp_clients() {
+  std::erase_if(peers, [this](const ModbusPeer& peer) {
+    if (peer.rtu) return false;
+    const int fd = peer.fd.get();
+    std::erase_if(pending, [fd](const PendingReply& reply) { return reply.fd == fd; });
+    return true;
+  });
+}
+
+void PanelSimulator::State::show(Frame frame, std::uint16_t sequence) {
+  shown_sequence = sequence;
+  shown_crc = frame_crc32(frame);
+  fault_bits = static_cast<std::uint16_t>(fault_bits & ~rm::kFaultFramebufferLost);
   {
     std::lock_guard lock(mutex);
     shown = std::move(frame);
     ++commit_count;
   }
-  committed.notify_all();
+  changed.notify_all();
+}
+
+void PanelSimulator::State::after_commit() {
+  const SimulatorFaults faults_now = current_faults();
+  std::uint64_t count = 0;
+  {
+    std::lock_guard lock(mutex);
+    count = commit_count;
+  }
+  if (faults_now.disconnect_every > 0 && count % faults_now.disconnect_every == 0) {
+    drop_tcp_clients();
+    std::lock_guard lock(mutex);
+    ++counters.disconnects;
+  }
+  if (faults_now.reboot_every > 0 && count % faults_now.reboot_every == 0)
+    reboot_now(faults_now.reboot_downtime);
+}
+
+void PanelSimulator::State::reboot_now(std::chrono::milliseconds downtime) {
+  drop_tcp_clients();
+  pending.clear();
+  for (ModbusPeer& peer : peers) peer.awaiting_reply = false;
+  std::fill(registers->tab_registers + rm::kFramebuffer,
+            registers->tab_registers + registers->nb_registers, 0);
+  registers->tab_registers[rm::kBrightness] = 255;
+  registers->tab_registers[rm::kPower] = 1;
+  registers->tab_registers[rm::kMode] = rm::kModeFramebuffer;
+  std::fill(rgb_back_buffer.begin(), rgb_back_buffer.end(), 0);
+  std::fill(universes_received.begin(), universes_received.end(), false);
+  const auto now = Clock::now();
+  down_until = now + downtime;
+  boot_time = down_until;
+  shown_sequence = 0;
+  fault_bits = rm::kFaultFramebufferLost;
+  Frame blank = Frame::blank(options.width, options.height, options.format);
+  shown_crc = frame_crc32(blank);
+  refresh_read_only_registers();
+  {
+    std::lock_guard lock(mutex);
+    shown = std::move(blank);
+    ++counters.reboots;
+    rebooted = true;
+  }
+  changed.notify_all();
+}
+
+void PanelSimulator::State::receive_ddp() {
+  std::uint8_t datagram[2048];
+  for (;;) {
+    const ssize_t size = recv(ddp_socket.get(), datagram, sizeof datagram, MSG_DONTWAIT);
+    if (size < 0) return;
+    {
+      std::lock_guard lock(mutex);
+      ++counters.datagrams;
+    }
+    if (down() || draw(current_faults().drop_rate)) continue;
+    const auto packet = ddp::decode(std::span(datagram, static_cast<std::size_t>(size)));
+    // Pixel data for the display; queries and other ids are not for a panel like this one.
+    if (!packet || (packet->flags & ddp::kFlagQuery) != 0 ||
+        (packet->id != ddp::kIdDisplay && packet->id != 0))
+      continue;
+    if (packet->offset < rgb_back_buffer.size()) {
+      const std::size_t count =
+          std::min<std::size_t>(packet->data.size(), rgb_back_buffer.size() - packet->offset);
+      std::copy_n(packet->data.data(), count, rgb_back_buffer.begin() + packet->offset);
+    }
+    if (packet->push()) {
+      Frame frame = Frame::blank(options.width, options.height, options.format);
+      frame_from_rgb(rgb_back_buffer, frame);
+      show(std::move(frame), packet->sequence);
+      after_commit();
+    }
+  }
+}
+
+void PanelSimulator::State::receive_e131() {
+  std::uint8_t datagram[1024];
+  const auto universes = static_cast<int>(universes_received.size());
+  const auto commit = [&](std::uint8_t sequence) {
+    Frame frame = Frame::blank(options.width, options.height, options.format);
+    frame_from_rgb(rgb_back_buffer, frame);
+    std::fill(universes_received.begin(), universes_received.end(), false);
+    show(std::move(frame), sequence);
+    after_commit();
+  };
+  for (;;) {
+    const ssize_t size = recv(e131_socket.get(), datagram, sizeof datagram, MSG_DONTWAIT);
+    if (size < 0) return;
+    {
+      std::lock_guard lock(mutex);
+      ++counters.datagrams;
+    }
+    if (down() || draw(current_faults().drop_rate)) continue;
+    const std::span bytes(datagram, static_cast<std::size_t>(size));
+    if (const auto sync = e131::decode_sync(bytes)) {
+      // Only a sync that our data named, and only once all our universes have come.
+      if (std::all_of(universes_received.begin(), universes_received.end(),
+                      [](bool b) { return b; }))
+        commit(sync->sequence);
+      continue;
+    }
+    const auto packet = e131::decode_data(bytes);
+    if (!packet || (packet->options & (0x80 | e131::kOptionStreamTerminated)) != 0) continue;
+    const int index = packet->universe - options.e131_universe;
+    if (index < 0 || index >= universes) continue;
+    const std::size_t first = static_cast<std::size_t>(index) * e131::kChannelsPerUniverse;
+    const std::size_t count =
+        std::min({packet->channels.size(), static_cast<std::size_t>(e131::kChannelsPerUniverse),
+                  rgb_back_buffer.size() - first});
+    std::copy_n(packet->channels.data(), count,
+                rgb_back_buffer.begin() + static_cast<std::ptrdiff_t>(first));
+    universes_received[static_cast<std::size_t>(index)] = true;
+    // Without synchronization a receiver shows the frame when its last universe comes.
+    if (packet->sync_universe == 0 && index == universes - 1) commit(packet->sequence);
+  }
 }
 
 PanelSimulator::PanelSimulator(SimulatorOptions options)
@@ -254,7 +684,9 @@ PanelSimulator::PanelSimulator(SimulatorOptions options)
 
 PanelSimulator::~PanelSimulator() = default;
 
-int PanelSimulator::port() const { return state_->bound_port; }
+int PanelSimulator::port() const { return state_->tcp_port; }
+int PanelSimulator::ddp_port() const { return state_->ddp_bound_port; }
+int PanelSimulator::e131_port() const { return state_->e131_bound_port; }
 
 Frame PanelSimulator::shown_frame() const {
   std::lock_guard lock(state_->mutex);
@@ -269,9 +701,30 @@ std::uint64_t PanelSimulator::commits() const {
 std::optional<Frame> PanelSimulator::wait_for_commit(std::uint64_t after,
                                                      std::chrono::milliseconds timeout) const {
   std::unique_lock lock(state_->mutex);
-  if (!state_->committed.wait_for(lock, timeout, [&] { return state_->commit_count > after; }))
+  if (!state_->changed.wait_for(lock, timeout, [&] { return state_->commit_count > after; }))
     return std::nullopt;
   return state_->shown;
+}
+
+SimulatorCounters PanelSimulator::counters() const {
+  std::lock_guard lock(state_->mutex);
+  return state_->counters;
+}
+
+void PanelSimulator::set_faults(const SimulatorFaults& faults) {
+  std::lock_guard lock(state_->mutex);
+  state_->faults = faults;
+}
+
+void PanelSimulator::reboot(std::chrono::milliseconds downtime) {
+  std::unique_lock lock(state_->mutex);
+  state_->rebooted = false;
+  state_->reboot_requested = downtime;
+  lock.unlock();
+  const std::uint64_t one = 1;
+  [[maybe_unused]] const auto written = ::write(state_->wake_signal.get(), &one, sizeof one);
+  lock.lock();
+  state_->changed.wait(lock, [&] { return state_->rebooted; });
 }
 
 }  // namespace bangtin

@@ -1,30 +1,50 @@
 // Helpers shared by the firmware-bridge tests: frames with a pattern, a raw libmodbus client, a
-// port that refuses connections, and a bare Modbus server for panels that are not bangtin panels.
-// Everything runs on 127.0.0.1 with ports the kernel picks, so test processes can run in parallel.
+// port that refuses connections, a bare Modbus server for panels that are not bangtin panels, a
+// pty pair standing in for a serial line, and a log tests can wait on. Everything runs on
+// 127.0.0.1 with ports the kernel picks, so test processes can run in parallel.
 #pragma once
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <modbus/modbus.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pty.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <termios.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <memory>
+#include <mutex>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <utility>
+#include <vector>
 
 #include "bangtin/frame.hpp"
+#include "bangtin/panel_link.hpp"
+#include "bangtin/register_map.hpp"
 
 namespace bangtin::test_support {
 
 inline std::string link_uri(int port, int unit = 1) {
   return "modbus-tcp://127.0.0.1:" + std::to_string(port) + "?unit=" + std::to_string(unit);
+}
+
+// What the panel simulator reports about itself.
+inline PanelIdentity simulated_identity(int width, int height, PixelFormat format) {
+  namespace rm = register_map;
+  return PanelIdentity{
+      width, height, format, rm::kMapVersion,
+      rm::kCapabilityBrightness | rm::kCapabilityPower | rm::kCapabilityKeepsBackBuffer};
 }
 
 // Different for every `seed`, with no run of equal bytes, so a lost, repeated or swapped register
@@ -150,6 +170,80 @@ class BareModbusServer {
   FileDescriptor listener_;
   FileDescriptor stop_;
   std::thread thread_;
+};
+
+// A pty pair standing in for a serial line: the simulator serves the master side, a link opens the
+// slave by its path. The slave stays open here too, so that the line survives the link closing
+// and reopening it (as a serial port does).
+class PtyPair {
+ public:
+  PtyPair() {
+    char name[128] = {};
+    if (openpty(&master_, &slave_, name, nullptr, nullptr) != 0)
+      throw std::runtime_error("test setup: openpty failed");
+    // Raw from the start: a cooked pty would echo the panel's replies back to it.
+    termios raw{};
+    tcgetattr(slave_, &raw);
+    cfmakeraw(&raw);
+    tcsetattr(slave_, TCSANOW, &raw);
+    path_ = name;
+  }
+  ~PtyPair() {
+    ::close(master_);
+    ::close(slave_);
+  }
+  PtyPair(const PtyPair&) = delete;
+  PtyPair& operator=(const PtyPair&) = delete;
+
+  int master() const { return master_; }
+  const std::string& slave_path() const { return path_; }
+  std::string link_uri(int baud = 115200, int unit = 1) const {
+    return "modbus-rtu://" + path_ + "?baud=" + std::to_string(baud) +
+           "&unit=" + std::to_string(unit);
+  }
+
+ private:
+  int master_ = -1;
+  int slave_ = -1;
+  std::string path_;
+};
+
+// Collects log lines; tests wait for the one they expect instead of sleeping.
+class LogRecorder {
+ public:
+  std::function<void(std::string_view)> sink() {
+    return [this](std::string_view line) {
+      {
+        const std::lock_guard lock(mutex_);
+        lines_.emplace_back(line);
+      }
+      changed_.notify_all();
+    };
+  }
+  bool wait_for(const std::string& text, std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mutex_);
+    return changed_.wait_for(lock, timeout, [&] { return count_locked(text) > 0; });
+  }
+  int count(const std::string& text) {
+    const std::lock_guard lock(mutex_);
+    return count_locked(text);
+  }
+  std::string all() {
+    const std::lock_guard lock(mutex_);
+    std::string text;
+    for (const auto& line : lines_) text += line + "\n";
+    return text;
+  }
+
+ private:
+  int count_locked(const std::string& text) const {
+    int found = 0;
+    for (const auto& line : lines_) found += line.find(text) != std::string::npos;
+    return found;
+  }
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::vector<std::string> lines_;
 };
 
 }  // namespace bangtin::test_support

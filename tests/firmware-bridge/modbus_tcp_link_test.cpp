@@ -18,6 +18,7 @@ using test_support::BareModbusServer;
 using test_support::link_uri;
 using test_support::patterned_frame;
 using test_support::RefusingPort;
+using test_support::simulated_identity;
 
 constexpr std::chrono::milliseconds kPatience{5000};
 
@@ -45,14 +46,14 @@ std::string link_error_of(Attempt attempt) {
 TEST(ModbusTcpLink, ConnectReadsTheIdentityOfAMonoPanel) {
   PanelSimulator simulator(panel(128, 32, PixelFormat::mono));
   const auto link = open_link(link_uri(simulator.port()));
-  EXPECT_EQ(link->connect(), (PanelIdentity{128, 32, PixelFormat::mono, 1}));
+  EXPECT_EQ(link->connect(), simulated_identity(128, 32, PixelFormat::mono));
   EXPECT_TRUE(link->is_open());
 }
 
 TEST(ModbusTcpLink, ConnectReadsTheIdentityOfAnRgb565Panel) {
   PanelSimulator simulator(panel(64, 16, PixelFormat::rgb565));
   const auto link = open_link(link_uri(simulator.port(), 7));
-  EXPECT_EQ(link->connect(), (PanelIdentity{64, 16, PixelFormat::rgb565, 1}));
+  EXPECT_EQ(link->connect(), simulated_identity(64, 16, PixelFormat::rgb565));
 }
 
 TEST(ModbusTcpLink, ShowsAMonoFramePixelExact) {
@@ -150,7 +151,7 @@ TEST(ModbusTcpLink, ShowAfterThePanelGoesAwayThrowsAndReconnectWorks) {
   SimulatorOptions same_address = panel(128, 32, PixelFormat::mono);
   same_address.port = port;
   PanelSimulator rebooted(same_address);
-  EXPECT_EQ(link->connect(), (PanelIdentity{128, 32, PixelFormat::mono, 1}));
+  EXPECT_EQ(link->connect(), simulated_identity(128, 32, PixelFormat::mono));
   const Frame frame = patterned_frame(128, 32, PixelFormat::mono, 3);
   link->show(frame);
   const auto shown = rebooted.wait_for_commit(0, kPatience);
@@ -159,7 +160,7 @@ TEST(ModbusTcpLink, ShowAfterThePanelGoesAwayThrowsAndReconnectWorks) {
 }
 
 TEST(ModbusTcpLink, RefusesAServerThatIsNotABangtinPanel) {
-  BareModbusServer impostor({0x1234, 1, 128, 32, 0});
+  BareModbusServer impostor({0x1234, 2, 128, 32, 0, 0});
   const auto link = open_link(link_uri(impostor.port()));
 
   const std::string message = link_error_of([&] { link->connect(); });
@@ -171,12 +172,23 @@ TEST(ModbusTcpLink, RefusesAServerThatIsNotABangtinPanel) {
 }
 
 TEST(ModbusTcpLink, RefusesAPanelSpeakingAnotherMapVersion) {
-  BareModbusServer future_panel({register_map::kMagicValue, 2, 128, 32, 0});
+  BareModbusServer future_panel({register_map::kMagicValue, 3, 128, 32, 0, 0});
   const auto link = open_link(link_uri(future_panel.port()));
 
   const std::string message = link_error_of([&] { link->connect(); });
 
-  EXPECT_NE(message.find("register map version 2"), std::string::npos) << message;
+  EXPECT_NE(message.find("register map version 3, this controller speaks version 2"),
+            std::string::npos)
+      << message;
+}
+
+TEST(ModbusTcpLink, RefusesFirmwareOfTheWalkingSkeletonsMapVersion1) {
+  BareModbusServer old_panel({register_map::kMagicValue, 1, 128, 32, 0, 0});
+  const auto link = open_link(link_uri(old_panel.port()));
+
+  const std::string message = link_error_of([&] { link->connect(); });
+
+  EXPECT_NE(message.find("register map version 1"), std::string::npos) << message;
 }
 
 TEST(ModbusTcpLink, ReportsTheModbusErrorWhenTheIdentityCannotBeRead) {

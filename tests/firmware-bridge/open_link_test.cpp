@@ -28,6 +28,22 @@ TEST(OpenLink, TakesIpv6AddressesInBrackets) {
   EXPECT_EQ(open_link("modbus-tcp://[fd00::2]")->describe(), "modbus-tcp://[fd00::2]:502 unit 1");
 }
 
+TEST(OpenLink, ParsesASerialLinkWithItsLineSettings) {
+  EXPECT_EQ(open_link("modbus-rtu:///dev/ttyUSB0")->describe(),
+            "modbus-rtu:///dev/ttyUSB0 unit 1 at 115200 8N1");
+  EXPECT_EQ(
+      open_link("modbus-rtu:///dev/ttyS1?baud=9600&parity=e&stop=2&unit=17&rs485=1")->describe(),
+      "modbus-rtu:///dev/ttyS1 unit 17 at 9600 8E2");
+}
+
+TEST(OpenLink, ParsesDdpAndE131LinksWithTheirDefaultPorts) {
+  EXPECT_EQ(open_link("ddp://10.0.0.7")->describe(), "ddp://10.0.0.7:4048");
+  EXPECT_EQ(open_link("ddp://[fd00::7]:4049")->describe(), "ddp://[fd00::7]:4049");
+  EXPECT_EQ(open_link("e131://10.0.0.8")->describe(), "e131://10.0.0.8:5568 universe 1");
+  EXPECT_EQ(open_link("e131://multicast?universe=12&sync=500&priority=120")->describe(),
+            "e131://multicast:5568 universe 12 sync 500");
+}
+
 struct BadUri {
   std::string uri;
   std::string problem;
@@ -54,7 +70,7 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(BadUri{"127.0.0.1:1502", "expected SCHEME://"},
                       BadUri{"://127.0.0.1", "expected SCHEME://"},
                       BadUri{"http://127.0.0.1:1502", "unknown link type \"http\""},
-                      BadUri{"modbus-rtu:///dev/ttyUSB0", "unknown link type \"modbus-rtu\""},
+                      BadUri{"serial:///dev/ttyUSB0", "unknown link type \"serial\""},
                       BadUri{"modbus-tcp://", "missing host"},
                       BadUri{"modbus-tcp://:1502", "missing host"},
                       BadUri{"modbus-tcp://x:99999", "port must be 1-65535"},
@@ -71,7 +87,23 @@ INSTANTIATE_TEST_SUITE_P(
                       BadUri{"modbus-tcp://x?unit=", "unit must be 0-247 or 255"},
                       BadUri{"modbus-tcp://x?unit=one", "unit must be 0-247 or 255"},
                       BadUri{"modbus-tcp://x?unit=250", "unit must be 0-247 or 255"},
-                      BadUri{"modbus-tcp://x?unit=256", "unit must be 0-247 or 255"}));
+                      BadUri{"modbus-tcp://x?unit=256", "unit must be 0-247 or 255"},
+                      BadUri{"modbus-tcp://x?timeout=5", "timeout must be 10-60000"},
+                      BadUri{"modbus-rtu://dev/ttyUSB0", "expected a device path"},
+                      BadUri{"modbus-rtu://", "expected a device path"},
+                      BadUri{"modbus-rtu:///", "expected a device path"},
+                      BadUri{"modbus-rtu:///dev/ttyUSB0?baud=9601", "baud must be one of"},
+                      BadUri{"modbus-rtu:///dev/ttyUSB0?parity=X", "parity must be one of N, E, O"},
+                      BadUri{"modbus-rtu:///dev/ttyUSB0?stop=3", "stop must be 1 or 2"},
+                      BadUri{"modbus-rtu:///dev/ttyUSB0?unit=0", "unit must be 1-247"},
+                      BadUri{"modbus-rtu:///dev/ttyUSB0?rs485=yes", "rs485 must be 0 or 1"},
+                      BadUri{"modbus-rtu:///dev/ttyUSB0?port=2", "unknown option \"port\""},
+                      BadUri{"ddp://", "missing host"},
+                      BadUri{"ddp://x?universe=1", "unknown option \"universe\""},
+                      BadUri{"e131://x?universe=0", "universe must be 1-63999"},
+                      BadUri{"e131://x?universe=64000", "universe must be 1-63999"},
+                      BadUri{"e131://x?sync=70000", "sync must be 0 (none)"},
+                      BadUri{"e131://x?priority=201", "priority must be 0-200"}));
 
 }  // namespace
 }  // namespace bangtin

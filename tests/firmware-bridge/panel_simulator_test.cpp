@@ -84,10 +84,12 @@ TEST(PanelSimulator, PublishesItsIdentityInHoldingRegisters) {
   ASSERT_EQ(modbus_read_registers(client.get(), rm::kMagic, rm::kIdentityCount, identity),
             rm::kIdentityCount);
   EXPECT_EQ(identity[rm::kMagic], 0x4254);
-  EXPECT_EQ(identity[rm::kVersion], 1);
+  EXPECT_EQ(identity[rm::kVersion], 2);
   EXPECT_EQ(identity[rm::kWidth], 96);
   EXPECT_EQ(identity[rm::kHeight], 24);
   EXPECT_EQ(identity[rm::kPixelFormat], 2);
+  EXPECT_EQ(identity[rm::kCapabilities],
+            rm::kCapabilityBrightness | rm::kCapabilityPower | rm::kCapabilityKeepsBackBuffer);
 }
 
 TEST(PanelSimulator, ShowsABlankFrameUntilTheFirstCommit) {
@@ -155,6 +157,38 @@ TEST(PanelSimulator, ServesSeveralClientsAtOnce) {
     EXPECT_EQ(*shown, frame) << "frame " << n;
   }
   EXPECT_EQ(read_register(idle.get(), rm::kShownSequence), 3);  // each link counts its own
+}
+
+TEST(PanelSimulator, StatusAndIdentityCannotBeOverwritten) {
+  PanelSimulator simulator(mono_panel());
+  const auto client = raw_client(simulator.port());
+  ASSERT_EQ(modbus_write_register(client.get(), rm::kShownCrcLow, 0x1234), 1);
+  ASSERT_EQ(modbus_write_register(client.get(), rm::kWidth, 7), 1);
+  EXPECT_EQ(read_register(client.get(), rm::kShownCrcLow),
+            frame_crc32(Frame::blank(128, 32, PixelFormat::mono)) & 0xFFFF);
+  EXPECT_EQ(read_register(client.get(), rm::kWidth), 128);
+  // Controls are the panel's to keep.
+  ASSERT_EQ(modbus_write_register(client.get(), rm::kBrightness, 40), 1);
+  EXPECT_EQ(read_register(client.get(), rm::kBrightness), 40);
+}
+
+TEST(PanelSimulator, ARebootLosesTheFrameAndSaysSo) {
+  PanelSimulator simulator(mono_panel());
+  const auto link = open_link(link_uri(simulator.port()));
+  link->connect();
+  link->show(patterned_frame(128, 32, PixelFormat::mono, 1));
+  EXPECT_EQ(link->status()->faults, 0);
+
+  simulator.reboot(std::chrono::milliseconds(0));
+  EXPECT_EQ(simulator.shown_frame(), Frame::blank(128, 32, PixelFormat::mono));
+  EXPECT_EQ(simulator.counters().reboots, 1u);
+  EXPECT_THROW(link->status(), LinkError);  // the reboot dropped the connection
+  link->connect();
+  const auto status = link->status();
+  ASSERT_TRUE(status.has_value());
+  EXPECT_EQ(status->faults, rm::kFaultFramebufferLost);
+  EXPECT_EQ(status->shown_sequence, 0);
+  EXPECT_EQ(status->shown_crc, frame_crc32(Frame::blank(128, 32, PixelFormat::mono)));
 }
 
 }  // namespace

@@ -1,7 +1,11 @@
-// bangtin::PanelSimulator — the panel side of the register map, for tests and demos.
+// bangtin::PanelSimulator — the panel side of every link, for tests, demos and benchmarks.
 //
-// Serves Modbus TCP with libmodbus on its own thread, accepts frames written into the back buffer
-// and shows one only when it is committed, so what it shows is what a real panel would. The
+// One simulated panel, served on a thread of its own: the register map over Modbus TCP and over
+// Modbus RTU (a serial device or an open descriptor such as a pty's master side), and DDP and
+// E1.31 receivers on UDP. It shows a frame only when it is committed (a Modbus commit, a DDP
+// push, the last E1.31 universe or a synchronization packet), so what it shows is what a real
+// panel would. Faults can be injected (dropped requests and datagrams, latency, disconnects,
+// corrupted replies, reboots), and replies can be paced to the wire time of a serial line. The
 // bangtin-panel-sim executable wraps it with PNG snapshots and a frames-per-second log.
 #pragma once
 
@@ -15,24 +19,63 @@
 
 namespace bangtin {
 
+struct SimulatorFaults {
+  double drop_rate = 0;  // share of Modbus requests left unanswered and datagrams ignored, 0-1
+  std::chrono::milliseconds added_latency{0};  // before every Modbus reply
+  double corrupt_rate = 0;             // share of Modbus replies sent with a damaged byte, 0-1
+  std::uint64_t disconnect_every = 0;  // drop Modbus TCP connections after every N commits
+  std::uint64_t reboot_every = 0;      // reboot after every N commits
+  std::chrono::milliseconds reboot_downtime{300};
+  // For the drop and corrupt draws, so that a run can be repeated; taken at construction.
+  std::uint32_t seed = 1;
+};
+
 struct SimulatorOptions {
-  std::string host = "127.0.0.1";
-  int port = 1502;  // 0 picks a free port; port() tells which
+  std::string host = "127.0.0.1";  // IPv4 address the network doors bind to
+  int port = 1502;                 // Modbus TCP; 0 picks a free port, -1 serves none
   int width = 128;
   int height = 32;
   PixelFormat format = PixelFormat::mono;
   int unit = 1;
+  // Modbus RTU, on a serial device opened at rtu_baud 8N1, or on an open descriptor (a pty's
+  // master side; duplicated, so the caller keeps its own). Neither when empty and -1.
+  std::string rtu_device{};
+  int rtu_fd = -1;
+  int rtu_baud = 115200;
+  // Paces each Modbus reply to the wire time its request and reply would take as RTU at this
+  // baud rate (11 bits a character, the 3.5-character gap, 1.75 ms above 19200); 0: no pacing.
+  int line_rate = 0;
+  int ddp_port = -1;      // DDP receiver; 0 picks a free port, -1 serves none
+  int e131_port = -1;     // E1.31 receiver; 0 picks a free port, -1 serves none
+  int e131_universe = 1;  // the panel's first universe
+  SimulatorFaults faults{};
+  // Advertise KEEPS_BACK_BUFFER, so that controllers may send only what changed. Firmware without
+  // it gets every frame whole.
+  bool keeps_back_buffer = true;
+};
+
+// Faults that actually happened, so a test can tell that it exercised one.
+struct SimulatorCounters {
+  std::uint64_t requests = 0;  // Modbus requests answered or dropped
+  std::uint64_t dropped = 0;
+  std::uint64_t corrupted = 0;
+  std::uint64_t disconnects = 0;
+  std::uint64_t reboots = 0;
+  std::uint64_t datagrams = 0;  // DDP and E1.31 datagrams received
 };
 
 class PanelSimulator {
  public:
-  // Binds and starts serving. Throws std::runtime_error when the address cannot be bound.
+  // Binds and starts serving. Throws std::invalid_argument for options it cannot serve and
+  // std::runtime_error when an address cannot be bound or a device opened.
   explicit PanelSimulator(SimulatorOptions options);
   ~PanelSimulator();
   PanelSimulator(const PanelSimulator&) = delete;
   PanelSimulator& operator=(const PanelSimulator&) = delete;
 
-  int port() const;
+  int port() const;  // Modbus TCP
+  int ddp_port() const;
+  int e131_port() const;
   // The frame on show (blank until the first commit) and how many commits there have been.
   Frame shown_frame() const;
   std::uint64_t commits() const;
@@ -40,6 +83,13 @@ class PanelSimulator {
   // nothing when the timeout passes first.
   std::optional<Frame> wait_for_commit(std::uint64_t after,
                                        std::chrono::milliseconds timeout) const;
+
+  SimulatorCounters counters() const;
+  // Changes the faults from now on.
+  void set_faults(const SimulatorFaults& faults);
+  // Loses the frame and the back buffer, answers nothing for `downtime`, then comes back blank
+  // with the "frame lost" fault set until the next commit. Returns once the panel is down.
+  void reboot(std::chrono::milliseconds downtime);
 
  private:
   struct State;

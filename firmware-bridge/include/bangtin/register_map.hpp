@@ -1,15 +1,21 @@
-// The panel register map, version 1: where a panel keeps its identity, its commit register and its
-// framebuffer, as Modbus holding registers. REGISTER_MAP.md beside this header is the reference
-// for firmware writers; these constants are the one place the code takes the numbers from.
+// The panel register map, version 2: where a panel keeps its identity, its controls, its status
+// and its double-buffered framebuffer, as Modbus holding registers. REGISTER_MAP.md beside this
+// header is the reference for firmware writers; these constants are the one place the code takes
+// the numbers from. Below them: how frames become register writes (full or delta) and what those
+// writes cost on the wire, as plain functions shared by the Modbus links and bangtin-bench.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
+#include <vector>
+
+#include "bangtin/panel_link.hpp"
 
 namespace bangtin::register_map {
 
 inline constexpr std::uint16_t kMagicValue = 0x4254;  // "BT"
-inline constexpr std::uint16_t kMapVersion = 1;
+inline constexpr std::uint16_t kMapVersion = 2;
 
 // Identity block, read-only, read by the controller at connect.
 inline constexpr int kMagic = 0;
@@ -17,12 +23,46 @@ inline constexpr int kVersion = 1;
 inline constexpr int kWidth = 2;
 inline constexpr int kHeight = 3;
 inline constexpr int kPixelFormat = 4;  // 0 mono, 1 rgb565, 2 rgb888 (bangtin::PixelFormat)
-inline constexpr int kIdentityCount = 5;
+inline constexpr int kCapabilities = 5;
+inline constexpr int kIdentityCount = 6;
 
-// Commit: writing a new frame sequence number here makes the back buffer the shown frame.
+// Capability bits (kCapabilities).
+inline constexpr std::uint16_t kCapabilityBrightness = 1u << 0;
+inline constexpr std::uint16_t kCapabilityPower = 1u << 1;
+// The back buffer keeps its contents across a commit, so a controller may rewrite only what
+// changed (delta mode).
+inline constexpr std::uint16_t kCapabilityKeepsBackBuffer = 1u << 2;
+// The panel scrolls a strip held in the framebuffer window by itself (kMode = kModeStrip).
+inline constexpr std::uint16_t kCapabilityStrip = 1u << 3;
+
+// Control block, read-write.
+inline constexpr int kBrightness = 8;  // 0-255
+inline constexpr int kPower = 9;       // 0 dark, 1 on
+inline constexpr int kMode = 10;
+inline constexpr std::uint16_t kModeFramebuffer = 0;
+inline constexpr std::uint16_t kModeStrip = 1;
+inline constexpr int kStripWidth = 11;  // strip mode: pixels in each row of the strip
+inline constexpr int kViewportX = 15;   // strip mode: the strip column at the panel's left edge
+// Commit: writing a frame sequence number here makes the back buffer the shown frame.
 inline constexpr int kCommit = 16;
-// Last committed sequence number, as the panel saw it (read-back).
-inline constexpr int kShownSequence = 17;
+
+// Status block, read-only, read by the controller now and then (read_status_count registers).
+inline constexpr int kShownSequence = 17;  // the last committed sequence number
+inline constexpr int kShownCrcHigh = 18;   // CRC-32 of the frame bytes on show, high half
+inline constexpr int kShownCrcLow = 19;
+inline constexpr int kTemperature = 20;  // signed, tenths of a degree Celsius
+inline constexpr int kFaults = 21;
+inline constexpr int kUptimeHigh = 22;  // seconds since power-up, 32 bits
+inline constexpr int kUptimeLow = 23;
+inline constexpr int kStatusFirst = kShownSequence;
+inline constexpr int kStatusCount = 7;
+
+// Fault bits (kFaults).
+// Set at power-up, cleared by the first commit: the panel lost its frame and back buffer.
+inline constexpr std::uint16_t kFaultFramebufferLost = 1u << 0;
+inline constexpr std::uint16_t kFaultOverTemperature = 1u << 1;
+inline constexpr std::uint16_t kFaultPowerSupply = 1u << 2;
+inline constexpr std::uint16_t kFaultPixelDriver = 1u << 3;
 
 // Back buffer: frame bytes packed as in bangtin::Frame, two bytes a register, big-endian; an odd
 // last byte sits in the high half of the last register.
@@ -33,5 +73,43 @@ inline constexpr int kMaxRegistersPerWrite = 123;
 constexpr int framebuffer_registers(std::size_t frame_bytes) {
   return static_cast<int>((frame_bytes + 1) / 2);
 }
+
+// Frame bytes as registers, as the back buffer holds them.
+std::vector<std::uint16_t> pack_registers(std::span<const std::uint8_t> bytes);
+PanelStatus decode_status(std::span<const std::uint16_t, kStatusCount> registers);
+
+// Modbus framing: TCP adds a 7-byte MBAP header to each PDU, RTU a unit byte and a CRC-16.
+enum class Framing { tcp, rtu };
+// Bytes of one request and its reply, both ways.
+std::size_t write_registers_exchange_bytes(Framing framing, int count);  // function 16
+std::size_t write_register_exchange_bytes(Framing framing);              // function 06
+std::size_t read_registers_exchange_bytes(Framing framing, int count);   // function 03
+
+// A run of back-buffer registers to write, counted from kFramebuffer.
+struct RegisterSpan {
+  int first = 0;
+  int count = 0;
+  friend bool operator==(const RegisterSpan&, const RegisterSpan&) = default;
+};
+
+struct FramePlan {
+  std::vector<RegisterSpan> writes;  // each at most kMaxRegistersPerWrite, ascending
+  bool delta = false;
+  WireCost cost;  // the writes plus the commit
+};
+
+// How to bring a back buffer holding `back_buffer` (empty when unknown) to `next`: the changed
+// spans when that costs fewer bytes on the wire than the whole buffer, else the whole buffer.
+// Nearby spans are merged when the registers between them cost less than another exchange.
+FramePlan plan_frame(std::span<const std::uint16_t> back_buffer,
+                     std::span<const std::uint16_t> next, Framing framing);
+// One strip-mode frame: the viewport offset and the commit in one write.
+WireCost strip_frame_cost(Framing framing);
+
+// How long a cost takes on an RTU line: 11 bits a character (start, 8 data, parity or a second
+// stop bit, stop) and the silent gap after each message (3.5 characters, 1.75 ms above 19200
+// baud), for the request and the reply of each exchange. Turnaround inside the panel not counted.
+double rtu_wire_seconds(const WireCost& cost, int baud);
+double rtu_gap_seconds(int baud);
 
 }  // namespace bangtin::register_map

@@ -1,0 +1,126 @@
+#include "e131_link.hpp"
+
+#include <netinet/in.h>
+
+#include <algorithm>
+#include <random>
+#include <stdexcept>
+#include <utility>
+
+namespace bangtin {
+
+namespace {
+
+bool is_multicast(const std::string& host) { return host == "multicast"; }
+
+// A random version-4 UUID: E1.31 asks each source for a CID of its own.
+e131::Cid random_cid() {
+  std::random_device random;
+  e131::Cid cid;
+  for (std::uint8_t& byte : cid) byte = static_cast<std::uint8_t>(random());
+  cid[6] = static_cast<std::uint8_t>((cid[6] & 0x0F) | 0x40);
+  cid[8] = static_cast<std::uint8_t>((cid[8] & 0x3F) | 0x80);
+  return cid;
+}
+
+}  // namespace
+
+E131Link::E131Link(E131Settings settings) : settings_(std::move(settings)) {
+  source_.cid = random_cid();
+  source_.name = "bangtin";
+  source_.priority = static_cast<std::uint8_t>(settings_.priority);
+  source_.sync_universe = static_cast<std::uint16_t>(settings_.sync_universe);
+}
+
+std::string E131Link::describe() const {
+  const bool ipv6_literal = settings_.host.find(':') != std::string::npos;
+  std::string text = "e131://" + (ipv6_literal ? "[" + settings_.host + "]" : settings_.host) +
+                     ":" + std::to_string(settings_.port) + " universe " +
+                     std::to_string(settings_.universe);
+  if (settings_.sync_universe != 0) text += " sync " + std::to_string(settings_.sync_universe);
+  return text;
+}
+
+void E131Link::fail(const std::string& what) {
+  close();
+  throw LinkError(describe() + ": " + what);
+}
+
+std::optional<PanelIdentity> E131Link::connect() {
+  close();
+  destinations_.clear();
+  try {
+    const std::string first_host =
+        is_multicast(settings_.host) ? e131::multicast_group(settings_.universe) : settings_.host;
+    destinations_.push_back(resolve_udp(first_host, settings_.port));
+    sync_destination_ = destinations_.front();
+    if (is_multicast(settings_.host) && settings_.sync_universe != 0)
+      sync_destination_ =
+          resolve_udp(e131::multicast_group(settings_.sync_universe), settings_.port);
+    socket_.open(destinations_.front());
+  } catch (const std::runtime_error& error) {
+    fail(error.what());
+  }
+  return std::nullopt;
+}
+
+void E131Link::resolve_groups(int universes) {
+  while (destinations_.size() < static_cast<std::size_t>(universes)) {
+    const int universe = settings_.universe + static_cast<int>(destinations_.size());
+    destinations_.push_back(resolve_udp(e131::multicast_group(universe), settings_.port));
+  }
+}
+
+const UdpDestination& E131Link::destination_of(int universe_index) const {
+  return is_multicast(settings_.host) ? destinations_[static_cast<std::size_t>(universe_index)]
+                                      : destinations_.front();
+}
+
+WireCost E131Link::show(const Frame& frame) {
+  if (!socket_.is_open()) throw LinkError(describe() + ": show on a closed link (connect first)");
+  std::span<const std::uint8_t> rgb = frame.bytes;
+  if (frame.format != PixelFormat::rgb888) {
+    rgb_from_frame(frame, rgb_);
+    rgb = rgb_;
+  }
+  const int universes = e131::universes_for(rgb.size() / 3);
+  if (settings_.universe + universes - 1 > e131::kMaxUniverse)
+    fail("a " + std::to_string(frame.width) + "x" + std::to_string(frame.height) + " frame needs " +
+         std::to_string(universes) + " universes from " + std::to_string(settings_.universe) +
+         ", past the last universe " + std::to_string(e131::kMaxUniverse));
+  sequences_.resize(static_cast<std::size_t>(universes), 0);
+  packets_.resize(static_cast<std::size_t>(universes) + 1);
+
+  WireCost cost;
+  try {
+    // All resolved before any is queued: the queue holds pointers into destinations_.
+    if (is_multicast(settings_.host)) resolve_groups(universes);
+    for (int u = 0; u < universes; ++u) {
+      const std::size_t first = static_cast<std::size_t>(u) * e131::kChannelsPerUniverse;
+      const std::size_t count =
+          std::min<std::size_t>(e131::kChannelsPerUniverse, rgb.size() - first);
+      auto& packet = packets_[static_cast<std::size_t>(u)];
+      e131::encode_data(source_, static_cast<std::uint16_t>(settings_.universe + u),
+                        sequences_[static_cast<std::size_t>(u)]++, rgb.subspan(first, count),
+                        packet);
+      socket_.queue(packet, destination_of(u));
+      cost.bytes += packet.size();
+      ++cost.messages;
+    }
+    if (settings_.sync_universe != 0) {
+      // Sent after the data, on the same socket: the receiver has every universe when it comes.
+      auto& packet = packets_.back();
+      e131::encode_sync(source_, static_cast<std::uint16_t>(settings_.sync_universe),
+                        sync_sequence_++, packet);
+      socket_.queue(packet, sync_destination_);
+      cost.bytes += packet.size();
+      ++cost.messages;
+    }
+    socket_.send_queued();
+  } catch (const std::runtime_error& error) {
+    fail(error.what());
+  }
+  return cost;
+}
+
+}  // namespace bangtin
