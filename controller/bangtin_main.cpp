@@ -1,11 +1,13 @@
 // bangtin — the operator's tool.
 //   bangtin validate [--config FILE] FILE...   check configs and playlists, as the daemon would
-//   bangtin render --config FILE --display NAME --at TIME --out PNG [--scale N]
+//   bangtin render --config FILE --display NAME --at TIME --out PNG [--scale N] [--dots]
+//   bangtin report --config FILE --from DATE --to DATE [--display NAME] [--csv]
 #include <boost/program_options.hpp>
 
 #include <iostream>
 
 #include "bangtin/controller.hpp"
+#include "bangtin/play_log.hpp"
 
 namespace po = boost::program_options;
 using namespace bangtin;
@@ -18,9 +20,11 @@ constexpr const char* kUsage =
     "      Checks daemon configs (with every playlist they name) and playlists. Prints each\n"
     "      problem as FILE:LINE:COL: error|warning: message; exits 1 when there are errors.\n"
     "  bangtin render --config FILE --display NAME --at 2026-11-24T08:00:00 --out frame.png\n"
-    "                 [--scale N]\n"
+    "                 [--scale N] [--dots]\n"
     "      Writes the exact frame the display shows at that local time, at panel resolution\n"
-    "      (or N times larger) as a PNG.\n";
+    "      (or N times larger; --dots draws each pixel as a round LED) as a PNG.\n"
+    "  bangtin report --config FILE --from 2026-11-01 --to 2026-11-30 [--display NAME] [--csv]\n"
+    "      Proof of play: per day, display and item, the plays and the time on air.\n";
 
 int validate(const std::vector<std::string>& args) {
   po::options_description options("validate options");
@@ -35,19 +39,20 @@ int validate(const std::vector<std::string>& args) {
   std::optional<Config> config;
   std::vector<Diagnostic> diagnostics;
   if (vm.count("config")) {
-    Loaded<Config> loaded = load_config(vm["config"].as<std::string>());
+    const Loaded<Config> loaded = load_config(vm["config"].as<std::string>());
     diagnostics = loaded.diagnostics;
     config = loaded.value;
   }
+  const RenderChecks checks = render_checks();
   int files = 0;
   for (const std::string& file : vm["files"].as<std::vector<std::string>>()) {
     ++files;
     if (looks_like_config(file)) {
-      Loaded<Programme> loaded = load_programme(file);
+      Loaded<Programme> loaded = load_programme(file, checks);
       diagnostics.insert(diagnostics.end(), loaded.diagnostics.begin(), loaded.diagnostics.end());
       if (loaded.value) files += static_cast<int>(loaded.value->playlists.size());
     } else {
-      Loaded<Playlist> loaded = load_playlist(file, config ? &*config : nullptr);
+      Loaded<Playlist> loaded = load_playlist(file, config ? &*config : nullptr, checks);
       diagnostics.insert(diagnostics.end(), loaded.diagnostics.begin(), loaded.diagnostics.end());
     }
   }
@@ -67,7 +72,8 @@ int render(const std::vector<std::string>& args) {
       "display", po::value<std::string>()->required(), "display name")(
       "at", po::value<std::string>()->required(), "local time, e.g. 2026-11-24T08:00:00")(
       "out", po::value<std::string>()->required(), "PNG to write")(
-      "scale", po::value<int>()->default_value(1), "pixel size of the preview");
+      "scale", po::value<int>()->default_value(1), "pixel size of the preview")(
+      "dots", "draw each pixel as a round LED, as the board looks in the street");
   po::variables_map vm;
   po::store(po::command_line_parser(args).options(options).run(), vm);
   po::notify(vm);
@@ -89,12 +95,57 @@ int render(const std::vector<std::string>& args) {
               << "\" is not a local time like 2026-11-24T08:00:00\n";
     return 1;
   }
-  DisplayProgramme shows(programme, *display);
-  const DisplayProgramme::Showing showing = shows.at(*at);
-  write_png(showing.frame, vm["out"].as<std::string>(), vm["scale"].as<int>());
+  DisplayPlayer player(programme, *display);
+  const Frame frame = player.frame_at(*at);
+  const int scale = std::max(1, vm["scale"].as<int>());
+  if (vm.count("dots")) {
+    write_png(led_dot_preview(frame, scale), vm["out"].as<std::string>());
+  } else {
+    write_png(frame, vm["out"].as<std::string>(), scale);
+  }
+  const Play* play = player.on_air();
   std::cerr << "bangtin render: " << display->name << " at " << vm["at"].as<std::string>()
-            << " shows " << (showing.item ? showing.item->id : std::string("the idle clock"))
+            << " shows " << (play && play->item ? play->item->id : std::string("the idle content"))
             << "; wrote " << vm["out"].as<std::string>() << '\n';
+  return 0;
+}
+
+std::optional<std::chrono::sys_days> parse_date(const std::string& text) {
+  const auto midnight = parse_local_datetime(text + "T00:00", std::chrono::minutes(0));
+  if (!midnight) return std::nullopt;
+  return std::chrono::floor<std::chrono::days>(*midnight);
+}
+
+int report(const std::vector<std::string>& args) {
+  po::options_description options("report options");
+  options.add_options()("config", po::value<std::string>()->required(), "daemon config")(
+      "from", po::value<std::string>()->required(), "first day, e.g. 2026-11-01")(
+      "to", po::value<std::string>()->required(), "last day, e.g. 2026-11-30")(
+      "display", po::value<std::string>(), "only this display")("csv", "CSV instead of a table");
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(options).run(), vm);
+  po::notify(vm);
+
+  const Loaded<Config> config = load_config(vm["config"].as<std::string>());
+  for (const Diagnostic& diagnostic : config.diagnostics) std::cerr << diagnostic.to_string() << '\n';
+  if (!config.value) return 1;
+  const auto from = parse_date(vm["from"].as<std::string>());
+  const auto to = parse_date(vm["to"].as<std::string>());
+  if (!from || !to || *to < *from) {
+    std::cerr << "bangtin report: --from and --to must be dates like 2026-11-01, --from first\n";
+    return 1;
+  }
+  const auto database = config.value->state / "plays.sqlite3";
+  if (!std::filesystem::exists(database)) {
+    std::cerr << "bangtin report: no proof of play yet at " << database.string()
+              << " (bangtind writes it while it plays)\n";
+    return 1;
+  }
+  const PlayStore store(database);
+  const std::optional<std::string> display =
+      vm.count("display") ? std::optional(vm["display"].as<std::string>()) : std::nullopt;
+  const auto rows = store.totals(*from, *to, config.value->utc_offset, display);
+  std::cout << (vm.count("csv") ? totals_csv(rows) : totals_table(rows));
   return 0;
 }
 
@@ -110,6 +161,7 @@ int main(int argc, char** argv) {
   try {
     if (command == "validate") return validate(args);
     if (command == "render") return render(args);
+    if (command == "report") return report(args);
     std::cerr << "bangtin: unknown command \"" << command << "\"\n" << kUsage;
     return 2;
   } catch (const po::error& error) {

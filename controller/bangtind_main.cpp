@@ -30,7 +30,7 @@ int main(int argc, char** argv) {
   boost::asio::io_context loop;
   try {
     bangtin::Daemon daemon(
-        loop, args["config"].as<std::string>(), [] { return bangtin::SystemClock::now(); }, log);
+        loop, args["config"].as<std::string>(), bangtin::Clocks{}, log);
     boost::asio::signal_set signals(loop, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code& error, int signal) {
       if (error) return;

@@ -1,45 +1,210 @@
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include <algorithm>
+#include <map>
+#include <set>
 #include <stdexcept>
 
 #include "bangtin/controller.hpp"
 #include "bangtin/panel_link.hpp"
 #include "display_runner.hpp"
+#include "playlist_watcher.hpp"
 
 namespace bangtin {
 
+namespace {
+
+// Editors save in bursts; a quarter of a second of quiet keeps reloads well inside a second.
+constexpr auto kReloadSettle = std::chrono::milliseconds(250);
+constexpr auto kClockCheckPeriod = std::chrono::seconds(1);
+
+std::filesystem::path last_good_directory(const Config& config) {
+  return config.state / "last-good";
+}
+
+// Keeps a copy of a playlist that loaded cleanly, so that a restart with a broken file still
+// shows the last good content. Written beside and renamed, so a power cut never leaves half.
+void keep_last_good_copy(const Config& config, const std::filesystem::path& file) {
+  const auto directory = last_good_directory(config);
+  std::filesystem::create_directories(directory);
+  const auto copy = directory / file.filename();
+  const auto partial = directory / ("." + file.filename().string() + ".partial");
+  std::filesystem::copy_file(file, partial, std::filesystem::copy_options::overwrite_existing);
+  std::filesystem::rename(partial, copy);
+}
+
+}  // namespace
+
 struct Daemon::Impl {
+  boost::asio::io_context& loop;
+  std::filesystem::path config_file;
+  Clocks clocks;
+  LogSink log;
+  Config config;
+  std::unique_ptr<PlayJournal> journal;
   std::vector<std::unique_ptr<DisplayRunner>> runners;
+  std::unique_ptr<PlaylistWatcher> watcher;
+  // Reading and checking playlists is disk work: it happens here, never on the loop thread.
+  boost::asio::thread_pool disk{1};
+  // The last version of each playlist file that loaded cleanly, by file name (disk thread only).
+  std::map<std::string, Playlist> last_good;
+  boost::asio::steady_timer clock_timer;
+  std::optional<ClockReading> previous_reading;
+  bool clock_trusted = true;
+  bool stopped = false;
+
+  Impl(boost::asio::io_context& loop_, std::filesystem::path file, Clocks clocks_, LogSink log_)
+      : loop(loop_),
+        config_file(std::move(file)),
+        clocks(std::move(clocks_)),
+        log(std::move(log_)),
+        clock_timer(loop_) {}
+
+  // Loads the programme; a playlist that fails keeps its last good version on air.
+  Loaded<Programme> load() {
+    Loaded<Programme> loaded = load_programme(config_file);
+    if (!loaded.value) return loaded;
+    Programme& programme = *loaded.value;
+    std::set<std::string> fresh;
+    for (const Playlist& playlist : programme.playlists) {
+      const std::string name = playlist.file.filename().string();
+      fresh.insert(name);
+      last_good[name] = playlist;
+      try {
+        keep_last_good_copy(programme.config, playlist.file);
+      } catch (const std::exception& error) {
+        log(std::string("cannot keep a last-good copy: ") + error.what());
+      }
+    }
+    for (const auto& file : playlist_files(programme.config)) {
+      const std::string name = file.filename().string();
+      if (fresh.count(name)) continue;
+      auto kept = last_good.find(name);
+      std::string from = "kept from before";
+      if (kept == last_good.end()) {
+        // After a restart the memory is empty: the copy in the state directory stands in.
+        const auto copy = last_good_directory(programme.config) / name;
+        if (!std::filesystem::exists(copy)) continue;
+        Loaded<Playlist> saved = load_playlist(copy, &programme.config);
+        if (!saved.value || has_errors(saved.diagnostics)) continue;
+        kept = last_good.emplace(name, std::move(*saved.value)).first;
+        from = "from " + copy.string();
+      }
+      programme.playlists.push_back(kept->second);
+      loaded.diagnostics.push_back(Diagnostic{SourceMark{file, 0, 0}, Severity::warning,
+                                              "the last good version stays on air (" + from +
+                                                  ") until the errors above are fixed"});
+    }
+    std::sort(programme.playlists.begin(), programme.playlists.end(),
+              [](const Playlist& a, const Playlist& b) {
+                return a.file.filename().string() < b.file.filename().string();
+              });
+    return loaded;
+  }
+
+  void reload() {
+    boost::asio::post(disk, [this] {
+      auto loaded = std::make_shared<Loaded<Programme>>(load());
+      boost::asio::post(loop, [this, loaded] {
+        if (stopped) return;
+        for (const Diagnostic& diagnostic : loaded->diagnostics) log(diagnostic.to_string());
+        if (!loaded->value) {
+          log("playlists not reloaded: the config cannot be read; what is on air stays");
+          return;
+        }
+        log("playlists reloaded: " + std::to_string(loaded->value->playlists.size()) +
+            " playlist(s)");
+        for (auto& runner : runners) runner->reload(*loaded->value);
+      });
+    });
+  }
+
+  void check_clock_now() {
+    const ClockReading reading{clocks.wall(), clocks.monotonic()};
+    const ClockCheck check = clocks.earliest
+                                 ? check_clock(*clocks.earliest, previous_reading, reading)
+                                 : ClockCheck{};
+    previous_reading = reading;
+    const bool sane = check.verdict == ClockVerdict::sane;
+    if (!sane) {
+      log("CLOCK: " + check.explanation + " (check NTP or the real-time clock)");
+    } else if (!clock_trusted) {
+      log("CLOCK: the time is right again; the schedule resumes");
+    }
+    clock_trusted = sane;
+  }
+
+  void watch_clock() {
+    clock_timer.expires_after(kClockCheckPeriod);
+    clock_timer.async_wait([this](const boost::system::error_code& error) {
+      if (error || stopped) return;
+      check_clock_now();
+      watch_clock();
+    });
+  }
 };
 
 Daemon::Daemon(boost::asio::io_context& loop, const std::filesystem::path& config_file,
-               ClockFunction clock, LogSink log)
-    : impl_(std::make_unique<Impl>()) {
-  Loaded<Programme> loaded = load_programme(config_file);
-  for (const Diagnostic& diagnostic : loaded.diagnostics) log(diagnostic.to_string());
+               Clocks clocks, LogSink log)
+    : impl_(std::make_unique<Impl>(loop, config_file, std::move(clocks), std::move(log))) {
+  Impl& d = *impl_;
+  Loaded<Programme> loaded = d.load();
+  for (const Diagnostic& diagnostic : loaded.diagnostics) d.log(diagnostic.to_string());
   if (!loaded.value) {
     throw std::runtime_error("cannot start: " + config_file.string() + " is not a usable config");
   }
   const Programme& programme = *loaded.value;
-  for (const DisplayConfig& display : programme.config.displays) {
+  d.config = programme.config;
+
+  try {
+    d.journal = std::make_unique<PlayJournal>(d.config.state / "plays.sqlite3", d.log);
+  } catch (const std::exception& error) {
+    d.log(std::string("proof of play is off: ") + error.what());
+  }
+  d.check_clock_now();
+
+  for (const DisplayConfig& display : d.config.displays) {
     // A display that cannot be set up is reported and skipped; the others still play.
     try {
-      auto shows = std::make_unique<DisplayProgramme>(programme, display);
       auto worker = std::make_unique<LinkWorker>(
           display.name, open_link(display.link),
-          PanelGeometry{display.width, display.height, display.pixel}, log);
-      impl_->runners.push_back(
-          std::make_unique<DisplayRunner>(loop, std::move(shows), std::move(worker), clock, log));
+          PanelGeometry{display.width, display.height, display.pixel}, d.log);
+      d.runners.push_back(std::make_unique<DisplayRunner>(
+          loop, DisplayPlayer(programme, display), std::move(worker), d.clocks, d.log,
+          d.journal.get(), [&d] { return d.clock_trusted; }));
     } catch (const std::exception& error) {
-      log("display " + display.name + ": not started: " + error.what());
+      d.log("display " + display.name + ": not started: " + error.what());
     }
   }
-  if (impl_->runners.empty()) log("no display could be started; waiting for a signal to stop");
-  for (auto& runner : impl_->runners) runner->start();
+  if (d.runners.empty()) d.log("no display could be started; waiting for a signal to stop");
+
+  const bool one_file = !std::filesystem::is_directory(d.config.playlists);
+  try {
+    d.watcher = std::make_unique<PlaylistWatcher>(
+        loop, one_file ? d.config.playlists.parent_path() : d.config.playlists,
+        one_file ? std::optional(d.config.playlists.filename().string()) : std::nullopt,
+        kReloadSettle, [&d] { d.reload(); });
+  } catch (const std::exception& error) {
+    d.log(std::string("playlists will not reload by themselves: ") + error.what());
+  }
+  for (auto& runner : d.runners) runner->start();
+  d.watch_clock();
 }
 
-Daemon::~Daemon() { stop(); }
+Daemon::~Daemon() {
+  stop();
+  impl_->disk.join();
+}
 
 void Daemon::stop() {
-  for (auto& runner : impl_->runners) runner->stop();
+  Impl& d = *impl_;
+  if (d.stopped) return;
+  d.stopped = true;
+  d.watcher.reset();
+  d.clock_timer.cancel();
+  for (auto& runner : d.runners) runner->stop();
 }
 
 std::vector<std::string> Daemon::running_displays() const {

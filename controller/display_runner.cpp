@@ -4,16 +4,28 @@
 
 namespace bangtin {
 
-DisplayRunner::DisplayRunner(boost::asio::io_context& loop,
-                             std::unique_ptr<DisplayProgramme> programme,
-                             std::unique_ptr<LinkWorker> worker, ClockFunction clock, LogSink log)
+namespace {
+
+std::string seconds_text(SystemClock::duration d) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f s", std::chrono::duration<double>(d).count());
+  return text;
+}
+
+}  // namespace
+
+DisplayRunner::DisplayRunner(boost::asio::io_context& loop, DisplayPlayer player,
+                             std::unique_ptr<LinkWorker> worker, Clocks clocks, LogSink log,
+                             PlayJournal* journal, std::function<bool()> clock_trusted)
     : timer_(loop),
-      programme_(std::move(programme)),
+      player_(std::move(player)),
       worker_(std::move(worker)),
-      clock_(std::move(clock)),
+      clocks_(std::move(clocks)),
       log_(std::move(log)),
+      journal_(journal),
+      clock_trusted_(std::move(clock_trusted)),
       period_(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-          std::chrono::duration<double>(1.0 / programme_->display().fps))) {}
+          std::chrono::duration<double>(1.0 / player_.display().fps))) {}
 
 void DisplayRunner::start() {
   next_tick_ = std::chrono::steady_clock::now();
@@ -21,27 +33,56 @@ void DisplayRunner::start() {
 }
 
 void DisplayRunner::stop() {
+  if (stopped_) return;
   stopped_ = true;
   timer_.cancel();
   worker_->stop();
+  if (recorded_play_ && journal_) {
+    journal_->end(*recorded_play_, clocks_.wall(), PlayOutcome::interrupted);
+    recorded_play_.reset();
+  }
+}
+
+void DisplayRunner::reload(const Programme& programme) {
+  std::vector<DisplayPlayer::Change> changes;
+  player_.reload(programme, clocks_.wall(), &changes);
+  record(changes);
+}
+
+void DisplayRunner::record(const std::vector<DisplayPlayer::Change>& changes) {
+  for (const auto& change : changes) {
+    if (recorded_play_ && journal_ && change.ended) {
+      journal_->end(*recorded_play_, change.ended->end,
+                    change.ended_early ? PlayOutcome::interrupted : PlayOutcome::completed);
+    }
+    recorded_play_.reset();
+    const Play& play = change.started;
+    if (!play.item) {
+      log_("display " + name() + ": nothing scheduled, showing the idle content");
+      continue;
+    }
+    log_("display " + name() + ": playing " + play.item->id + " from " + play.item->playlist +
+         " (" + seconds_text(play.end - play.start) + ")" +
+         (play.interrupted ? ", until an urgent item cuts in" : ""));
+    if (journal_) {
+      recorded_play_ = journal_->begin(
+          PlayStart{name(), play.item->playlist, play.item->id, play.item->text, play.start});
+    }
+  }
 }
 
 void DisplayRunner::tick() {
   if (stopped_) return;
-  DisplayProgramme::Showing showing = programme_->at(clock_());
-  if (showing.item != on_air_ || showing.started != on_air_since_) {
-    if (showing.item) {
-      char seconds[32];
-      std::snprintf(seconds, sizeof seconds, "%.1f s",
-                    std::chrono::duration<double>(showing.ends - showing.started).count());
-      log_("display " + name() + ": playing " + showing.item->id + " (" + seconds + ")");
-    } else if (on_air_ || on_air_since_ == SystemClock::time_point{}) {
-      log_("display " + name() + ": nothing scheduled, showing the clock");
-    }
-    on_air_ = showing.item;
-    on_air_since_ = showing.started;
+  if (!clock_trusted_()) {
+    // A wrong date would schedule the wrong content: the board keeps what it showed last.
+    if (!last_frame_) last_frame_ = player_.untimed_frame();
+    worker_->submit(*last_frame_);
+  } else {
+    std::vector<DisplayPlayer::Change> changes;
+    last_frame_ = player_.frame_at(clocks_.wall(), &changes);
+    record(changes);
+    worker_->submit(*last_frame_);
   }
-  worker_->submit(std::move(showing.frame));
   schedule_next_tick();
 }
 

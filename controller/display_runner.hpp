@@ -1,40 +1,50 @@
 // Private to the controller: plays one display on the event loop.
 //
-// Each tick asks the DisplayProgramme what shows now and hands the frame to the display's link
-// worker. The loop thread only computes frames; it never waits on a panel.
+// Each tick asks the DisplayPlayer for the frame of the moment and hands it to the display's link
+// worker; each change of play goes to the log and to proof of play. The loop thread only
+// computes frames; it never waits on a panel or on the disk.
 #pragma once
 
 #include <boost/asio/steady_timer.hpp>
 
 #include <memory>
+#include <optional>
 
 #include "bangtin/controller.hpp"
+#include "bangtin/play_log.hpp"
 #include "link_worker.hpp"
 
 namespace bangtin {
 
 class DisplayRunner {
  public:
-  DisplayRunner(boost::asio::io_context& loop, std::unique_ptr<DisplayProgramme> programme,
-                std::unique_ptr<LinkWorker> worker, ClockFunction clock, LogSink log);
+  // `clock_trusted` says whether the wall clock may be scheduled by; while it is false the
+  // board keeps the last frame it showed.
+  DisplayRunner(boost::asio::io_context& loop, DisplayPlayer player,
+                std::unique_ptr<LinkWorker> worker, Clocks clocks, LogSink log,
+                PlayJournal* journal, std::function<bool()> clock_trusted);
   void start();
   void stop();
-  const std::string& name() const { return programme_->display().name; }
+  void reload(const Programme& programme);
+  const std::string& name() const { return player_.display().name; }
+  const DisplayPlayer& player() const { return player_; }
 
  private:
   void tick();
   void schedule_next_tick();
+  void record(const std::vector<DisplayPlayer::Change>& changes);
 
   boost::asio::steady_timer timer_;
-  std::unique_ptr<DisplayProgramme> programme_;
+  DisplayPlayer player_;
   std::unique_ptr<LinkWorker> worker_;
-  ClockFunction clock_;
+  Clocks clocks_;
   LogSink log_;
+  PlayJournal* journal_;
+  std::function<bool()> clock_trusted_;
   std::chrono::steady_clock::duration period_;
   std::chrono::steady_clock::time_point next_tick_;
-  // What was on air at the last tick, to log each start once.
-  const Item* on_air_ = nullptr;
-  SystemClock::time_point on_air_since_;
+  std::optional<PlayJournal::PlayId> recorded_play_;
+  std::optional<Frame> last_frame_;
   bool stopped_ = false;
 };
 

@@ -86,8 +86,8 @@ TEST(BangtinRender, WritesExactlyTheFrameTheDaemonWouldShow) {
 
   Loaded<Programme> programme = load_programme(config);
   ASSERT_TRUE(programme.value);
-  DisplayProgramme shows(*programme.value, programme.value->config.displays.front());
-  const Frame expected = shows.at(tuesday_morning()).frame;
+  DisplayPlayer player(*programme.value, programme.value->config.displays.front());
+  const Frame expected = player.frame_at(tuesday_morning());
   EXPECT_GT(expected.lit_count(), 0);
   EXPECT_EQ(read_png(png, PixelFormat::mono), expected);
 }

@@ -56,7 +56,7 @@ int free_port() {
 
 class RunningDaemon {
  public:
-  RunningDaemon(const std::filesystem::path& config, ClockFunction clock, LogSink log)
+  RunningDaemon(const std::filesystem::path& config, Clocks clock, LogSink log)
       : daemon_(loop_, config, std::move(clock), std::move(log)),
         thread_([this] { loop_.run(); }) {}
   ~RunningDaemon() {
@@ -76,8 +76,8 @@ Frame expected_frame(const std::filesystem::path& config, const std::string& dis
                      SystemClock::time_point at) {
   Loaded<Programme> programme = load_programme(config);
   EXPECT_TRUE(programme.value);
-  DisplayProgramme shows(*programme.value, *find_display(programme.value->config, display));
-  return shows.at(at).frame;
+  DisplayPlayer player(*programme.value, *find_display(programme.value->config, display));
+  return player.frame_at(at);
 }
 
 // Waits for the panel to show `wanted`; it may first show frames computed before the clock moved.
@@ -102,7 +102,7 @@ TEST(Daemon, PanelShowsExactlyTheRenderersFrameForThePlaylistPosition) {
   const auto config = write_config(dir, display_yaml("cong-ubnd", panel.port()));
   ManualClock clock(tuesday_morning());
   LogRecorder log;
-  RunningDaemon daemon(config, clock.function(), log.sink());
+  RunningDaemon daemon(config, clock.clocks(), log.sink());
 
   const Frame first = expected_frame(config, "cong-ubnd", tuesday_morning());
   ASSERT_GT(first.lit_count(), 0) << "the instant chosen shows text";
@@ -127,7 +127,7 @@ TEST(Daemon, AnUnreachablePanelDoesNotStopTheOthersAndIsPickedUpWhenItAppears) {
       write_config(dir, display_yaml("cong-ubnd", gate.port()) + display_yaml("cho", market_port));
   ManualClock clock(tuesday_morning());
   LogRecorder log;
-  RunningDaemon daemon(config, clock.function(), log.sink());
+  RunningDaemon daemon(config, clock.clocks(), log.sink());
 
   EXPECT_TRUE(log.wait_for("display cho: link down", 3s)) << log.all();
   EXPECT_TRUE(panel_shows(gate, expected_frame(config, "cong-ubnd", tuesday_morning())));
@@ -144,7 +144,7 @@ TEST(Daemon, APanelThatComesBackAfterARestartIsServedAgain) {
   const auto config = write_config(dir, display_yaml("cong-ubnd", port));
   ManualClock clock(tuesday_morning());
   LogRecorder log;
-  RunningDaemon daemon(config, clock.function(), log.sink());
+  RunningDaemon daemon(config, clock.clocks(), log.sink());
   ASSERT_TRUE(panel_shows(*panel, expected_frame(config, "cong-ubnd", tuesday_morning())));
 
   panel.reset();  // the panel loses power
@@ -162,7 +162,7 @@ TEST(Daemon, RefusesAPanelWhoseGeometryDiffersFromTheConfig) {
   const auto config = write_config(dir, display_yaml("cong-ubnd", panel.port()));
   ManualClock clock(tuesday_morning());
   LogRecorder log;
-  RunningDaemon daemon(config, clock.function(), log.sink());
+  RunningDaemon daemon(config, clock.clocks(), log.sink());
   EXPECT_TRUE(log.wait_for("is 64x16 mono but the config says 128x32 mono", 3s)) << log.all();
   EXPECT_EQ(panel.commits(), 0u);
 }
@@ -171,15 +171,15 @@ TEST(Daemon, ShowsTheVietnameseClockWhenNothingIsScheduled) {
   PanelSimulator panel({.port = 0});
   ScratchDir dir;
   const auto config = write_config(dir, display_yaml("cong-ubnd", panel.port()),
-                                   "playlist: empty\nitems:\n  - id: elsewhere\n    text: \"Chỉ "
-                                   "cho bảng khác\"\n    targets: [no-such-board]\n");
+                                   "playlist: sundays\nitems:\n  - id: chu-nhat\n    text: \"Chỉ "
+                                   "ngày Chủ Nhật\"\n    schedule:\n      days: [sun]\n");
   ManualClock clock(tuesday_morning());
   LogRecorder log;
-  RunningDaemon daemon(config, clock.function(), log.sink());
+  RunningDaemon daemon(config, clock.clocks(), log.sink());
   const Frame wanted = expected_frame(config, "cong-ubnd", tuesday_morning());
   EXPECT_GT(wanted.lit_count(), 100);
   EXPECT_TRUE(panel_shows(panel, wanted));
-  EXPECT_TRUE(log.wait_for("showing the clock", 1s)) << log.all();
+  EXPECT_TRUE(log.wait_for("showing the idle content", 1s)) << log.all();
 }
 
 TEST(Daemon, AMissingConfigIsAClearError) {
@@ -187,7 +187,7 @@ TEST(Daemon, AMissingConfigIsAClearError) {
   LogRecorder log;
   try {
     Daemon daemon(
-        loop, "/nonexistent/bangtin.yaml", [] { return SystemClock::now(); }, log.sink());
+        loop, "/nonexistent/bangtin.yaml", Clocks{}, log.sink());
     FAIL() << "expected an error";
   } catch (const std::runtime_error& error) {
     EXPECT_NE(std::string(error.what()).find("/nonexistent/bangtin.yaml"), std::string::npos);
@@ -202,16 +202,8 @@ TEST(Daemon, ABrokenPlaylistIsReportedAndTheRestPlays) {
   dir.write("playlists/broken.yaml", "playlist: broken\nitems:\n  - id: x\n    text: [oops\n");
   ManualClock clock(tuesday_morning());
   LogRecorder log;
-  RunningDaemon daemon(config, clock.function(), log.sink());
+  RunningDaemon daemon(config, clock.clocks(), log.sink());
   EXPECT_TRUE(log.wait_for("broken.yaml:", 1s)) << log.all();
   EXPECT_TRUE(panel_shows(panel, expected_frame(config, "cong-ubnd", tuesday_morning())));
 }
 
-TEST(VietnameseDateTime, NamesTheWeekdayInLocalTime) {
-  EXPECT_EQ(vietnamese_date_time(tuesday_morning(), std::chrono::hours(7)),
-            "Thứ Ba, 24/11/2026 08:00");
-  EXPECT_EQ(vietnamese_date_time(tuesday_morning() - 9h, std::chrono::hours(7)),
-            "Thứ Hai, 23/11/2026 23:00");
-  EXPECT_EQ(vietnamese_date_time(tuesday_morning() + 5 * 24h, std::chrono::hours(7)),
-            "Chủ Nhật, 29/11/2026 08:00");
-}

@@ -40,16 +40,27 @@ class ScratchDir {
   std::filesystem::path path_;
 };
 
+// Wall and monotonic clocks moved by hand, together as real time moves them, or the wall clock
+// alone as when someone sets the date.
 class ManualClock {
  public:
-  explicit ManualClock(SystemClock::time_point start) : now_(start.time_since_epoch()) {}
-  void set(SystemClock::time_point t) { now_ = t.time_since_epoch(); }
-  ClockFunction function() {
-    return [this] { return SystemClock::time_point(now_.load()); };
+  explicit ManualClock(SystemClock::time_point start) : wall_(start.time_since_epoch()) {}
+  void set(SystemClock::time_point t) {
+    const auto moved = t.time_since_epoch() - wall_.load();
+    wall_ = t.time_since_epoch();
+    monotonic_ = monotonic_.load() + moved;
+  }
+  void set_wall_only(SystemClock::time_point t) { wall_ = t.time_since_epoch(); }
+  Clocks clocks() {
+    using namespace std::chrono;
+    return Clocks{[this] { return SystemClock::time_point(wall_.load()); },
+                  [this] { return steady_clock::time_point(monotonic_.load()); },
+                  sys_days(year{2020} / January / 1)};
   }
 
  private:
-  std::atomic<SystemClock::duration> now_;
+  std::atomic<SystemClock::duration> wall_;
+  std::atomic<std::chrono::steady_clock::duration> monotonic_{std::chrono::hours(1000)};
 };
 
 class LogRecorder {

@@ -1,16 +1,20 @@
 // bangtin controller — the daemon's parts, shared by bangtind, the bangtin CLI and the tests.
 //
-// DisplayProgramme answers "what does this display show at this instant" as a frame: the
-// daemon pushes it to the panel, `bangtin render` writes it as a PNG, and both agree to the pixel.
-// Daemon runs every configured display on one Boost.Asio loop; each panel link gets a worker
-// thread of its own, because libmodbus blocks and a dead panel must never stall the others.
+// DisplayPlayer answers "what does this display show now" as a frame, following the display's
+// Schedule play after play with the clock it is given, and keeping the play on air when the
+// playlists are reloaded. `bangtin render --at T` asks a fresh player, which replays the day up
+// to T: the daemon and the preview agree to the pixel. Daemon runs every configured display on
+// one Boost.Asio loop; each panel link gets a worker thread of its own (libmodbus blocks, and a
+// dead panel must never stall the others), and the disk is written from threads of its own.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,57 +22,81 @@
 #include "bangtin/frame.hpp"
 #include "bangtin/playlists.hpp"
 #include "bangtin/renderer.hpp"
+#include "bangtin/schedule.hpp"
 
 namespace bangtin {
 
 using SystemClock = std::chrono::system_clock;
-// Where "now" comes from; tests pass a clock they move by hand.
-using ClockFunction = std::function<SystemClock::time_point()>;
+
+// Where "now" comes from. Tests pass clocks they move by hand; the wall clock may be wrong (a
+// board without a real-time clock boots in 1970), the monotonic one tells when it jumps.
+struct Clocks {
+  std::function<SystemClock::time_point()> wall = [] { return SystemClock::now(); };
+  std::function<std::chrono::steady_clock::time_point()> monotonic = [] {
+    return std::chrono::steady_clock::now();
+  };
+  // A wall clock before this date is wrong: by default the day this program was built.
+  std::optional<std::chrono::sys_days> earliest = parse_build_date(__DATE__);
+};
+
 // Where log lines go; the daemon's default writes them to stderr with a timestamp.
 using LogSink = std::function<void(std::string_view line)>;
 LogSink stderr_log();
 
-// "Thứ Năm, 26/11/2026 09:41": the idle board's clock, in the display's local time.
-std::string vietnamese_date_time(SystemClock::time_point when, std::chrono::minutes utc_offset);
+// The checks `bangtin validate` and the daemon run with the renderer's knowledge: characters a
+// display's font cannot draw, and how long an item plays on a display.
+RenderChecks render_checks();
 
-class DisplayProgramme {
+// One loaded programme made ready for one display: its schedule and every item rasterized once.
+struct DisplayContent;
+
+class DisplayPlayer {
  public:
-  // Rasterizes every item targeting the display once. Throws std::runtime_error when the
-  // display's font cannot be found or opened.
-  DisplayProgramme(const Programme& programme, const DisplayConfig& display);
+  // Throws std::runtime_error when the display's font cannot be found or opened.
+  DisplayPlayer(const Programme& programme, const DisplayConfig& display);
+  ~DisplayPlayer();
+  DisplayPlayer(DisplayPlayer&&) noexcept;
+  DisplayPlayer& operator=(DisplayPlayer&&) noexcept;
 
-  struct Showing {
-    const Item* item = nullptr;  // nothing scheduled: the idle clock is shown
-    SystemClock::time_point started;
-    SystemClock::time_point ends;
-    Frame frame;
+  // A play that ended and the one that followed it, as the log and proof of play want them.
+  struct Change {
+    std::optional<Play> ended;  // nothing for the first play
+    bool ended_early = false;   // cut by an urgent item, a reload or an expired window
+    Play started;               // item nullptr: the idle content
   };
-  Showing at(SystemClock::time_point now);
 
-  const DisplayConfig& display() const { return display_; }
+  // The frame at `now`, moving on through the schedule as time passes. Changes of play since the
+  // last call are appended to `changes` when given.
+  Frame frame_at(SystemClock::time_point now, std::vector<Change>* changes = nullptr);
+
+  // Swaps in a newly loaded programme. The play on air goes on to its end unless its item was
+  // removed or its text changed, or an urgent item is now due: then it is cut at `now`.
+  void reload(const Programme& programme, SystemClock::time_point now,
+              std::vector<Change>* changes = nullptr);
+
+  // What to show while the wall clock cannot be trusted and nothing has played yet: the title
+  // of the first playlist (or the idle text) standing still, never a date from 1970.
+  Frame untimed_frame();
+
+  const DisplayConfig& display() const;
+  const Play* on_air() const;
 
  private:
-  DisplayConfig display_;
-  std::chrono::minutes utc_offset_;
-  TextRenderer renderer_;
-  std::vector<Item> items_;
-  std::vector<PreparedItem> prepared_;
-  Rotation rotation_;
-  std::string idle_text_;
-  PreparedItem idle_;
+  struct State;
+  std::unique_ptr<State> state_;
 };
 
 class Daemon {
  public:
   // Loads the config and its playlists, reports every problem to the log, and starts each
   // display it can serve. Throws std::runtime_error only when the config itself is unusable.
-  Daemon(boost::asio::io_context& loop, const std::filesystem::path& config_file,
-         ClockFunction clock, LogSink log);
+  Daemon(boost::asio::io_context& loop, const std::filesystem::path& config_file, Clocks clocks,
+         LogSink log);
   ~Daemon();
   Daemon(const Daemon&) = delete;
   Daemon& operator=(const Daemon&) = delete;
 
-  // Stops the display timers and the link workers; the loop then runs out of work.
+  // Stops the display timers, the watcher and the workers; the loop then runs out of work.
   void stop();
   // Displays that are playing (those whose font and link could be set up).
   std::vector<std::string> running_displays() const;

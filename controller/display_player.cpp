@@ -1,0 +1,241 @@
+#include <algorithm>
+#include <cmath>
+
+#include "bangtin/controller.hpp"
+
+namespace bangtin {
+
+namespace {
+
+using std::chrono::nanoseconds;
+
+// A daemon that was stopped (or a loop that stalled) longer than this does not walk through
+// every play it missed: it picks the schedule up where it stands now.
+constexpr auto kLongestCatchUp = std::chrono::minutes(10);
+
+std::filesystem::path font_for(const DisplayConfig& display) {
+  return display.font.empty()
+             ? default_font(PanelGeometry{display.width, display.height, display.pixel})
+             : std::filesystem::path(display.font);
+}
+
+TextEffect effect_of(ItemEffect effect) {
+  switch (effect) {
+    case ItemEffect::still:
+      return TextEffect::still;
+    case ItemEffect::scroll:
+      return TextEffect::scroll;
+    case ItemEffect::page:
+      return TextEffect::page;
+    case ItemEffect::blink:
+      return TextEffect::blink;
+    case ItemEffect::fade:
+      return TextEffect::fade;
+  }
+  return TextEffect::scroll;
+}
+
+bool runs_in_passes(TextEffect effect) {
+  return effect == TextEffect::scroll || effect == TextEffect::page || effect == TextEffect::blink;
+}
+
+// The item rasterized for the display, and how long it plays there.
+struct PreparedPlay {
+  PreparedItem frames;
+  PlayLength length;
+};
+
+PreparedPlay prepare(const TextRenderer& renderer, const Item& item, double fps) {
+  TextStyle style;
+  style.effect = effect_of(item.effect);
+  if (item.colour) style.colour = *item.colour;
+  style.speed = even_scroll_speed(item.speed, fps);
+  style.passes = item.passes;
+  if (item.duration && !runs_in_passes(style.effect)) {
+    style.hold = std::chrono::duration_cast<std::chrono::milliseconds>(*item.duration);
+  }
+  PreparedPlay prepared{renderer.prepare(item.text, style), {}};
+  nanoseconds pass = runs_in_passes(style.effect) ? prepared.frames.duration() / style.passes
+                                                  : nanoseconds(0);
+  if (item.duration && runs_in_passes(style.effect) && pass > nanoseconds(0)) {
+    // `duration:` instead of passes: as many passes as it takes to fill the time.
+    style.passes = static_cast<int>(std::max<std::int64_t>(1, (*item.duration + pass - nanoseconds(1)) / pass));
+    prepared.frames = renderer.prepare(item.text, style);
+  }
+  prepared.length.whole = item.duration ? nanoseconds(*item.duration) : prepared.frames.duration();
+  prepared.length.pass = pass;
+  return prepared;
+}
+
+}  // namespace
+
+struct DisplayContent {
+  std::map<std::string, PreparedPlay, std::less<>> prepared;  // by item id
+  std::unique_ptr<Schedule> schedule;                          // Play::item points into it
+
+  DisplayContent(const Programme& programme, const DisplayConfig& display,
+                 const TextRenderer& renderer) {
+    for (const Item* item : items_for(programme, display)) {
+      prepared.emplace(item->id, prepare(renderer, *item, display.fps));
+    }
+    schedule = std::make_unique<Schedule>(
+        programme, display, [this](const Item& item) { return prepared.at(item.id).length; });
+  }
+  const PreparedItem* frames_of(const Item* item) const {
+    if (!item) return nullptr;
+    const auto found = prepared.find(item->id);
+    return found == prepared.end() ? nullptr : &found->second.frames;
+  }
+};
+
+struct DisplayPlayer::State {
+  DisplayConfig display;
+  std::chrono::minutes utc_offset;
+  IdleContent idle;
+  std::string untimed_text;
+  DisplayRenderer renderer;
+  std::shared_ptr<const DisplayContent> content;
+  // The content the play on air came from: after a reload it may still be the old one.
+  std::shared_ptr<const DisplayContent> play_content;
+  std::optional<Play> play;
+  std::optional<PreparedItem> idle_text;
+  std::string clock_text;
+  PreparedItem clock;
+  Frame frame;
+
+  State(const Programme& programme, const DisplayConfig& display_config)
+      : display(display_config),
+        utc_offset(programme.config.utc_offset),
+        idle(programme.config.idle),
+        renderer(PanelGeometry{display.width, display.height, display.pixel},
+                 Layout::single(PanelGeometry{display.width, display.height, display.pixel}),
+                 font_for(display), RenderOptions{}, programme.config.utc_offset) {
+    untimed_text = idle.kind == IdleContent::Kind::text ? idle.text : std::string();
+    for (const Playlist& playlist : programme.playlists) {
+      if (!untimed_text.empty()) break;
+      untimed_text = !playlist.title.empty() ? playlist.title : playlist.name;
+    }
+    if (idle.kind == IdleContent::Kind::text) idle_text = renderer.content().still(idle.text);
+    content = std::make_shared<DisplayContent>(programme, display, renderer.content());
+  }
+
+  void begin(const Play& next, std::vector<Change>* changes, bool ended_early) {
+    if (changes) changes->push_back(Change{play, ended_early, next});
+    play = next;
+    play_content = content;
+  }
+
+  const PreparedItem* idle_frames(SystemClock::time_point now) {
+    if (idle_text) return &*idle_text;
+    const std::string text = vietnamese_clock_text(now, utc_offset);
+    if (text != clock_text) {
+      clock = renderer.content().still(text);
+      clock_text = text;
+    }
+    return &clock;
+  }
+};
+
+DisplayPlayer::DisplayPlayer(const Programme& programme, const DisplayConfig& display)
+    : state_(std::make_unique<State>(programme, display)) {}
+DisplayPlayer::~DisplayPlayer() = default;
+DisplayPlayer::DisplayPlayer(DisplayPlayer&&) noexcept = default;
+DisplayPlayer& DisplayPlayer::operator=(DisplayPlayer&&) noexcept = default;
+
+const DisplayConfig& DisplayPlayer::display() const { return state_->display; }
+const Play* DisplayPlayer::on_air() const { return state_->play ? &*state_->play : nullptr; }
+
+Frame DisplayPlayer::frame_at(SystemClock::time_point now, std::vector<Change>* changes) {
+  State& s = *state_;
+  if (!s.play || now < s.play->start || now - s.play->end > kLongestCatchUp) {
+    s.begin(s.content->schedule->at(now), changes, s.play && now < s.play->end);
+  }
+  while (now >= s.play->end) {
+    const Play& ended = *s.play;
+    s.begin(s.content->schedule->next(ended.cursor, ended.end), changes, ended.interrupted);
+  }
+  const PreparedItem* frames =
+      s.play->item ? s.play_content->frames_of(s.play->item) : s.idle_frames(now);
+  const auto elapsed = s.play->item ? now - s.play->start : nanoseconds(0);
+  s.renderer.draw(s.frame, frames, elapsed, now);
+  return s.frame;
+}
+
+void DisplayPlayer::reload(const Programme& programme, SystemClock::time_point now,
+                           std::vector<Change>* changes) {
+  State& s = *state_;
+  s.content = std::make_shared<DisplayContent>(programme, s.display, s.renderer.content());
+  if (!s.play || now >= s.play->end) return;  // the next frame moves on with the new schedule
+
+  const Schedule& schedule = *s.content->schedule;
+  const auto& items = schedule.items();
+  const Item* on_air = s.play->item;
+  if (!on_air) {
+    // Idle gives way at once to what the new playlists bring, and waits for them otherwise.
+    const Play next = schedule.next(s.play->cursor, now);
+    if (next.item) {
+      s.play->end = now;
+      s.begin(next, changes, false);
+    } else {
+      s.play = next;
+      s.play_content = s.content;
+    }
+    return;
+  }
+  const auto kept = std::find_if(items.begin(), items.end(), [&](const Item& item) {
+    return item.id == on_air->id && item.text == on_air->text;
+  });
+  const Play instead = schedule.next(s.play->cursor_if_cut, now);
+  const bool urgent_due = instead.item && instead.item->priority == Priority::urgent &&
+                          on_air->priority != Priority::urgent;
+  if (kept == items.end() || urgent_due) {
+    // A removed or edited item is cut: the operator wants the change on the street now.
+    s.play->end = now;
+    s.begin(instead, changes, true);
+    return;
+  }
+  // The item plays on from the old content; an urgent item arriving later still cuts in.
+  if (const auto interrupt = schedule.next_interrupt(now, s.play->end)) {
+    s.play->end = *interrupt;
+    s.play->interrupted = true;
+    s.play->cursor = s.play->cursor_if_cut;
+  }
+}
+
+Frame DisplayPlayer::untimed_frame() {
+  State& s = *state_;
+  const PreparedItem still = s.renderer.content().still(s.untimed_text);
+  return s.renderer.frame(&still, nanoseconds(0), SystemClock::time_point{});
+}
+
+RenderChecks render_checks() {
+  // Renderers are kept per display while the checks live, so a programme of many items opens
+  // each font once.
+  auto renderers = std::make_shared<std::map<std::string, std::unique_ptr<TextRenderer>>>();
+  const auto renderer_for = [renderers](const DisplayConfig& display) -> const TextRenderer& {
+    auto& renderer = (*renderers)[display.name];
+    if (!renderer) {
+      renderer = std::make_unique<TextRenderer>(
+          PanelGeometry{display.width, display.height, display.pixel}, font_for(display));
+    }
+    return *renderer;
+  };
+  RenderChecks checks;
+  checks.missing_glyphs = [renderer_for](const DisplayConfig& display, std::string_view text) {
+    try {
+      return renderer_for(display).missing_glyphs(text);
+    } catch (const std::exception&) {
+      return std::vector<char32_t>{};  // an unusable font is reported when the display starts
+    }
+  };
+  checks.play_length = [renderer_for](const Item& item, const DisplayConfig& display) {
+    try {
+      return prepare(renderer_for(display), item, display.fps).length;
+    } catch (const std::exception&) {
+      return PlayLength{};
+    }
+  };
+  return checks;
+}
+
+}  // namespace bangtin
