@@ -127,7 +127,8 @@ int report(const std::vector<std::string>& args) {
   po::notify(vm);
 
   const Loaded<Config> config = load_config(vm["config"].as<std::string>());
-  for (const Diagnostic& diagnostic : config.diagnostics) std::cerr << diagnostic.to_string() << '\n';
+  for (const Diagnostic& diagnostic : config.diagnostics)
+    std::cerr << diagnostic.to_string() << '\n';
   if (!config.value) return 1;
   const auto from = parse_date(vm["from"].as<std::string>());
   const auto to = parse_date(vm["to"].as<std::string>());

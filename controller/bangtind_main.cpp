@@ -29,8 +29,7 @@ int main(int argc, char** argv) {
   const bangtin::LogSink log = bangtin::stderr_log();
   boost::asio::io_context loop;
   try {
-    bangtin::Daemon daemon(
-        loop, args["config"].as<std::string>(), bangtin::Clocks{}, log);
+    bangtin::Daemon daemon(loop, args["config"].as<std::string>(), bangtin::Clocks{}, log);
     boost::asio::signal_set signals(loop, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code& error, int signal) {
       if (error) return;

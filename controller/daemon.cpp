@@ -16,8 +16,8 @@ namespace bangtin {
 
 namespace {
 
-// Editors save in bursts; a quarter of a second of quiet keeps reloads well inside a second.
-constexpr auto kReloadSettle = std::chrono::milliseconds(250);
+// Editors save in bursts; a tenth of a second of quiet keeps reloads well inside a second.
+constexpr auto kReloadSettle = std::chrono::milliseconds(100);
 constexpr auto kClockCheckPeriod = std::chrono::seconds(1);
 
 std::filesystem::path last_good_directory(const Config& config) {
@@ -93,9 +93,9 @@ struct Daemon::Impl {
         from = "from " + copy.string();
       }
       programme.playlists.push_back(kept->second);
-      loaded.diagnostics.push_back(Diagnostic{SourceMark{file, 0, 0}, Severity::warning,
-                                              "the last good version stays on air (" + from +
-                                                  ") until the errors above are fixed"});
+      loaded.diagnostics.push_back(Diagnostic{
+          SourceMark{file, 0, 0}, Severity::warning,
+          "the last good version stays on air (" + from + ") until the errors above are fixed"});
     }
     std::sort(programme.playlists.begin(), programme.playlists.end(),
               [](const Playlist& a, const Playlist& b) {
@@ -123,9 +123,8 @@ struct Daemon::Impl {
 
   void check_clock_now() {
     const ClockReading reading{clocks.wall(), clocks.monotonic()};
-    const ClockCheck check = clocks.earliest
-                                 ? check_clock(*clocks.earliest, previous_reading, reading)
-                                 : ClockCheck{};
+    const ClockCheck check =
+        clocks.earliest ? check_clock(*clocks.earliest, previous_reading, reading) : ClockCheck{};
     previous_reading = reading;
     const bool sane = check.verdict == ClockVerdict::sane;
     if (!sane) {

@@ -55,11 +55,12 @@ PreparedPlay prepare(const TextRenderer& renderer, const Item& item, double fps)
     style.hold = std::chrono::duration_cast<std::chrono::milliseconds>(*item.duration);
   }
   PreparedPlay prepared{renderer.prepare(item.text, style), {}};
-  nanoseconds pass = runs_in_passes(style.effect) ? prepared.frames.duration() / style.passes
-                                                  : nanoseconds(0);
+  nanoseconds pass =
+      runs_in_passes(style.effect) ? prepared.frames.duration() / style.passes : nanoseconds(0);
   if (item.duration && runs_in_passes(style.effect) && pass > nanoseconds(0)) {
     // `duration:` instead of passes: as many passes as it takes to fill the time.
-    style.passes = static_cast<int>(std::max<std::int64_t>(1, (*item.duration + pass - nanoseconds(1)) / pass));
+    style.passes = static_cast<int>(
+        std::max<std::int64_t>(1, (*item.duration + pass - nanoseconds(1)) / pass));
     prepared.frames = renderer.prepare(item.text, style);
   }
   prepared.length.whole = item.duration ? nanoseconds(*item.duration) : prepared.frames.duration();
@@ -71,7 +72,7 @@ PreparedPlay prepare(const TextRenderer& renderer, const Item& item, double fps)
 
 struct DisplayContent {
   std::map<std::string, PreparedPlay, std::less<>> prepared;  // by item id
-  std::unique_ptr<Schedule> schedule;                          // Play::item points into it
+  std::unique_ptr<Schedule> schedule;                         // Play::item points into it
 
   DisplayContent(const Programme& programme, const DisplayConfig& display,
                  const TextRenderer& renderer) {

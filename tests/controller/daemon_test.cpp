@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "bangtin/panel_simulator.hpp"
+#include "bangtin/play_log.hpp"
 #include "test_support.hpp"
 
 using namespace bangtin;
@@ -186,8 +187,7 @@ TEST(Daemon, AMissingConfigIsAClearError) {
   boost::asio::io_context loop;
   LogRecorder log;
   try {
-    Daemon daemon(
-        loop, "/nonexistent/bangtin.yaml", Clocks{}, log.sink());
+    Daemon daemon(loop, "/nonexistent/bangtin.yaml", Clocks{}, log.sink());
     FAIL() << "expected an error";
   } catch (const std::runtime_error& error) {
     EXPECT_NE(std::string(error.what()).find("/nonexistent/bangtin.yaml"), std::string::npos);
@@ -207,3 +207,97 @@ TEST(Daemon, ABrokenPlaylistIsReportedAndTheRestPlays) {
   EXPECT_TRUE(panel_shows(panel, expected_frame(config, "cong-ubnd", tuesday_morning())));
 }
 
+namespace {
+
+const std::string kNotice = R"(  - id: thong-bao
+    text: "Thông báo khẩn"
+    effect: static
+    duration: 1h
+    priority: urgent
+    until: 2026-11-24T12:00
+)";
+
+}  // namespace
+
+TEST(DaemonReload, AnEditedPlaylistIsOnTheBoardWithinASecond) {
+  PanelSimulator panel({.port = 0});
+  ScratchDir dir;
+  const auto config = write_config(dir, display_yaml("cong-ubnd", panel.port()));
+  ManualClock clock(tuesday_morning());
+  LogRecorder log;
+  RunningDaemon daemon(config, clock.clocks(), log.sink());
+  ASSERT_TRUE(panel_shows(panel, expected_frame(config, "cong-ubnd", tuesday_morning())));
+
+  const auto edited_at = std::chrono::steady_clock::now();
+  dir.write("playlists/test.yaml", kPlaylist + kNotice);
+  const Frame notice = expected_frame(config, "cong-ubnd", tuesday_morning());
+  EXPECT_GT(notice.lit_count(), 100);
+  EXPECT_TRUE(panel_shows(panel, notice)) << log.all();
+  EXPECT_LT(std::chrono::steady_clock::now() - edited_at, 1s) << log.all();
+  EXPECT_EQ(log.count("playlists reloaded"), 1) << log.all();
+  EXPECT_TRUE(log.wait_for("display cong-ubnd: playing thong-bao", 1s)) << log.all();
+}
+
+TEST(DaemonReload, ABrokenEditIsRejectedAndTheLastGoodVersionKeepsPlaying) {
+  PanelSimulator panel({.port = 0});
+  ScratchDir dir;
+  const auto config = write_config(dir, display_yaml("cong-ubnd", panel.port()));
+  const auto playlist = dir.path() / "playlists/test.yaml";
+  ManualClock clock(tuesday_morning());
+  LogRecorder log;
+  {
+    RunningDaemon daemon(config, clock.clocks(), log.sink());
+    const Frame good = expected_frame(config, "cong-ubnd", tuesday_morning());
+    ASSERT_TRUE(panel_shows(panel, good));
+
+    dir.write("playlists/test.yaml", "playlist: test\nitems:\n  - id: x\n    txt: \"sai\"\n");
+    EXPECT_TRUE(log.wait_for("playlists reloaded", 2s)) << log.all();
+    EXPECT_GE(log.count(playlist.string() + ":4:5: error: unknown key 'txt'"), 1) << log.all();
+    EXPECT_GE(log.count("the last good version stays on air"), 1) << log.all();
+    const auto seen = panel.commits();
+    const auto next = panel.wait_for_commit(seen, 2s);
+    ASSERT_TRUE(next);
+    EXPECT_EQ(*next, good);
+  }
+  // Restarted with the broken file still there: the copy in the state directory plays.
+  LogRecorder after_restart;
+  RunningDaemon daemon(config, clock.clocks(), after_restart.sink());
+  EXPECT_GE(after_restart.count("state/last-good/test.yaml"), 1) << after_restart.all();
+  const auto seen = panel.commits();
+  const auto next = panel.wait_for_commit(seen, 2s);
+  ASSERT_TRUE(next);
+  dir.write("playlists/test.yaml", kPlaylist);  // what the copy holds, to compute the frame
+  EXPECT_EQ(*next, expected_frame(config, "cong-ubnd", tuesday_morning()));
+}
+
+TEST(DaemonProofOfPlay, EveryPlayIsRecordedAndReported) {
+  PanelSimulator panel({.port = 0});
+  ScratchDir dir;
+  const auto config = write_config(dir, display_yaml("cong-ubnd", panel.port()));
+  ManualClock clock(tuesday_morning());
+  LogRecorder log;
+  {
+    RunningDaemon daemon(config, clock.clocks(), log.sink());
+    ASSERT_TRUE(panel_shows(panel, expected_frame(config, "cong-ubnd", tuesday_morning())));
+    // Ten minutes of plays, moved through in steps the panel shows one by one.
+    for (auto t = tuesday_morning(); t <= tuesday_morning() + 10min; t += 20s) {
+      clock.set(t);
+      ASSERT_TRUE(panel_shows(panel, expected_frame(config, "cong-ubnd", t)));
+    }
+  }
+  PlayStore store(dir.path() / "state/plays.sqlite3");
+  using namespace std::chrono;
+  const auto day = sys_days(year{2026} / November / 24);
+  const auto rows = store.totals(day, day, hours(7));
+  ASSERT_EQ(rows.size(), 2u) << log.all();
+  int plays = 0;
+  seconds on_air{0};
+  for (const auto& row : rows) {
+    plays += row.plays;
+    on_air += row.on_air;
+    EXPECT_EQ(row.day, "2026-11-24");
+  }
+  EXPECT_GE(plays, 10);
+  EXPECT_GE(on_air, 590s);  // the whole ten minutes, less the part of a second at the start
+  EXPECT_LE(on_air, 601s);
+}

@@ -59,6 +59,7 @@ class DisplayPlayer {
   DisplayPlayer& operator=(DisplayPlayer&&) noexcept;
 
   // A play that ended and the one that followed it, as the log and proof of play want them.
+  // The items they point to live until the next call to frame_at() or reload().
   struct Change {
     std::optional<Play> ended;  // nothing for the first play
     bool ended_early = false;   // cut by an urgent item, a reload or an expired window

@@ -1,0 +1,184 @@
+// The display's player: the schedule followed play after play, and reloads mid-play.
+#include <gtest/gtest.h>
+
+#include "test_support.hpp"
+
+using namespace bangtin;
+using namespace bangtin::testing;
+using namespace std::chrono_literals;
+
+namespace {
+
+const std::string kConfig =
+    "timezone: \"+07:00\"\nplaylists: playlists/\ndisplays:\n"
+    "  - name: cong-ubnd\n    size: 128x32\n    pixel: mono\n"
+    "    link: modbus-tcp://127.0.0.1:1502\n";
+
+const std::string kTwoItems = R"(playlist: test
+items:
+  - id: dich-vu-cong
+    text: "Nộp hồ sơ trực tuyến"
+    speed: 50
+  - id: mot-cua
+    text: "Bộ phận Một cửa"
+    speed: 50
+)";
+
+class PlayerTest : public ::testing::Test {
+ protected:
+  Programme programme_with(const std::string& playlist) {
+    dir_.write("playlists/test.yaml", playlist);
+    Loaded<Programme> loaded = load_programme(dir_.write("bangtin.yaml", kConfig));
+    EXPECT_FALSE(has_errors(loaded.diagnostics));
+    for (const auto& d : loaded.diagnostics) ADD_FAILURE() << d.to_string();
+    return std::move(*loaded.value);
+  }
+  ScratchDir dir_;
+};
+
+std::string on_air_id(const DisplayPlayer& player) {
+  const Play* play = player.on_air();
+  return play && play->item ? play->item->id : "(idle)";
+}
+
+}  // namespace
+
+TEST_F(PlayerTest, FollowsTheScheduleAndAgreesWithAFreshPlayerAtEveryInstant) {
+  const Programme programme = programme_with(kTwoItems);
+  const DisplayConfig& display = programme.config.displays.front();
+  DisplayPlayer running(programme, display);
+  std::vector<DisplayPlayer::Change> changes;
+  for (auto t = tuesday_morning(); t < tuesday_morning() + 10min; t += 777ms) {
+    const Frame frame = running.frame_at(t, &changes);
+    if ((t - tuesday_morning()) % 60s < 777ms) {  // now and then, a fresh player at the same t
+      DisplayPlayer fresh(programme, display);
+      ASSERT_EQ(fresh.frame_at(t), frame) << "at +" << (t - tuesday_morning()) / 1s << " s";
+    }
+  }
+  ASSERT_GT(changes.size(), 10u);
+  for (std::size_t i = 1; i < changes.size(); ++i) {
+    ASSERT_TRUE(changes[i].ended);
+    EXPECT_EQ(changes[i].ended->end, changes[i].started.start);  // no gap, no overlap
+    EXPECT_FALSE(changes[i].ended_early);
+    EXPECT_NE(changes[i].ended->item->id, changes[i].started.item->id);  // they alternate
+  }
+}
+
+TEST_F(PlayerTest, AReloadLetsTheItemOnAirFinishAndThenPlaysTheNewProgramme) {
+  DisplayPlayer player(programme_with(kTwoItems), programme_with(kTwoItems).config.displays[0]);
+  const auto t = tuesday_morning();
+  player.frame_at(t);
+  const Play before = *player.on_air();
+  const std::string before_id = before.item->id;  // the play's item lives as long as its content
+  const Frame frame_before = player.frame_at(t + 1s);
+
+  const Programme bigger = programme_with(kTwoItems + R"(  - id: gio-lam-viec
+    text: "Giờ làm việc: 7:30–11:30, 13:30–17:00"
+    speed: 50
+)");
+  std::vector<DisplayPlayer::Change> changes;
+  player.reload(bigger, t + 1s, &changes);
+  EXPECT_TRUE(changes.empty());
+  EXPECT_EQ(player.on_air()->item->id, before_id);
+  EXPECT_EQ(player.on_air()->end, before.end);
+  EXPECT_EQ(player.frame_at(t + 1s), frame_before);
+
+  // The rotation goes on from where it was, now through three items.
+  std::vector<std::string> order;
+  for (auto now = before.end; order.size() < 4; now = player.on_air()->end) {
+    player.frame_at(now);
+    order.push_back(on_air_id(player));
+  }
+  const std::string after = before_id == "dich-vu-cong" ? "mot-cua" : "gio-lam-viec";
+  EXPECT_EQ(order[0], after);
+  EXPECT_EQ(std::count(order.begin(), order.end(), "gio-lam-viec"), 1 + (after == "gio-lam-viec"));
+}
+
+TEST_F(PlayerTest, AnEditedItemRestartsAtOnceWithItsNewText) {
+  const Programme programme = programme_with(kTwoItems);
+  DisplayPlayer player(programme, programme.config.displays[0]);
+  const auto t = tuesday_morning();
+  player.frame_at(t);
+  const std::string first = on_air_id(player);
+
+  std::string edited = kTwoItems;
+  const std::string old_text = first == "dich-vu-cong" ? "Nộp hồ sơ trực tuyến" : "Bộ phận Một cửa";
+  edited.replace(edited.find(old_text), old_text.size(), "Văn bản đã sửa");
+  std::vector<DisplayPlayer::Change> changes;
+  player.reload(programme_with(edited), t + 2s, &changes);
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_TRUE(changes[0].ended_early);
+  EXPECT_EQ(changes[0].ended->end, t + 2s);
+  EXPECT_EQ(changes[0].started.start, t + 2s);
+  EXPECT_EQ(on_air_id(player), first);
+  EXPECT_EQ(player.on_air()->item->text, "Văn bản đã sửa");
+}
+
+TEST_F(PlayerTest, ARemovedItemIsCutAtOnceAndTheRotationGoesOn) {
+  const Programme programme = programme_with(kTwoItems);
+  DisplayPlayer player(programme, programme.config.displays[0]);
+  const auto t = tuesday_morning();
+  player.frame_at(t);
+  const std::string first = on_air_id(player);
+  const std::string other = first == "dich-vu-cong" ? "mot-cua" : "dich-vu-cong";
+  const std::string kept_text =
+      other == "dich-vu-cong" ? "Nộp hồ sơ trực tuyến" : "Bộ phận Một cửa";
+
+  std::vector<DisplayPlayer::Change> changes;
+  player.reload(programme_with("playlist: test\nitems:\n  - id: " + other + "\n    text: \"" +
+                               kept_text + "\"\n    speed: 50\n"),
+                t + 2s, &changes);
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_TRUE(changes[0].ended_early);
+  EXPECT_EQ(on_air_id(player), other);
+  EXPECT_EQ(player.on_air()->start, t + 2s);
+}
+
+TEST_F(PlayerTest, AnUrgentNoticeCutsInAtOnceAndTheBoardReturnsWhenItExpires) {
+  const Programme programme = programme_with(kTwoItems);
+  DisplayPlayer player(programme, programme.config.displays[0]);
+  const auto t = tuesday_morning();  // 08:00 local
+  player.frame_at(t);
+  const std::string cut = on_air_id(player);
+
+  std::vector<DisplayPlayer::Change> changes;
+  player.reload(programme_with(kTwoItems + R"(  - id: mat-dien
+    text: "Thông báo: tạm ngừng tiếp nhận hồ sơ"
+    effect: static
+    duration: 30s
+    priority: urgent
+    until: 2026-11-24T08:01
+)"),
+                t + 3s, &changes);
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_EQ(on_air_id(player), "mat-dien");
+  EXPECT_EQ(changes[0].started.start, t + 3s);
+
+  // The notice plays until 08:01; then the item it cut starts again from its beginning.
+  std::string after;
+  for (auto now = t + 3s; now < t + 5min; now = player.on_air()->end) {
+    player.frame_at(now);
+    if (on_air_id(player) != "mat-dien") {
+      after = on_air_id(player);
+      EXPECT_GE(now, t + 60s);
+      break;
+    }
+  }
+  EXPECT_EQ(after, cut);
+}
+
+TEST_F(PlayerTest, IdleGivesWayAtOnceToANewlyEligibleItem) {
+  const std::string sundays =
+      "playlist: test\nitems:\n  - id: chu-nhat\n    text: \"Chủ Nhật\"\n"
+      "    schedule:\n      days: [sun]\n";
+  const Programme programme = programme_with(sundays);
+  DisplayPlayer player(programme, programme.config.displays[0]);
+  const auto t = tuesday_morning();
+  const Frame idle = player.frame_at(t);
+  EXPECT_EQ(on_air_id(player), "(idle)");
+  EXPECT_GT(idle.lit_count(), 50);  // the clock, never a dark board
+  std::vector<DisplayPlayer::Change> changes;
+  player.reload(programme_with(sundays + "  - id: moi\n    text: \"Tin mới\"\n"), t + 5s, &changes);
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_EQ(on_air_id(player), "moi");
+}
