@@ -2,6 +2,7 @@
 //   bangtin validate [--config FILE] FILE...   check configs and playlists, as the daemon would
 //   bangtin render --config FILE --display NAME --at TIME --out PNG [--scale N] [--dots]
 //   bangtin report --config FILE --from DATE --to DATE [--display NAME] [--csv]
+//   bangtin plan --config FILE --from DATE --to DATE [--display NAME] [--csv]
 #include <boost/program_options.hpp>
 
 #include <iostream>
@@ -24,7 +25,9 @@ constexpr const char* kUsage =
     "      Writes the exact frame the display shows at that local time, at panel resolution\n"
     "      (or N times larger; --dots draws each pixel as a round LED) as a PNG.\n"
     "  bangtin report --config FILE --from 2026-11-01 --to 2026-11-30 [--display NAME] [--csv]\n"
-    "      Proof of play: per day, display and item, the plays and the time on air.\n";
+    "      Proof of play: per day, display and item, the plays and the time on air.\n"
+    "  bangtin plan --config FILE --from 2026-12-01 --to 2026-12-31 [--display NAME] [--csv]\n"
+    "      The same figures for days ahead, as the schedule will play them.\n";
 
 int validate(const std::vector<std::string>& args) {
   po::options_description options("validate options");
@@ -116,12 +119,53 @@ std::optional<std::chrono::sys_days> parse_date(const std::string& text) {
   return std::chrono::floor<std::chrono::days>(*midnight);
 }
 
-int report(const std::vector<std::string>& args) {
-  po::options_description options("report options");
+po::options_description period_options(const char* caption) {
+  po::options_description options(caption);
   options.add_options()("config", po::value<std::string>()->required(), "daemon config")(
       "from", po::value<std::string>()->required(), "first day, e.g. 2026-11-01")(
       "to", po::value<std::string>()->required(), "last day, e.g. 2026-11-30")(
       "display", po::value<std::string>(), "only this display")("csv", "CSV instead of a table");
+  return options;
+}
+
+// --from and --to as local dates, first not after last.
+std::optional<std::pair<std::chrono::sys_days, std::chrono::sys_days>> period(
+    const po::variables_map& vm, const char* command) {
+  const auto from = parse_date(vm["from"].as<std::string>());
+  const auto to = parse_date(vm["to"].as<std::string>());
+  if (!from || !to || *to < *from) {
+    std::cerr << "bangtin " << command
+              << ": --from and --to must be dates like 2026-11-01, --from first\n";
+    return std::nullopt;
+  }
+  return std::pair{*from, *to};
+}
+
+int plan(const std::vector<std::string>& args) {
+  const po::options_description options = period_options("plan options");
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(options).run(), vm);
+  po::notify(vm);
+  Loaded<Programme> loaded = load_programme(vm["config"].as<std::string>());
+  for (const Diagnostic& diagnostic : loaded.diagnostics)
+    std::cerr << diagnostic.to_string() << '\n';
+  if (!loaded.value) return 1;
+  const auto days = period(vm, "plan");
+  if (!days) return 1;
+  std::vector<PlayTotals> rows;
+  for (const DisplayConfig& display : loaded.value->config.displays) {
+    if (vm.count("display") && display.name != vm["display"].as<std::string>()) continue;
+    auto planned = planned_totals(*loaded.value, display, days->first, days->second);
+    rows.insert(rows.end(), planned.begin(), planned.end());
+  }
+  std::stable_sort(rows.begin(), rows.end(),
+                   [](const PlayTotals& a, const PlayTotals& b) { return a.day < b.day; });
+  std::cout << (vm.count("csv") ? totals_csv(rows) : totals_table(rows));
+  return 0;
+}
+
+int report(const std::vector<std::string>& args) {
+  const po::options_description options = period_options("report options");
   po::variables_map vm;
   po::store(po::command_line_parser(args).options(options).run(), vm);
   po::notify(vm);
@@ -130,12 +174,8 @@ int report(const std::vector<std::string>& args) {
   for (const Diagnostic& diagnostic : config.diagnostics)
     std::cerr << diagnostic.to_string() << '\n';
   if (!config.value) return 1;
-  const auto from = parse_date(vm["from"].as<std::string>());
-  const auto to = parse_date(vm["to"].as<std::string>());
-  if (!from || !to || *to < *from) {
-    std::cerr << "bangtin report: --from and --to must be dates like 2026-11-01, --from first\n";
-    return 1;
-  }
+  const auto days = period(vm, "report");
+  if (!days) return 1;
   const auto database = config.value->state / "plays.sqlite3";
   if (!std::filesystem::exists(database)) {
     std::cerr << "bangtin report: no proof of play yet at " << database.string()
@@ -145,7 +185,7 @@ int report(const std::vector<std::string>& args) {
   const PlayStore store(database);
   const std::optional<std::string> display =
       vm.count("display") ? std::optional(vm["display"].as<std::string>()) : std::nullopt;
-  const auto rows = store.totals(*from, *to, config.value->utc_offset, display);
+  const auto rows = store.totals(days->first, days->second, config.value->utc_offset, display);
   std::cout << (vm.count("csv") ? totals_csv(rows) : totals_table(rows));
   return 0;
 }
@@ -163,6 +203,7 @@ int main(int argc, char** argv) {
     if (command == "validate") return validate(args);
     if (command == "render") return render(args);
     if (command == "report") return report(args);
+    if (command == "plan") return plan(args);
     std::cerr << "bangtin: unknown command \"" << command << "\"\n" << kUsage;
     return 2;
   } catch (const po::error& error) {

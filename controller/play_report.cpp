@@ -1,5 +1,7 @@
 #include <algorithm>
 #include <cstdio>
+#include <map>
+#include <tuple>
 
 #include "bangtin/play_log.hpp"
 
@@ -74,6 +76,51 @@ std::string totals_csv(const std::vector<PlayTotals>& rows) {
            csv_field(row.text) + "\r\n";
   }
   return out;
+}
+
+}  // namespace bangtin
+
+namespace bangtin {
+
+std::vector<PlayTotals> planned_totals(const Programme& programme, const DisplayConfig& display,
+                                       std::chrono::sys_days first, std::chrono::sys_days last) {
+  using namespace std::chrono;
+  const minutes offset = programme.config.utc_offset;
+  const auto local_midnight = [offset](sys_days day) {
+    return SystemClock::time_point(day) - offset;
+  };
+  DisplayPlayer player(programme, display);
+  std::map<std::tuple<std::string, std::string>, std::size_t> row_of;  // (day, item) -> row
+  std::vector<PlayTotals> rows;
+  std::vector<nanoseconds> on_air;  // per row, summed exactly and rounded once at the end
+  std::vector<DisplayPlayer::Change> changes;
+  const auto stop = local_midnight(last + days(1));
+  for (auto now = local_midnight(first); now < stop; now = player.on_air()->end) {
+    changes.clear();
+    player.frame_at(now, &changes);
+    for (const auto& change : changes) {
+      if (!change.ended || !change.ended->item || change.ended->start < local_midnight(first))
+        continue;
+      const Play& play = *change.ended;
+      const year_month_day date(floor<days>(play.start + offset));
+      char day[16];
+      std::snprintf(day, sizeof day, "%04d-%02u-%02u", int(date.year()), unsigned(date.month()),
+                    unsigned(date.day()));
+      const auto key = std::make_tuple(std::string(day), play.item->id);
+      auto [found, added] = row_of.emplace(key, rows.size());
+      if (added) {
+        rows.push_back(PlayTotals{day, display.name, play.item->playlist, play.item->id,
+                                  play.item->text, 0, 0, seconds(0)});
+        on_air.emplace_back(0);
+      }
+      PlayTotals& row = rows[found->second];
+      ++row.plays;
+      row.interrupted += change.ended_early;
+      on_air[found->second] += play.end - play.start;
+    }
+  }
+  for (std::size_t i = 0; i < rows.size(); ++i) rows[i].on_air = round<seconds>(on_air[i]);
+  return rows;
 }
 
 }  // namespace bangtin

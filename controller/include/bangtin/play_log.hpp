@@ -53,6 +53,11 @@ struct PlayTotals {
 std::string totals_table(const std::vector<PlayTotals>& rows);
 std::string totals_csv(const std::vector<PlayTotals>& rows);
 
+// What the schedule will play on a display over days first..last (inclusive, local), as the
+// totals `bangtin report` will show once it has played: the daemon's own player, run ahead.
+std::vector<PlayTotals> planned_totals(const Programme& programme, const DisplayConfig& display,
+                                       std::chrono::sys_days first, std::chrono::sys_days last);
+
 class PlayStore {
  public:
   // Opens or creates the database; throws std::runtime_error naming the file when it cannot.
