@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <memory>
 
+#include "bangtin/play_log.hpp"
 #include "test_support.hpp"
 
 using namespace bangtin;
@@ -114,4 +115,40 @@ TEST(BangtinRender, NamesWhatIsWrongWithItsArguments) {
                " --display cong-ubnd --at 2026-11-24T25:00 --out /tmp/x.png");
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_NE(result.output.find("--at \"2026-11-24T25:00\""), std::string::npos) << result.output;
+}
+
+TEST(BangtinPlan, ShowsTheUrgentNoticeOnlyOnItsDayAndOfficeHoursOnlyOnWeekdays) {
+  const std::string config = (kSource / "examples/bangtin.yaml").string();
+  const ToolRun wednesday = run("plan --config " + config + " --from 2026-11-25 --to 2026-11-25");
+  ASSERT_EQ(wednesday.exit_code, 0) << wednesday.output;
+  EXPECT_NE(wednesday.output.find("bao-tri-he-thong"), std::string::npos) << wednesday.output;
+  EXPECT_NE(wednesday.output.find("gio-lam-viec"), std::string::npos) << wednesday.output;
+  const ToolRun sunday = run("plan --config " + config + " --from 2026-11-29 --to 2026-11-29 --csv");
+  ASSERT_EQ(sunday.exit_code, 0) << sunday.output;
+  EXPECT_EQ(sunday.output.find("bao-tri-he-thong"), std::string::npos) << sunday.output;
+  EXPECT_EQ(sunday.output.find("gio-lam-viec"), std::string::npos) << sunday.output;
+  EXPECT_NE(sunday.output.find("2026-11-29,cong-ubnd,cchc-2026,dich-vu-cong,"), std::string::npos)
+      << sunday.output;
+}
+
+TEST(BangtinReport, PrintsWhatWasRecordedAndSaysWhenThereIsNothingYet) {
+  ScratchDir dir;
+  std::filesystem::copy(kSource / "examples", dir.path(), std::filesystem::copy_options::recursive);
+  const std::string config = (dir.path() / "bangtin.yaml").string();
+  ToolRun result = run("report --config " + config + " --from 2026-11-01 --to 2026-11-30");
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.output.find("no proof of play yet"), std::string::npos) << result.output;
+  {
+    PlayStore store(dir.path() / "state/plays.sqlite3");
+    const auto id = store.begin({"cong-ubnd", "cchc-2026", "mot-cua", "Một cửa", tuesday_morning()});
+    store.end(id, tuesday_morning() + std::chrono::seconds(75), PlayOutcome::completed);
+  }
+  result = run("report --config " + config + " --from 2026-11-01 --to 2026-11-30");
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_NE(result.output.find("2026-11-24  cong-ubnd  mot-cua      1            0  0:01:15  Một cửa"),
+            std::string::npos)
+      << result.output;
+  result = run("report --config " + config + " --from 2026-11-30 --to 2026-11-01");
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.output.find("--from first"), std::string::npos) << result.output;
 }
