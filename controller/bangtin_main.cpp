@@ -3,11 +3,16 @@
 //   bangtin render --config FILE --display NAME --at TIME --out PNG [--scale N] [--dots]
 //   bangtin report --config FILE --from DATE --to DATE [--display NAME] [--csv]
 //   bangtin plan --config FILE --from DATE --to DATE [--display NAME] [--csv]
+//   bangtin status --config FILE
 #include <boost/program_options.hpp>
 
 #include <iostream>
 
+#include <fstream>
+#include <sstream>
+
 #include "bangtin/controller.hpp"
+#include "bangtin/daemon_status.hpp"
 #include "bangtin/play_log.hpp"
 
 namespace po = boost::program_options;
@@ -27,7 +32,9 @@ constexpr const char* kUsage =
     "  bangtin report --config FILE --from 2026-11-01 --to 2026-11-30 [--display NAME] [--csv]\n"
     "      Proof of play: per day, display and item, the plays and the time on air.\n"
     "  bangtin plan --config FILE --from 2026-12-01 --to 2026-12-31 [--display NAME] [--csv]\n"
-    "      The same figures for days ahead, as the schedule will play them.\n";
+    "      The same figures for days ahead, as the schedule will play them.\n"
+    "  bangtin status --config FILE\n"
+    "      What the running daemon says: links, what is on air, playlist problems, clock.\n";
 
 int validate(const std::vector<std::string>& args) {
   po::options_description options("validate options");
@@ -190,6 +197,39 @@ int report(const std::vector<std::string>& args) {
   return 0;
 }
 
+int status(const std::vector<std::string>& args) {
+  po::options_description options("status options");
+  options.add_options()("config", po::value<std::string>()->required(), "daemon config");
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(options).run(), vm);
+  po::notify(vm);
+  const Loaded<Config> config = load_config(vm["config"].as<std::string>());
+  if (!config.value) {
+    for (const Diagnostic& diagnostic : config.diagnostics)
+      std::cerr << diagnostic.to_string() << '\n';
+    return 1;
+  }
+  const auto file = config.value->state / "status.json";
+  std::ifstream in(file);
+  std::stringstream text;
+  text << in.rdbuf();
+  const auto parsed = in ? status_from_json(text.str()) : std::nullopt;
+  if (!parsed) {
+    std::cerr << "bangtin status: no status at " << file.string()
+              << " (bangtind writes it every second while it runs)\n";
+    return 1;
+  }
+  std::cout << status_text(*parsed);
+  std::error_code error;
+  const auto written = std::filesystem::last_write_time(file, error);
+  const auto age = std::filesystem::file_time_type::clock::now() - written;
+  if (!error && age > std::chrono::seconds(10)) {
+    std::cout << "(written " << std::chrono::duration_cast<std::chrono::seconds>(age).count()
+              << " s ago: is bangtind running?)\n";
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -204,6 +244,7 @@ int main(int argc, char** argv) {
     if (command == "render") return render(args);
     if (command == "report") return report(args);
     if (command == "plan") return plan(args);
+    if (command == "status") return status(args);
     std::cerr << "bangtin: unknown command \"" << command << "\"\n" << kUsage;
     return 2;
   } catch (const po::error& error) {

@@ -7,7 +7,10 @@
 #include <set>
 #include <stdexcept>
 
+#include <cstdio>
+
 #include "bangtin/controller.hpp"
+#include "bangtin/daemon_status.hpp"
 #include "bangtin/panel_link.hpp"
 #include "display_runner.hpp"
 #include "playlist_watcher.hpp"
@@ -18,7 +21,7 @@ namespace {
 
 // Editors save in bursts; a tenth of a second of quiet keeps reloads well inside a second.
 constexpr auto kReloadSettle = std::chrono::milliseconds(100);
-constexpr auto kClockCheckPeriod = std::chrono::seconds(1);
+constexpr auto kStatusPeriod = std::chrono::seconds(1);
 
 std::filesystem::path last_good_directory(const Config& config) {
   return config.state / "last-good";
@@ -50,7 +53,10 @@ struct Daemon::Impl {
   boost::asio::thread_pool disk{1};
   // The last version of each playlist file that loaded cleanly, by file name (disk thread only).
   std::map<std::string, Playlist> last_good;
-  boost::asio::steady_timer clock_timer;
+  boost::asio::steady_timer status_timer;
+  std::vector<std::string> playlist_problems;
+  std::string clock_note;
+  std::chrono::steady_clock::time_point last_clock_warning;
   std::optional<ClockReading> previous_reading;
   bool clock_trusted = true;
   bool stopped = false;
@@ -60,7 +66,42 @@ struct Daemon::Impl {
         config_file(std::move(file)),
         clocks(std::move(clocks_)),
         log(std::move(log_)),
-        clock_timer(loop_) {}
+        status_timer(loop_) {}
+
+  void remember_problems(const std::vector<Diagnostic>& diagnostics) {
+    playlist_problems.clear();
+    for (const Diagnostic& diagnostic : diagnostics) {
+      log(diagnostic.to_string());
+      playlist_problems.push_back(diagnostic.to_string());
+    }
+  }
+
+  void write_status() {
+    DaemonStatus status;
+    status.updated = vietnamese_clock_text(clocks.wall(), config.utc_offset);
+    status.clock_trusted = clock_trusted;
+    status.clock_note = clock_note;
+    status.playlist_problems = playlist_problems;
+    for (const auto& runner : runners) status.displays.push_back(runner->status(config.utc_offset));
+    boost::asio::post(disk, [this, text = to_json(status)] {
+      const auto file = config.state / "status.json";
+      const auto partial = config.state / ".status.json.partial";
+      std::error_code error;
+      std::filesystem::create_directories(config.state, error);
+      if (std::FILE* out = std::fopen(partial.c_str(), "w")) {
+        const bool written = std::fwrite(text.data(), 1, text.size(), out) == text.size();
+        if (std::fclose(out) == 0 && written) std::filesystem::rename(partial, file, error);
+      }
+    });
+  }
+
+  void keep_status() {
+    write_status();
+    status_timer.expires_after(kStatusPeriod);
+    status_timer.async_wait([this](const boost::system::error_code& error) {
+      if (!error && !stopped) keep_status();
+    });
+  }
 
   // Loads the programme; a playlist that fails keeps its last good version on air.
   Loaded<Programme> load() {
@@ -109,7 +150,7 @@ struct Daemon::Impl {
       auto loaded = std::make_shared<Loaded<Programme>>(load());
       boost::asio::post(loop, [this, loaded] {
         if (stopped) return;
-        for (const Diagnostic& diagnostic : loaded->diagnostics) log(diagnostic.to_string());
+        remember_problems(loaded->diagnostics);
         if (!loaded->value) {
           log("playlists not reloaded: the config cannot be read; what is on air stays");
           return;
@@ -121,27 +162,25 @@ struct Daemon::Impl {
     });
   }
 
-  void check_clock_now() {
+  // Asked before every frame, so not one frame is scheduled from a wrong date.
+  bool check_clock_now() {
     const ClockReading reading{clocks.wall(), clocks.monotonic()};
     const ClockCheck check =
         clocks.earliest ? check_clock(*clocks.earliest, previous_reading, reading) : ClockCheck{};
     previous_reading = reading;
     const bool sane = check.verdict == ClockVerdict::sane;
+    clock_note = check.explanation;
     if (!sane) {
-      log("CLOCK: " + check.explanation + " (check NTP or the real-time clock)");
+      // Loud, but not at every frame: at once, then once a minute while it lasts.
+      if (clock_trusted || reading.monotonic - last_clock_warning > std::chrono::minutes(1)) {
+        log("CLOCK: " + check.explanation + " (check NTP or the real-time clock)");
+        last_clock_warning = reading.monotonic;
+      }
     } else if (!clock_trusted) {
       log("CLOCK: the time is right again; the schedule resumes");
     }
     clock_trusted = sane;
-  }
-
-  void watch_clock() {
-    clock_timer.expires_after(kClockCheckPeriod);
-    clock_timer.async_wait([this](const boost::system::error_code& error) {
-      if (error || stopped) return;
-      check_clock_now();
-      watch_clock();
-    });
+    return sane;
   }
 };
 
@@ -150,7 +189,7 @@ Daemon::Daemon(boost::asio::io_context& loop, const std::filesystem::path& confi
     : impl_(std::make_unique<Impl>(loop, config_file, std::move(clocks), std::move(log))) {
   Impl& d = *impl_;
   Loaded<Programme> loaded = d.load();
-  for (const Diagnostic& diagnostic : loaded.diagnostics) d.log(diagnostic.to_string());
+  d.remember_problems(loaded.diagnostics);
   if (!loaded.value) {
     throw std::runtime_error("cannot start: " + config_file.string() + " is not a usable config");
   }
@@ -172,7 +211,7 @@ Daemon::Daemon(boost::asio::io_context& loop, const std::filesystem::path& confi
           PanelGeometry{display.width, display.height, display.pixel}, d.log);
       d.runners.push_back(std::make_unique<DisplayRunner>(
           loop, DisplayPlayer(programme, display), std::move(worker), d.clocks, d.log,
-          d.journal.get(), [&d] { return d.clock_trusted; }));
+          d.journal.get(), [&d] { return d.check_clock_now(); }));
     } catch (const std::exception& error) {
       d.log("display " + display.name + ": not started: " + error.what());
     }
@@ -189,7 +228,7 @@ Daemon::Daemon(boost::asio::io_context& loop, const std::filesystem::path& confi
     d.log(std::string("playlists will not reload by themselves: ") + error.what());
   }
   for (auto& runner : d.runners) runner->start();
-  d.watch_clock();
+  d.keep_status();
 }
 
 Daemon::~Daemon() {
@@ -202,7 +241,8 @@ void Daemon::stop() {
   if (d.stopped) return;
   d.stopped = true;
   d.watcher.reset();
-  d.clock_timer.cancel();
+  d.status_timer.cancel();
+  d.write_status();  // the last word: links closed, nothing on air
   for (auto& runner : d.runners) runner->stop();
 }
 

@@ -12,6 +12,19 @@ std::string seconds_text(SystemClock::duration d) {
   return text;
 }
 
+std::string local_time_text(SystemClock::time_point t, std::chrono::minutes utc_offset) {
+  using namespace std::chrono;
+  const auto local = floor<seconds>(t + utc_offset);
+  const auto day = floor<days>(local);
+  const year_month_day date(day);
+  const hh_mm_ss time(local - day);
+  char text[32];
+  std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02d:%02d:%02d", int(date.year()),
+                unsigned(date.month()), unsigned(date.day()), int(time.hours().count()),
+                int(time.minutes().count()), int(time.seconds().count()));
+  return text;
+}
+
 }  // namespace
 
 DisplayRunner::DisplayRunner(boost::asio::io_context& loop, DisplayPlayer player,
@@ -41,6 +54,27 @@ void DisplayRunner::stop() {
     journal_->end(*recorded_play_, clocks_.wall(), PlayOutcome::interrupted);
     recorded_play_.reset();
   }
+}
+
+DisplayStatus DisplayRunner::status(std::chrono::minutes utc_offset) const {
+  const auto counters = worker_->counters();
+  DisplayStatus status;
+  status.name = name();
+  status.link = player_.display().link;
+  status.connected = counters.connected;
+  if (const Play* play = player_.on_air(); play && play->item) {
+    status.on_air = play->item->id;
+    status.playlist = play->item->playlist;
+    status.since = local_time_text(play->start, utc_offset);
+    status.until = local_time_text(play->end, utc_offset);
+  }
+  status.frames_shown = counters.frames_shown;
+  status.frames_per_second = counters.frames_per_second;
+  status.errors = counters.errors;
+  status.reconnects = counters.reconnects;
+  status.reads_back = counters.last_status.has_value();
+  status.readback_mismatches = counters.crc_mismatches;
+  return status;
 }
 
 void DisplayRunner::reload(const Programme& programme) {

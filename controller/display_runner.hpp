@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "bangtin/controller.hpp"
+#include "bangtin/daemon_status.hpp"
 #include "bangtin/play_log.hpp"
 #include "link_worker.hpp"
 
@@ -28,6 +29,8 @@ class DisplayRunner {
   void reload(const Programme& programme);
   const std::string& name() const { return player_.display().name; }
   const DisplayPlayer& player() const { return player_; }
+  // The display's line in the daemon status; times at `utc_offset`.
+  DisplayStatus status(std::chrono::minutes utc_offset) const;
 
  private:
   void tick();

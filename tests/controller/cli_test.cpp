@@ -123,7 +123,8 @@ TEST(BangtinPlan, ShowsTheUrgentNoticeOnlyOnItsDayAndOfficeHoursOnlyOnWeekdays) 
   ASSERT_EQ(wednesday.exit_code, 0) << wednesday.output;
   EXPECT_NE(wednesday.output.find("bao-tri-he-thong"), std::string::npos) << wednesday.output;
   EXPECT_NE(wednesday.output.find("gio-lam-viec"), std::string::npos) << wednesday.output;
-  const ToolRun sunday = run("plan --config " + config + " --from 2026-11-29 --to 2026-11-29 --csv");
+  const ToolRun sunday =
+      run("plan --config " + config + " --from 2026-11-29 --to 2026-11-29 --csv");
   ASSERT_EQ(sunday.exit_code, 0) << sunday.output;
   EXPECT_EQ(sunday.output.find("bao-tri-he-thong"), std::string::npos) << sunday.output;
   EXPECT_EQ(sunday.output.find("gio-lam-viec"), std::string::npos) << sunday.output;
@@ -140,13 +141,15 @@ TEST(BangtinReport, PrintsWhatWasRecordedAndSaysWhenThereIsNothingYet) {
   EXPECT_NE(result.output.find("no proof of play yet"), std::string::npos) << result.output;
   {
     PlayStore store(dir.path() / "state/plays.sqlite3");
-    const auto id = store.begin({"cong-ubnd", "cchc-2026", "mot-cua", "Một cửa", tuesday_morning()});
+    const auto id =
+        store.begin({"cong-ubnd", "cchc-2026", "mot-cua", "Một cửa", tuesday_morning()});
     store.end(id, tuesday_morning() + std::chrono::seconds(75), PlayOutcome::completed);
   }
   result = run("report --config " + config + " --from 2026-11-01 --to 2026-11-30");
   ASSERT_EQ(result.exit_code, 0) << result.output;
-  EXPECT_NE(result.output.find("2026-11-24  cong-ubnd  mot-cua      1            0  0:01:15  Một cửa"),
-            std::string::npos)
+  EXPECT_NE(
+      result.output.find("2026-11-24  cong-ubnd  mot-cua      1            0  0:01:15  Một cửa"),
+      std::string::npos)
       << result.output;
   result = run("report --config " + config + " --from 2026-11-30 --to 2026-11-01");
   EXPECT_EQ(result.exit_code, 1);

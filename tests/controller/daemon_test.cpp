@@ -9,8 +9,12 @@
 
 #include <thread>
 
+#include "bangtin/daemon_status.hpp"
 #include "bangtin/panel_simulator.hpp"
 #include "bangtin/play_log.hpp"
+
+#include <fstream>
+#include <sstream>
 #include "test_support.hpp"
 
 using namespace bangtin;
@@ -300,4 +304,62 @@ TEST(DaemonProofOfPlay, EveryPlayIsRecordedAndReported) {
   EXPECT_GE(plays, 10);
   EXPECT_GE(on_air, 590s);  // the whole ten minutes, less the part of a second at the start
   EXPECT_LE(on_air, 601s);
+}
+
+TEST(DaemonStatusFile, SaysWhatIsOnAirAndWhichPlaylistsHaveProblems) {
+  PanelSimulator panel({.port = 0});
+  ScratchDir dir;
+  const auto config = write_config(dir, display_yaml("cong-ubnd", panel.port()));
+  dir.write("playlists/broken.yaml", "playlist: broken\nitems:\n  - id: x\n    txt: \"sai\"\n");
+  ManualClock clock(tuesday_morning());
+  LogRecorder log;
+  std::string on_air;
+  {
+    RunningDaemon daemon(config, clock.clocks(), log.sink());
+    ASSERT_TRUE(panel_shows(panel, expected_frame(config, "cong-ubnd", tuesday_morning())));
+    Loaded<Programme> programme = load_programme(config);
+    DisplayPlayer player(*programme.value, programme.value->config.displays[0]);
+    player.frame_at(tuesday_morning());
+    on_air = player.on_air()->item->id;
+  }  // stopping writes the status a last time
+  std::ifstream in(dir.path() / "state/status.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  const auto status = status_from_json(text.str());
+  ASSERT_TRUE(status) << text.str();
+  EXPECT_TRUE(status->clock_trusted);
+  ASSERT_EQ(status->displays.size(), 1u);
+  EXPECT_EQ(status->displays[0].name, "cong-ubnd");
+  EXPECT_EQ(status->displays[0].on_air, on_air);
+  EXPECT_EQ(status->displays[0].since.substr(0, 11), "2026-11-24T");
+  EXPECT_GT(status->displays[0].frames_shown, 0u);
+  ASSERT_FALSE(status->playlist_problems.empty());
+  EXPECT_NE(status->playlist_problems[0].find("broken.yaml:4:5: error:"), std::string::npos);
+  EXPECT_NE(status_text(*status).find("display cong-ubnd:"), std::string::npos);
+}
+
+TEST(DaemonClock, AClockBeforeTheBuildKeepsTheBoardOnItsLastContentUntilTheTimeIsRight) {
+  PanelSimulator panel({.port = 0});
+  ScratchDir dir;
+  const auto config = write_config(dir, display_yaml("cong-ubnd", panel.port()));
+  ManualClock clock(tuesday_morning());
+  Clocks clocks = clock.clocks();
+  clocks.earliest = std::chrono::sys_days(std::chrono::year{2026} / 11 / 20);
+  LogRecorder log;
+  RunningDaemon daemon(config, clocks, log.sink());
+  const Frame before = expected_frame(config, "cong-ubnd", tuesday_morning());
+  ASSERT_TRUE(panel_shows(panel, before));
+
+  clock.set_wall_only(SystemClock::time_point{});  // power cut, no real-time clock: 1970
+  EXPECT_TRUE(log.wait_for("CLOCK: ", 3s)) << log.all();
+  const auto seen = panel.commits();
+  const auto frame = panel.wait_for_commit(seen + 5, 2s);
+  ASSERT_TRUE(frame);
+  EXPECT_EQ(*frame, panel.shown_frame());
+  EXPECT_EQ(*frame, before);  // not the 1970 schedule: the last content stays
+
+  const auto later = tuesday_morning() + 30s;
+  clock.set_wall_only(later);  // NTP sets the time
+  EXPECT_TRUE(log.wait_for("the time is right again", 3s)) << log.all();
+  EXPECT_TRUE(panel_shows(panel, expected_frame(config, "cong-ubnd", later)));
 }

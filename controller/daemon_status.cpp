@@ -1,0 +1,100 @@
+#include "bangtin/daemon_status.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+
+namespace bangtin {
+
+using nlohmann::json;
+
+std::string to_json(const DaemonStatus& status) {
+  json displays = json::array();
+  for (const DisplayStatus& d : status.displays) {
+    json display = {{"name", d.name},
+                    {"link", d.link},
+                    {"connected", d.connected},
+                    {"on_air", d.on_air},
+                    {"playlist", d.playlist},
+                    {"since", d.since},
+                    {"until", d.until},
+                    {"frames_shown", d.frames_shown},
+                    {"frames_per_second", d.frames_per_second},
+                    {"errors", d.errors},
+                    {"reconnects", d.reconnects},
+                    {"reads_back", d.reads_back},
+                    {"readback_mismatches", d.readback_mismatches}};
+    displays.push_back(std::move(display));
+  }
+  const json root = {{"updated", status.updated},
+                     {"clock_trusted", status.clock_trusted},
+                     {"clock_note", status.clock_note},
+                     {"playlist_problems", status.playlist_problems},
+                     {"displays", displays}};
+  return root.dump(2) + "\n";
+}
+
+std::optional<DaemonStatus> status_from_json(std::string_view text) {
+  const json root = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!root.is_object()) return std::nullopt;
+  try {
+    DaemonStatus status;
+    status.updated = root.at("updated").get<std::string>();
+    status.clock_trusted = root.at("clock_trusted").get<bool>();
+    status.clock_note = root.at("clock_note").get<std::string>();
+    status.playlist_problems = root.at("playlist_problems").get<std::vector<std::string>>();
+    for (const json& d : root.at("displays")) {
+      DisplayStatus display;
+      display.name = d.at("name").get<std::string>();
+      display.link = d.at("link").get<std::string>();
+      display.connected = d.at("connected").get<bool>();
+      display.on_air = d.at("on_air").get<std::string>();
+      display.playlist = d.at("playlist").get<std::string>();
+      display.since = d.at("since").get<std::string>();
+      display.until = d.at("until").get<std::string>();
+      display.frames_shown = d.at("frames_shown").get<std::uint64_t>();
+      display.frames_per_second = d.at("frames_per_second").get<double>();
+      display.errors = d.at("errors").get<std::uint64_t>();
+      display.reconnects = d.at("reconnects").get<std::uint64_t>();
+      display.reads_back = d.at("reads_back").get<bool>();
+      display.readback_mismatches = d.at("readback_mismatches").get<std::uint64_t>();
+      status.displays.push_back(std::move(display));
+    }
+    return status;
+  } catch (const json::exception&) {
+    return std::nullopt;
+  }
+}
+
+std::string status_text(const DaemonStatus& status) {
+  std::string out = "bangtind status at " + status.updated + "\n";
+  out +=
+      status.clock_trusted ? "clock: trusted\n" : "clock: NOT TRUSTED: " + status.clock_note + "\n";
+  for (const DisplayStatus& d : status.displays) {
+    char rate[32];
+    std::snprintf(rate, sizeof rate, "%.1f", d.frames_per_second);
+    out += "display " + d.name + ": " + (d.connected ? "connected" : "LINK DOWN") + " (" + d.link +
+           "), " + rate + " frames/s, " + std::to_string(d.errors) + " errors, " +
+           std::to_string(d.reconnects) + " reconnects";
+    if (d.reads_back) {
+      out += ", panel read-back: " +
+             (d.readback_mismatches == 0
+                  ? std::string("always matched")
+                  : std::to_string(d.readback_mismatches) + " mismatch(es), repaired");
+    }
+    out += "\n  on air: " +
+           (d.on_air.empty()
+                ? std::string("idle content")
+                : d.on_air + " (" + d.playlist + ") since " + d.since + " until " + d.until) +
+           "\n";
+  }
+  if (status.playlist_problems.empty()) {
+    out += "playlists: no problems\n";
+  } else {
+    out += "playlists: " + std::to_string(status.playlist_problems.size()) + " problem(s):\n";
+    for (const auto& line : status.playlist_problems) out += "  " + line + "\n";
+  }
+  return out;
+}
+
+}  // namespace bangtin

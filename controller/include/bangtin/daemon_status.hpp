@@ -1,0 +1,48 @@
+// bangtin daemon status — what bangtind says about itself for operators: each display's link and
+// what is on air, the last playlist problems, whether the clock is trusted. The daemon rewrites
+// STATE/status.json every second; `bangtin status` reads it. JSON only at this edge.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace bangtin {
+
+struct DisplayStatus {
+  std::string name;
+  std::string link;
+  bool connected = false;
+  std::string on_air;    // item id, empty when idle
+  std::string playlist;  // the item's playlist
+  std::string since;     // local time, "2026-11-24T08:00:05"
+  std::string until;
+  std::uint64_t frames_shown = 0;
+  double frames_per_second = 0;
+  std::uint64_t errors = 0;
+  std::uint64_t reconnects = 0;
+  // Panels that report what they show (Modbus): how often the CRC the panel read back differed
+  // from the frame committed (each one repaired by sending the frame again).
+  bool reads_back = false;
+  std::uint64_t readback_mismatches = 0;
+  friend bool operator==(const DisplayStatus&, const DisplayStatus&) = default;
+};
+
+struct DaemonStatus {
+  std::string updated;  // local time of writing
+  bool clock_trusted = true;
+  std::string clock_note;
+  std::vector<std::string> playlist_problems;  // FILE:LINE:COL lines of the last (re)load
+  std::vector<DisplayStatus> displays;
+  friend bool operator==(const DaemonStatus&, const DaemonStatus&) = default;
+};
+
+std::string to_json(const DaemonStatus& status);
+// Nothing when the text is not a status file; never throws.
+std::optional<DaemonStatus> status_from_json(std::string_view text);
+// For `bangtin status`: a few lines an operator reads at a glance.
+std::string status_text(const DaemonStatus& status);
+
+}  // namespace bangtin
