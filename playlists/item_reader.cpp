@@ -29,20 +29,6 @@ constexpr std::array<Named, 3> priority_names{{{"normal", static_cast<int>(Prior
                                                {"high", static_cast<int>(Priority::high)},
                                                {"urgent", static_cast<int>(Priority::urgent)}}};
 
-struct NamedColour {
-  std::string_view name;
-  Rgb colour;
-};
-constexpr std::array<NamedColour, 9> colour_names{{{"white", {255, 255, 255}},
-                                                   {"red", {255, 0, 0}},
-                                                   {"green", {0, 255, 0}},
-                                                   {"blue", {0, 0, 255}},
-                                                   {"yellow", {255, 255, 0}},
-                                                   {"amber", {255, 176, 0}},
-                                                   {"orange", {255, 128, 0}},
-                                                   {"cyan", {0, 255, 255}},
-                                                   {"magenta", {255, 0, 255}}}};
-
 constexpr int heaviest_weight = 100;
 constexpr double fastest_scroll = 1000;  // pixels per second
 
@@ -53,56 +39,13 @@ std::vector<std::string> names_of(const std::array<Named, count>& names) {
   return list;
 }
 
-std::string joined(const std::vector<std::string>& names) {
-  std::string text;
-  for (const auto& name : names) text += (text.empty() ? "" : ", ") + name;
-  return text;
-}
-
 // One of a closed set of names: an effect, a priority.
 template <std::size_t count>
-std::optional<int> read_choice(YamlFile& yaml, const YAML::Node& node, std::string_view what,
-                               const std::array<Named, count>& choices) {
-  const auto all = names_of(choices);
-  const auto text = read_scalar(yaml, node, std::string(what) + " must be one of " + joined(all));
-  if (!text) return std::nullopt;
-  const std::string_view written = trim_spaces(*text);
-  for (const auto& choice : choices)
-    if (choice.name == written) return choice.value;
-  const std::string suggestion = did_you_mean(written, all);
-  yaml.error(node, "unknown " + std::string(what) + " '" + std::string(written) + "'" +
-                       (suggestion.empty() ? " (" + std::string(what) + "s: " + joined(all) + ")"
-                                           : suggestion));
-  return std::nullopt;
-}
-
-std::optional<Rgb> read_colour(YamlFile& yaml, const YAML::Node& node) {
-  std::vector<std::string> names;
-  for (const auto& named : colour_names) names.emplace_back(named.name);
-  const std::string form = "colour must be #RRGGBB or one of " + joined(names);
-  const auto text = read_scalar(yaml, node, form);
-  if (!text) return std::nullopt;
-  const std::string_view written = trim_spaces(*text);
-  for (const auto& named : colour_names)
-    if (named.name == written) return named.colour;
-  const auto hex = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  if (written.size() == 7 && written.front() == '#' &&
-      std::all_of(written.begin() + 1, written.end(), [&](char c) { return hex(c) >= 0; })) {
-    const auto channel = [&](std::size_t at) {
-      return static_cast<std::uint8_t>(hex(written[at]) * 16 + hex(written[at + 1]));
-    };
-    return Rgb{channel(1), channel(3), channel(5)};
-  }
-  const std::string suggestion = did_you_mean(written, names);
-  yaml.error(node, suggestion.empty()
-                       ? form
-                       : "unknown colour '" + std::string(written) + "'" + suggestion);
-  return std::nullopt;
+std::optional<int> read_named(YamlFile& yaml, const YAML::Node& node, const ChoiceWords& words,
+                              const std::array<Named, count>& choices) {
+  const auto index = read_choice(yaml, node, words, names_of(choices));
+  if (!index) return std::nullopt;
+  return choices[*index].value;
 }
 
 std::string effect_word(ItemEffect effect) {
@@ -139,7 +82,7 @@ ItemReading read_item(YamlFile& yaml, const YAML::Node& node,
   }
 
   if (const auto value = fields.find("effect")) {
-    if (const auto effect = read_choice(yaml, *value, "effect", effect_names))
+    if (const auto effect = read_named(yaml, *value, {"effect", "effect", "effects"}, effect_names))
       item.effect = static_cast<ItemEffect>(*effect);
   }
   const std::string effect = effect_word(item.effect);
@@ -181,7 +124,8 @@ ItemReading read_item(YamlFile& yaml, const YAML::Node& node,
 
   const auto priority_node = fields.find("priority");
   if (priority_node) {
-    if (const auto priority = read_choice(yaml, *priority_node, "priority", priority_names))
+    if (const auto priority = read_named(yaml, *priority_node,
+                                         {"priority", "priority", "priorities"}, priority_names))
       item.priority = static_cast<Priority>(*priority);
   }
 

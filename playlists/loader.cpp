@@ -2,9 +2,10 @@
 // the whole file, reporting every problem at its node, and keeps whatever parts were good.
 #include <algorithm>
 #include <system_error>
-#include <tuple>
 
 #include "bangtin/playlists.hpp"
+#include "config_paths.hpp"
+#include "display_reader.hpp"
 #include "item_reader.hpp"
 #include "nearest_name.hpp"
 #include "programme_checks.hpp"
@@ -16,12 +17,12 @@
 namespace bangtin {
 
 using playlists_detail::did_you_mean;
+using playlists_detail::every_display;
 using playlists_detail::MappingFields;
 using playlists_detail::read_name;
-using playlists_detail::read_name_list;
-using playlists_detail::read_number;
 using playlists_detail::read_scalar;
 using playlists_detail::read_text;
+using playlists_detail::resolve_against;
 using playlists_detail::trim_spaces;
 using playlists_detail::YamlFile;
 
@@ -29,150 +30,8 @@ namespace {
 
 const std::vector<std::string> config_keys{"timezone", "playlists", "state",
                                            "idle",     "holidays",  "displays"};
-const std::vector<std::string> display_keys{"name",   "size", "pixel", "link",
-                                            "groups", "fps",  "font"};
 const std::vector<std::string> idle_keys{"text"};
 const std::vector<std::string> playlist_keys{"playlist", "title", "items"};
-const std::vector<std::string> pixel_format_names{"mono", "rgb565", "rgb888"};
-
-// Targets use it to mean every display, so no display or group may be called that.
-constexpr std::string_view every_display = "all";
-
-// Panels are chained modules of 32 or 64 pixels; a side longer than this is a typo that would
-// otherwise allocate frames of gigabytes.
-constexpr int largest_panel_side = 4096;
-
-constexpr double lowest_fps = 1;
-constexpr double highest_fps = 120;
-
-std::filesystem::path resolve_against(const std::filesystem::path& directory,
-                                      const std::filesystem::path& written) {
-  auto resolved = written.is_absolute() ? written : (directory / written).lexically_normal();
-  // "playlists/" and "playlists" name the same directory; keep one spelling for messages.
-  if (!resolved.has_filename() && resolved.has_relative_path()) resolved = resolved.parent_path();
-  return resolved;
-}
-
-// "128x32" -> {128, 32}; digits only, so "128 x 32", "+128x32" and "128x32px" are all refused.
-std::optional<std::pair<int, int>> parse_panel_size(std::string_view text) {
-  const auto take_side = [&text]() -> std::optional<int> {
-    int side = 0;
-    std::size_t digits = 0;
-    while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') {
-      // Saturating keeps int from overflowing while still telling "too large" from malformed.
-      side = std::min(side * 10 + (text[digits] - '0'), largest_panel_side + 1);
-      ++digits;
-    }
-    if (digits == 0) return std::nullopt;
-    text.remove_prefix(digits);
-    return side;
-  };
-  const auto width = take_side();
-  if (!width || text.empty() || (text.front() != 'x' && text.front() != 'X')) return std::nullopt;
-  text.remove_prefix(1);
-  const auto height = take_side();
-  if (!height || !text.empty()) return std::nullopt;
-  return std::pair{*width, *height};
-}
-
-// A display as far as it could be read; `good` when it had no errors and can be driven.
-struct DisplayReading {
-  DisplayConfig display;
-  bool good = false;
-};
-
-DisplayReading read_display(YamlFile& yaml, const YAML::Node& node,
-                            const std::filesystem::path& config_directory) {
-  if (!node.IsMap()) {
-    yaml.error(node, "each display must be a mapping with 'name', 'size' and 'link'");
-    return {};
-  }
-  const std::size_t errors_before = yaml.error_count();
-  const MappingFields fields(yaml, node, display_keys);
-  DisplayConfig display;
-  display.where = yaml.mark_of(node);
-
-  if (const auto value = fields.require("name", "display")) {
-    if (const auto name = read_name(yaml, *value, "name")) {
-      if (*name == every_display)
-        yaml.error(*value, "'all' means every display in targets; give the display another name");
-      display.name = *name;
-    }
-  }
-
-  if (const auto value = fields.require("size", "display")) {
-    constexpr std::string_view bad_size = "size must be WIDTHxHEIGHT, e.g. 128x32";
-    if (const auto text = read_scalar(yaml, *value, bad_size)) {
-      const auto size = parse_panel_size(*text);
-      if (!size || size->first < 1 || size->second < 1)
-        yaml.error(*value, std::string(bad_size));
-      else if (size->first > largest_panel_side || size->second > largest_panel_side)
-        yaml.error(*value, "size " + *text + " is too large; a side can be at most " +
-                               std::to_string(largest_panel_side) + " pixels");
-      else
-        std::tie(display.width, display.height) = *size;
-    }
-  }
-
-  if (const auto value = fields.find("pixel")) {
-    if (const auto text = read_scalar(yaml, *value, "pixel must be mono, rgb565 or rgb888")) {
-      if (const auto format = parse_pixel_format(*text)) {
-        display.pixel = *format;
-      } else {
-        const std::string suggestion = did_you_mean(*text, pixel_format_names);
-        yaml.error(*value,
-                   "unknown pixel format '" + *text + "'" +
-                       (suggestion.empty() ? " (expected mono, rgb565 or rgb888)" : suggestion));
-      }
-    }
-  }
-
-  if (const auto value = fields.require("link", "display")) {
-    if (const auto text = read_scalar(yaml, *value, "link must be a panel address")) {
-      display.link = trim_spaces(*text);
-      if (display.link.empty())
-        yaml.error(*value,
-                   "link is empty; give the panel's address, e.g. "
-                   "modbus-tcp://127.0.0.1:1502?unit=1");
-    }
-  }
-
-  if (const auto value = fields.find("groups")) {
-    if (const auto groups = read_name_list(yaml, *value, "groups",
-                                           "groups must be a list of group names, e.g. [street]")) {
-      for (const auto& group : *groups) {
-        if (group.name == every_display)
-          yaml.error(group.node, "'all' means every display in targets; it cannot be a group");
-        display.groups.push_back(group.name);
-      }
-    }
-  }
-
-  if (const auto value = fields.find("fps")) {
-    if (const auto fps = read_number(yaml, *value, "fps must be a number of frames per second")) {
-      if (*fps < lowest_fps || *fps > highest_fps)
-        yaml.error(*value, "fps must be from 1 to 120");
-      else
-        display.fps = *fps;
-    }
-  }
-
-  if (const auto value = fields.find("font")) {
-    if (const auto text = read_scalar(yaml, *value, "font must be the path of a font file")) {
-      const std::string_view written = trim_spaces(*text);
-      if (!written.empty()) {
-        const auto font = resolve_against(config_directory, std::filesystem::path(written));
-        std::error_code error;
-        // Only a warning: a config is often checked on a machine other than the board's.
-        if (!std::filesystem::exists(font, error))
-          yaml.warning(*value, "font file '" + font.string() + "' does not exist");
-        display.font = font.string();
-      }
-    }
-  }
-
-  return DisplayReading{std::move(display), yaml.error_count() == errors_before};
-}
 
 void read_displays(YamlFile& yaml, const YAML::Node& node, Config& config) {
   if (!node.IsSequence()) {
@@ -185,14 +44,16 @@ void read_displays(YamlFile& yaml, const YAML::Node& node, Config& config) {
   }
   const auto config_directory = config.file.parent_path();
   for (const auto& display_node : node) {
-    auto [display, good] = read_display(yaml, display_node, config_directory);
+    auto [display, good] = playlists_detail::read_display(yaml, display_node, config_directory);
     if (display.name.empty()) continue;  // nothing can name it; its errors are reported
     const auto same_name = [&](const DisplayConfig& other) { return other.name == display.name; };
-    auto earlier = std::find_if(config.displays.begin(), config.displays.end(), same_name);
-    if (earlier == config.displays.end())
-      earlier = std::find_if(config.displays_with_errors.begin(), config.displays_with_errors.end(),
-                             same_name);
-    if (earlier != config.displays.end() && earlier != config.displays_with_errors.end()) {
+    const DisplayConfig* earlier = nullptr;
+    for (const auto* displays : {&config.displays, &config.displays_with_errors}) {
+      const auto found = std::find_if(displays->begin(), displays->end(), same_name);
+      if (found != displays->end() && (!earlier || found->where.line < earlier->where.line))
+        earlier = &*found;
+    }
+    if (earlier) {
       yaml.error(display_node["name"], "duplicate display name '" + display.name +
                                            "' (first at line " +
                                            std::to_string(earlier->where.line) + ")");

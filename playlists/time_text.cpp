@@ -187,6 +187,20 @@ ParsedText<month_day> parse_month_day(std::string_view text) {
   return ParsedText<month_day>::success(date);
 }
 
+ParsedText<minutes> parse_time_of_day(std::string_view text) {
+  TextReader reader(text);
+  reader.skip_spaces();
+  const std::size_t start = reader.position();
+  auto time = read_time_of_day(reader, true);
+  if (!time.value) return time;
+  if (*time.value == hours(24))
+    return ParsedText<minutes>::failure("24:00 is the end of the day; write 00:00", start);
+  reader.skip_spaces();
+  if (!reader.at_end())
+    return ParsedText<minutes>::failure("write times as HH:MM, e.g. 07:30", reader.position());
+  return time;
+}
+
 ParsedText<TimeWindow> parse_time_window(std::string_view text) {
   constexpr std::string_view window_form = "write hours as HH:MM-HH:MM, e.g. \"07:00-11:30\"";
   TextReader reader(text);
@@ -301,11 +315,12 @@ std::string duration_text(nanoseconds duration) {
   return text;
 }
 
+std::string time_of_day_text(minutes time_of_day) {
+  return two_digits(time_of_day.count() / 60) + ":" + two_digits(time_of_day.count() % 60);
+}
+
 std::string window_text(const TimeWindow& window) {
-  const auto clock = [](minutes at) {
-    return two_digits(at.count() / 60) + ":" + two_digits(at.count() % 60);
-  };
-  return clock(window.start) + "-" + clock(window.end);
+  return time_of_day_text(window.start) + "-" + time_of_day_text(window.end);
 }
 
 std::string date_text(sys_days date) {

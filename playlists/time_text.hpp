@@ -35,6 +35,8 @@ ParsedText<std::chrono::sys_days> parse_date(std::string_view text);
 ParsedText<DateRange> parse_date_range(std::string_view text);
 // "11-24": a month and day, every year.
 ParsedText<std::chrono::month_day> parse_month_day(std::string_view text);
+// "18:30": a time of day, 00:00 to 23:59.
+ParsedText<std::chrono::minutes> parse_time_of_day(std::string_view text);
 // "07:00-11:30"; "24:00" is allowed as an end.
 ParsedText<TimeWindow> parse_time_window(std::string_view text);
 // "20s", "2m", "1h", "1m30s", "1h15m".
@@ -48,6 +50,8 @@ ParsedText<TimePoint> parse_local_instant(std::string_view text, std::chrono::mi
 
 // "1m30s", "20s", "2h": the shortest way to write a duration, for messages.
 std::string duration_text(std::chrono::nanoseconds duration);
+// "18:30".
+std::string time_of_day_text(std::chrono::minutes time_of_day);
 // "07:00-11:30".
 std::string window_text(const TimeWindow& window);
 // "2026-11-24".

@@ -1,6 +1,7 @@
 #include "yaml_fields.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 
@@ -15,6 +16,20 @@ std::string joined(const std::vector<std::string>& names) {
   for (const auto& name : names) text += (text.empty() ? "" : ", ") + name;
   return text;
 }
+
+struct NamedColour {
+  std::string_view name;
+  Rgb colour;
+};
+constexpr std::array<NamedColour, 9> colour_names{{{"white", {255, 255, 255}},
+                                                   {"red", {255, 0, 0}},
+                                                   {"green", {0, 255, 0}},
+                                                   {"blue", {0, 0, 255}},
+                                                   {"yellow", {255, 255, 0}},
+                                                   {"amber", {255, 176, 0}},
+                                                   {"orange", {255, 128, 0}},
+                                                   {"cyan", {0, 255, 255}},
+                                                   {"magenta", {255, 0, 255}}}};
 
 std::string code_point_text(char32_t code_point) {
   char text[16];
@@ -132,6 +147,64 @@ std::optional<int> read_whole_number(YamlFile& yaml, const YAML::Node& node,
     }
   }
   yaml.error(node, std::string(wrong_type));
+  return std::nullopt;
+}
+
+std::optional<bool> read_bool(YamlFile& yaml, const YAML::Node& node, std::string_view wrong_type) {
+  if (node.IsScalar()) {
+    try {
+      return node.as<bool>();
+    } catch (const YAML::Exception&) {
+      // Reported below, in the format's own words.
+    }
+  }
+  yaml.error(node, std::string(wrong_type));
+  return std::nullopt;
+}
+
+std::optional<std::size_t> read_choice(YamlFile& yaml, const YAML::Node& node,
+                                       const ChoiceWords& words,
+                                       const std::vector<std::string>& choices) {
+  const auto text =
+      read_scalar(yaml, node, std::string(words.key) + " must be one of " + joined(choices));
+  if (!text) return std::nullopt;
+  const std::string_view written = trim_spaces(*text);
+  const auto chosen = std::find(choices.begin(), choices.end(), written);
+  if (chosen != choices.end()) return static_cast<std::size_t>(chosen - choices.begin());
+  const std::string suggestion = did_you_mean(written, choices);
+  yaml.error(node, "unknown " + std::string(words.singular) + " '" + std::string(written) + "'" +
+                       (suggestion.empty()
+                            ? " (" + std::string(words.plural) + ": " + joined(choices) + ")"
+                            : suggestion));
+  return std::nullopt;
+}
+
+std::optional<Rgb> read_colour(YamlFile& yaml, const YAML::Node& node) {
+  std::vector<std::string> names;
+  for (const auto& named : colour_names) names.emplace_back(named.name);
+  const std::string form = "colour must be #RRGGBB or one of " + joined(names);
+  const auto text = read_scalar(yaml, node, form);
+  if (!text) return std::nullopt;
+  const std::string_view written = trim_spaces(*text);
+  for (const auto& named : colour_names)
+    if (named.name == written) return named.colour;
+  const auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  if (written.size() == 7 && written.front() == '#' &&
+      std::all_of(written.begin() + 1, written.end(), [&](char c) { return hex(c) >= 0; })) {
+    const auto channel = [&](std::size_t at) {
+      return static_cast<std::uint8_t>(hex(written[at]) * 16 + hex(written[at + 1]));
+    };
+    return Rgb{channel(1), channel(3), channel(5)};
+  }
+  const std::string suggestion = did_you_mean(written, names);
+  yaml.error(node, suggestion.empty()
+                       ? form
+                       : "unknown colour '" + std::string(written) + "'" + suggestion);
   return std::nullopt;
 }
 

@@ -5,11 +5,13 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "bangtin/frame.hpp"
 #include "yaml_file.hpp"
 
 namespace bangtin::playlists_detail {
@@ -51,6 +53,24 @@ std::optional<double> read_number(YamlFile& yaml, const YAML::Node& node,
 // A whole number that fits an int; `wrong_type` is reported for anything else.
 std::optional<int> read_whole_number(YamlFile& yaml, const YAML::Node& node,
                                      std::string_view wrong_type);
+
+// true or false (yes/no and on/off too, as YAML has them); `wrong_type` is reported otherwise.
+std::optional<bool> read_bool(YamlFile& yaml, const YAML::Node& node, std::string_view wrong_type);
+
+// How messages about one closed set of words name it: "effect must be one of ...", "unknown
+// effect 'marquee' (effects: ...)".
+struct ChoiceWords {
+  std::string_view key;       // effect, glyphs
+  std::string_view singular;  // effect, glyph style
+  std::string_view plural;    // effects, glyph styles
+};
+// One of `choices`, as its index; an unknown word is reported with the nearest choice.
+std::optional<std::size_t> read_choice(YamlFile& yaml, const YAML::Node& node,
+                                       const ChoiceWords& words,
+                                       const std::vector<std::string>& choices);
+
+// A colour as items and displays write it: "#RRGGBB" or a name (white, red, amber, ...).
+std::optional<Rgb> read_colour(YamlFile& yaml, const YAML::Node& node);
 
 // A list of names; a single name is taken as a list of one ("targets: all").
 struct NamedNode {

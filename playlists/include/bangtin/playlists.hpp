@@ -102,17 +102,78 @@ struct Playlist {
   std::vector<Item> items;
 };
 
+// --- Displays ------------------------------------------------------------------------------
+
+// Where a display's frames go: an LED panel through its link, or a window on a lobby TV.
+enum class DisplayOutput { panel, window };
+
+// What a zone of a display shows (the renderer's ZoneRole).
+enum class ZoneKind {
+  content,  // the playlists' items
+  title,    // fixed text, e.g. "CẢI CÁCH HÀNH CHÍNH"
+  clock,    // the Vietnamese time and date
+};
+
+// A part of a display. The zones of a loaded display lie inside it, do not overlap, and exactly
+// one of them is the content zone.
+struct ZoneConfig {
+  std::string name;  // optional, for people; unique within the display when given
+  Rect rect;
+  ZoneKind kind = ZoneKind::content;
+  std::string text;           // title: its text, NFC-normalized; empty for content and clock
+  std::optional<Rgb> colour;  // its text's colour; nothing: the display's
+  std::string font;           // a font file; empty: the display's font
+  SourceMark where;
+};
+
+// From local time of day `from` on, the display's brightness is `percent` (0..100).
+struct BrightnessStep {
+  std::chrono::minutes from{0};
+  int percent = 100;
+  friend bool operator==(const BrightnessStep&, const BrightnessStep&) = default;
+};
+
+// How glyphs become pixels (the renderer's GlyphStyle): automatic is crisp on mono boards and
+// smooth on colour ones.
+enum class GlyphSetting { automatic, crisp, smooth };
+
+// The window of a display with `output: window`.
+struct WindowConfig {
+  int monitor = 0;  // 0 = the first monitor
+  bool fullscreen = true;
+  bool vsync = true;
+  int width = 0;  // the window's size when not fullscreen; 0 = the display's own size
+  int height = 0;
+};
+
 struct DisplayConfig {
   std::string name;
   int width = 0;
   int height = 0;
   PixelFormat pixel = PixelFormat::mono;
-  std::string link;  // e.g. "modbus-tcp://127.0.0.1:1502?unit=1"
+  DisplayOutput output = DisplayOutput::panel;
+  std::string link;     // output panel: e.g. "modbus-tcp://127.0.0.1:1502?unit=1"; window: empty
+  WindowConfig window;  // output window only
   std::vector<std::string> groups;
   double fps = 25;   // frames pushed per second
   std::string font;  // a font file; empty picks a face covering Vietnamese through fontconfig
+  // Without `zones:`, one content zone covering the display; never empty in Config::displays.
+  std::vector<ZoneConfig> zones;
+  // Text colour on colour boards when an item or zone gives none; on mono boards, the colour lit
+  // LEDs are drawn in by previews and windows. Nothing: the renderer's default.
+  std::optional<Rgb> colour;
+  double gamma = 1.0;  // 0.5..4; LED boards look right around 2.2
+  // Sorted by `from`, no two at the same time, never empty; see brightness_at. `brightness: 60`
+  // is one step at 00:00.
+  std::vector<BrightnessStep> brightness{BrightnessStep{}};
+  GlyphSetting glyphs = GlyphSetting::automatic;
   SourceMark where;
 };
+
+// The display's brightness in percent at a local time of day (taken modulo 24 hours): that of
+// the last step at or before it; before the day's first step, the day's last step still holds,
+// as it did since the evening before. 100 when the display has no steps.
+int brightness_at(const DisplayConfig& display, std::chrono::minutes local_time_of_day);
 
 // What a display shows when nothing is scheduled. Never a dark board.
 struct IdleContent {
