@@ -13,10 +13,66 @@ using std::chrono::nanoseconds;
 // every play it missed: it picks the schedule up where it stands now.
 constexpr auto kLongestCatchUp = std::chrono::minutes(10);
 
+const ZoneConfig& content_zone(const DisplayConfig& display) {
+  for (const ZoneConfig& zone : display.zones)
+    if (zone.kind == ZoneKind::content) return zone;
+  throw std::invalid_argument("display " + display.name + " has no content zone");
+}
+
+PanelGeometry geometry_of(const DisplayConfig& display, const Rect& rect) {
+  return PanelGeometry{rect.width, rect.height, display.pixel};
+}
+
+// The display's font, or the face that suits its content zone best.
 std::filesystem::path font_for(const DisplayConfig& display) {
-  return display.font.empty()
+  if (!display.font.empty()) return display.font;
+  return display.zones.empty()
              ? default_font(PanelGeometry{display.width, display.height, display.pixel})
-             : std::filesystem::path(display.font);
+             : default_font(geometry_of(display, content_zone(display).rect));
+}
+
+constexpr Rgb kWhite{255, 255, 255};
+
+Layout layout_of(const DisplayConfig& display) {
+  const PanelGeometry panel{display.width, display.height, display.pixel};
+  if (display.zones.empty()) return Layout::single(panel);
+  Layout layout;
+  for (const ZoneConfig& zone : display.zones) {
+    TextStyle style{TextEffect::still};
+    style.colour = zone.colour.value_or(display.colour.value_or(kWhite));
+    const ZoneRole role = zone.kind == ZoneKind::title   ? ZoneRole::title
+                          : zone.kind == ZoneKind::clock ? ZoneRole::clock
+                                                         : ZoneRole::content;
+    layout.zones.push_back(Zone{zone.rect, role, zone.text, style, zone.font});
+  }
+  return layout;
+}
+
+GlyphStyle glyphs_of(GlyphSetting setting) {
+  switch (setting) {
+    case GlyphSetting::crisp:
+      return GlyphStyle::crisp;
+    case GlyphSetting::smooth:
+      return GlyphStyle::smooth;
+    case GlyphSetting::automatic:
+      return GlyphStyle::automatic;
+  }
+  return GlyphStyle::automatic;
+}
+
+// An item's colour: its own, else its zone's, else the display's.
+Rgb colour_of(const Item& item, const DisplayConfig& display) {
+  if (item.colour) return *item.colour;
+  if (!display.zones.empty() && content_zone(display).colour) return *content_zone(display).colour;
+  return display.colour.value_or(kWhite);
+}
+
+Light light_at(const DisplayConfig& display, SystemClock::time_point now,
+               std::chrono::minutes utc_offset) {
+  using namespace std::chrono;
+  const auto local = now + utc_offset;
+  const auto time_of_day = floor<minutes>(local - floor<days>(local));
+  return Light{display.gamma, brightness_at(display, time_of_day)};
 }
 
 TextEffect effect_of(ItemEffect effect) {
@@ -45,11 +101,11 @@ struct PreparedPlay {
   PlayLength length;
 };
 
-PreparedPlay prepare(const TextRenderer& renderer, const Item& item, double fps) {
+PreparedPlay prepare(const TextRenderer& renderer, const Item& item, const DisplayConfig& display) {
   TextStyle style;
   style.effect = effect_of(item.effect);
-  if (item.colour) style.colour = *item.colour;
-  style.speed = even_scroll_speed(item.speed, fps);
+  style.colour = colour_of(item, display);
+  style.speed = even_scroll_speed(item.speed, display.fps);
   style.passes = item.passes;
   if (item.duration && !runs_in_passes(style.effect)) {
     style.hold = std::chrono::duration_cast<std::chrono::milliseconds>(*item.duration);
@@ -75,9 +131,10 @@ struct DisplayContent {
   std::unique_ptr<Schedule> schedule;                         // Play::item points into it
 
   DisplayContent(const Programme& programme, const DisplayConfig& display,
-                 const TextRenderer& renderer) {
+                 const TextRenderer& renderer, const Light& light) {
     for (const Item* item : items_for(programme, display)) {
-      prepared.emplace(item->id, prepare(renderer, *item, display.fps));
+      auto [entry, added] = prepared.emplace(item->id, prepare(renderer, *item, display));
+      entry->second.frames.set_light(light);
     }
     schedule = std::make_unique<Schedule>(
         programme, display, [this](const Item& item) { return prepared.at(item.id).length; });
@@ -95,9 +152,11 @@ struct DisplayPlayer::State {
   IdleContent idle;
   std::string untimed_text;
   DisplayRenderer renderer;
-  std::shared_ptr<const DisplayContent> content;
+  // Not const: the strips are re-lit when the brightness changes through the day.
+  std::shared_ptr<DisplayContent> content;
   // The content the play on air came from: after a reload it may still be the old one.
-  std::shared_ptr<const DisplayContent> play_content;
+  std::shared_ptr<DisplayContent> play_content;
+  Light light;
   std::optional<Play> play;
   std::optional<PreparedItem> idle_text;
   std::string clock_text;
@@ -108,16 +167,39 @@ struct DisplayPlayer::State {
       : display(display_config),
         utc_offset(programme.config.utc_offset),
         idle(programme.config.idle),
-        renderer(PanelGeometry{display.width, display.height, display.pixel},
-                 Layout::single(PanelGeometry{display.width, display.height, display.pixel}),
-                 font_for(display), RenderOptions{}, programme.config.utc_offset) {
+        renderer(PanelGeometry{display.width, display.height, display.pixel}, layout_of(display),
+                 font_for(display),
+                 RenderOptions{Light{display.gamma, 100}, glyphs_of(display.glyphs)},
+                 programme.config.utc_offset),
+        light{display.gamma, 100} {
     untimed_text = idle.kind == IdleContent::Kind::text ? idle.text : std::string();
     for (const Playlist& playlist : programme.playlists) {
       if (!untimed_text.empty()) break;
       untimed_text = !playlist.title.empty() ? playlist.title : playlist.name;
     }
-    if (idle.kind == IdleContent::Kind::text) idle_text = renderer.content().still(idle.text);
-    content = std::make_shared<DisplayContent>(programme, display, renderer.content());
+    if (idle.kind == IdleContent::Kind::text)
+      idle_text = renderer.content().still(idle.text, colour());
+    content = std::make_shared<DisplayContent>(programme, display, renderer.content(), light);
+  }
+
+  Rgb colour() const {
+    if (!display.zones.empty() && content_zone(display).colour)
+      return *content_zone(display).colour;
+    return display.colour.value_or(kWhite);
+  }
+
+  // Street boards dim at night: the strips on hand are converted again, no font work.
+  void follow_light(SystemClock::time_point now) {
+    const Light wanted = light_at(display, now, utc_offset);
+    if (wanted == light) return;
+    light = wanted;
+    renderer.set_light(light);
+    for (const auto& shared : {content, play_content}) {
+      if (!shared) continue;
+      for (auto& [id, prepared] : shared->prepared) prepared.frames.set_light(light);
+    }
+    if (idle_text) idle_text->set_light(light);
+    clock.set_light(light);
   }
 
   void begin(const Play& next, std::vector<Change>* changes, bool ended_early) {
@@ -130,7 +212,8 @@ struct DisplayPlayer::State {
     if (idle_text) return &*idle_text;
     const std::string text = vietnamese_clock_text(now, utc_offset);
     if (text != clock_text) {
-      clock = renderer.content().still(text);
+      clock = renderer.content().still(text, colour());
+      clock.set_light(light);
       clock_text = text;
     }
     return &clock;
@@ -155,6 +238,7 @@ Frame DisplayPlayer::frame_at(SystemClock::time_point now, std::vector<Change>* 
     const Play& ended = *s.play;
     s.begin(s.content->schedule->next(ended.cursor, ended.end), changes, ended.interrupted);
   }
+  s.follow_light(now);
   const PreparedItem* frames =
       s.play->item ? s.play_content->frames_of(s.play->item) : s.idle_frames(now);
   const auto elapsed = s.play->item ? now - s.play->start : nanoseconds(0);
@@ -165,7 +249,7 @@ Frame DisplayPlayer::frame_at(SystemClock::time_point now, std::vector<Change>* 
 void DisplayPlayer::reload(const Programme& programme, SystemClock::time_point now,
                            std::vector<Change>* changes) {
   State& s = *state_;
-  s.content = std::make_shared<DisplayContent>(programme, s.display, s.renderer.content());
+  s.content = std::make_shared<DisplayContent>(programme, s.display, s.renderer.content(), s.light);
   if (!s.play || now >= s.play->end) return;  // the next frame moves on with the new schedule
 
   const Schedule& schedule = *s.content->schedule;
@@ -205,7 +289,8 @@ void DisplayPlayer::reload(const Programme& programme, SystemClock::time_point n
 
 Frame DisplayPlayer::untimed_frame() {
   State& s = *state_;
-  const PreparedItem still = s.renderer.content().still(s.untimed_text);
+  PreparedItem still = s.renderer.content().still(s.untimed_text, s.colour());
+  still.set_light(s.light);
   return s.renderer.frame(&still, nanoseconds(0), SystemClock::time_point{});
 }
 
@@ -216,8 +301,14 @@ RenderChecks render_checks() {
   const auto renderer_for = [renderers](const DisplayConfig& display) -> const TextRenderer& {
     auto& renderer = (*renderers)[display.name];
     if (!renderer) {
+      const ZoneConfig* zone = display.zones.empty() ? nullptr : &content_zone(display);
+      const PanelGeometry geometry =
+          zone ? geometry_of(display, zone->rect)
+               : PanelGeometry{display.width, display.height, display.pixel};
+      const std::filesystem::path font =
+          zone && !zone->font.empty() ? std::filesystem::path(zone->font) : font_for(display);
       renderer = std::make_unique<TextRenderer>(
-          PanelGeometry{display.width, display.height, display.pixel}, font_for(display));
+          geometry, font, RenderOptions{Light{display.gamma, 100}, glyphs_of(display.glyphs)});
     }
     return *renderer;
   };
@@ -231,7 +322,7 @@ RenderChecks render_checks() {
   };
   checks.play_length = [renderer_for](const Item& item, const DisplayConfig& display) {
     try {
-      return prepare(renderer_for(display), item, display.fps).length;
+      return prepare(renderer_for(display), item, display).length;
     } catch (const std::exception&) {
       return PlayLength{};
     }

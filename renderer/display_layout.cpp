@@ -2,6 +2,8 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include <optional>
+
 #include "bangtin/renderer.hpp"
 #include "pixel_strip.hpp"
 
@@ -40,6 +42,7 @@ struct DisplayRenderer::Impl {
   std::vector<ZoneState> zones;
   std::size_t content = 0;
   std::chrono::minutes utc_offset{0};
+  std::optional<Light> light;  // set_light's, kept for the clock's strips made after it
 };
 
 DisplayRenderer::DisplayRenderer(PanelGeometry panel, Layout layout,
@@ -87,6 +90,7 @@ const TextRenderer& DisplayRenderer::content() const {
 }
 
 void DisplayRenderer::set_light(const Light& light) {
+  impl_->light = light;
   for (auto& zone : impl_->zones) zone.shown.set_light(light);
 }
 
@@ -112,6 +116,7 @@ void DisplayRenderer::draw(Frame& out, const PreparedItem* item, std::chrono::na
         std::string text = vietnamese_clock_text(now, impl_->utc_offset);
         if (text != state.shown_text) {
           state.shown = state.renderer.prepare(text, state.zone.style);
+          if (impl_->light) state.shown.set_light(*impl_->light);
           state.shown_text = std::move(text);
         }
         [[fallthrough]];

@@ -182,3 +182,59 @@ TEST_F(PlayerTest, IdleGivesWayAtOnceToANewlyEligibleItem) {
   ASSERT_EQ(changes.size(), 1u);
   EXPECT_EQ(on_air_id(player), "moi");
 }
+
+namespace {
+
+const std::string kZonedBoard = R"(timezone: "+07:00"
+playlists: playlists/
+displays:
+  - name: sanh-ubnd
+    size: 192x64
+    pixel: rgb565
+    link: modbus-tcp://127.0.0.1:1502
+    colour: "#FFB000"
+    brightness: [{from: "06:00", percent: 100}, {from: "18:00", percent: 25}]
+    zones:
+      - {rect: "0,0,192,16", role: title, text: "CẢI CÁCH HÀNH CHÍNH"}
+      - {rect: "0,16,192,48", role: content}
+)";
+
+// The brightest channel value in a band of rows.
+int brightest(const Frame& frame, int top, int bottom) {
+  int most = 0;
+  for (int y = top; y < bottom; ++y)
+    for (int x = 0; x < frame.width; ++x) {
+      const Rgb c = frame.pixel(x, y);
+      most = std::max({most, int(c.r), int(c.g), int(c.b)});
+    }
+  return most;
+}
+
+}  // namespace
+
+TEST(PlayerLook, ZonesShowTheTitleAndTheBoardDimsAtNight) {
+  ScratchDir dir;
+  dir.write("playlists/test.yaml",
+            "playlist: t\nitems:\n  - id: a\n    text: \"Một cửa\"\n"
+            "    effect: static\n    duration: 1h\n");
+  Loaded<Programme> loaded = load_programme(dir.write("bangtin.yaml", kZonedBoard));
+  for (const auto& d : loaded.diagnostics) ADD_FAILURE() << d.to_string();
+  ASSERT_TRUE(loaded.value);
+  DisplayPlayer player(*loaded.value, loaded.value->config.displays[0]);
+
+  const Frame day = player.frame_at(tuesday_morning());  // 08:00
+  EXPECT_GT(brightest(day, 0, 16), 200);                 // the title, in the display's amber
+  EXPECT_GT(brightest(day, 16, 64), 200);                // the item
+  const Rgb amber = [&] {
+    for (int y = 0; y < 16; ++y)
+      for (int x = 0; x < 192; ++x)
+        if (day.pixel(x, y).r > 240) return day.pixel(x, y);
+    return Rgb{};
+  }();
+  EXPECT_GT(amber.g, 150);
+  EXPECT_LT(amber.b, 40);
+
+  const Frame night = player.frame_at(tuesday_morning() + std::chrono::hours(12));  // 20:00
+  EXPECT_LE(brightest(night, 0, 64), 255 * 25 / 100 + 8);
+  EXPECT_GT(brightest(night, 0, 64), 255 * 25 / 100 - 16);
+}
