@@ -14,6 +14,7 @@
 #include "bangtin/controller.hpp"
 #include "bangtin/daemon_status.hpp"
 #include "bangtin/play_log.hpp"
+#include "programme_source.hpp"
 
 namespace po = boost::program_options;
 using namespace bangtin;
@@ -35,6 +36,19 @@ constexpr const char* kUsage =
     "      The same figures for days ahead, as the schedule will play them.\n"
     "  bangtin status --config FILE\n"
     "      What the running daemon says: links, what is on air, playlist problems, clock.\n";
+
+// Problems go to stderr; the commands below go on with whatever could be loaded.
+template <typename T>
+const T* report_problems(const Loaded<T>& loaded) {
+  for (const Diagnostic& diagnostic : loaded.diagnostics)
+    std::cerr << diagnostic.to_string() << '\n';
+  return loaded.value ? &*loaded.value : nullptr;
+}
+
+// The programme as the boards play it: a broken playlist's last good version stands in.
+Loaded<Programme> programme_on_air(const std::string& config_file) {
+  return ProgrammeSource(config_file, ProgrammeSource::Copies::read_only).load();
+}
 
 int validate(const std::vector<std::string>& args) {
   po::options_description options("validate options");
@@ -88,11 +102,10 @@ int render(const std::vector<std::string>& args) {
   po::store(po::command_line_parser(args).options(options).run(), vm);
   po::notify(vm);
 
-  Loaded<Programme> loaded = load_programme(vm["config"].as<std::string>());
-  for (const Diagnostic& diagnostic : loaded.diagnostics)
-    std::cerr << diagnostic.to_string() << '\n';
-  if (!loaded.value) return 1;
-  const Programme& programme = *loaded.value;
+  const Loaded<Programme> loaded = programme_on_air(vm["config"].as<std::string>());
+  const Programme* on_air = report_problems(loaded);
+  if (!on_air) return 1;
+  const Programme& programme = *on_air;
   const DisplayConfig* display = find_display(programme.config, vm["display"].as<std::string>());
   if (!display) {
     std::cerr << "bangtin render: no display named \"" << vm["display"].as<std::string>()
@@ -153,16 +166,15 @@ int plan(const std::vector<std::string>& args) {
   po::variables_map vm;
   po::store(po::command_line_parser(args).options(options).run(), vm);
   po::notify(vm);
-  Loaded<Programme> loaded = load_programme(vm["config"].as<std::string>());
-  for (const Diagnostic& diagnostic : loaded.diagnostics)
-    std::cerr << diagnostic.to_string() << '\n';
-  if (!loaded.value) return 1;
+  const Loaded<Programme> loaded = programme_on_air(vm["config"].as<std::string>());
+  const Programme* programme = report_problems(loaded);
+  if (!programme) return 1;
   const auto days = period(vm, "plan");
   if (!days) return 1;
   std::vector<PlayTotals> rows;
-  for (const DisplayConfig& display : loaded.value->config.displays) {
+  for (const DisplayConfig& display : programme->config.displays) {
     if (vm.count("display") && display.name != vm["display"].as<std::string>()) continue;
-    auto planned = planned_totals(*loaded.value, display, days->first, days->second);
+    auto planned = planned_totals(*programme, display, days->first, days->second);
     rows.insert(rows.end(), planned.begin(), planned.end());
   }
   std::stable_sort(rows.begin(), rows.end(),
@@ -177,22 +189,21 @@ int report(const std::vector<std::string>& args) {
   po::store(po::command_line_parser(args).options(options).run(), vm);
   po::notify(vm);
 
-  const Loaded<Config> config = load_config(vm["config"].as<std::string>());
-  for (const Diagnostic& diagnostic : config.diagnostics)
-    std::cerr << diagnostic.to_string() << '\n';
-  if (!config.value) return 1;
+  const Loaded<Config> loaded = load_config(vm["config"].as<std::string>());
+  const Config* config = report_problems(loaded);
+  if (!config) return 1;
   const auto days = period(vm, "report");
   if (!days) return 1;
-  const auto database = config.value->state / "plays.sqlite3";
+  const auto database = config->state / "plays.sqlite3";
   if (!std::filesystem::exists(database)) {
     std::cerr << "bangtin report: no proof of play yet at " << database.string()
               << " (bangtind writes it while it plays)\n";
     return 1;
   }
-  const PlayStore store(database);
+  const PlayStore store(database, PlayStore::Access::read_only);
   const std::optional<std::string> display =
       vm.count("display") ? std::optional(vm["display"].as<std::string>()) : std::nullopt;
-  const auto rows = store.totals(days->first, days->second, config.value->utc_offset, display);
+  const auto rows = store.totals(days->first, days->second, config->utc_offset, display);
   std::cout << (vm.count("csv") ? totals_csv(rows) : totals_table(rows));
   return 0;
 }
@@ -203,13 +214,10 @@ int status(const std::vector<std::string>& args) {
   po::variables_map vm;
   po::store(po::command_line_parser(args).options(options).run(), vm);
   po::notify(vm);
-  const Loaded<Config> config = load_config(vm["config"].as<std::string>());
-  if (!config.value) {
-    for (const Diagnostic& diagnostic : config.diagnostics)
-      std::cerr << diagnostic.to_string() << '\n';
-    return 1;
-  }
-  const auto file = config.value->state / "status.json";
+  const Loaded<Config> loaded = load_config(vm["config"].as<std::string>());
+  const Config* config = report_problems(loaded);
+  if (!config) return 1;
+  const auto file = config->state / "status.json";
   std::ifstream in(file);
   std::stringstream text;
   text << in.rdbuf();

@@ -9,11 +9,13 @@
 
 #include <cstdio>
 
+#include "atomic_file.hpp"
 #include "bangtin/controller.hpp"
 #include "bangtin/daemon_status.hpp"
 #include "bangtin/panel_link.hpp"
 #include "display_runner.hpp"
 #include "playlist_watcher.hpp"
+#include "programme_source.hpp"
 
 namespace bangtin {
 
@@ -22,21 +24,6 @@ namespace {
 // Editors save in bursts; a tenth of a second of quiet keeps reloads well inside a second.
 constexpr auto kReloadSettle = std::chrono::milliseconds(100);
 constexpr auto kStatusPeriod = std::chrono::seconds(1);
-
-std::filesystem::path last_good_directory(const Config& config) {
-  return config.state / "last-good";
-}
-
-// Keeps a copy of a playlist that loaded cleanly, so that a restart with a broken file still
-// shows the last good content. Written beside and renamed, so a power cut never leaves half.
-void keep_last_good_copy(const Config& config, const std::filesystem::path& file) {
-  const auto directory = last_good_directory(config);
-  std::filesystem::create_directories(directory);
-  const auto copy = directory / file.filename();
-  const auto partial = directory / ("." + file.filename().string() + ".partial");
-  std::filesystem::copy_file(file, partial, std::filesystem::copy_options::overwrite_existing);
-  std::filesystem::rename(partial, copy);
-}
 
 }  // namespace
 
@@ -51,11 +38,11 @@ struct Daemon::Impl {
   std::unique_ptr<PlaylistWatcher> watcher;
   // Reading and checking playlists is disk work: it happens here, never on the loop thread.
   boost::asio::thread_pool disk{1};
-  // The last version of each playlist file that loaded cleanly, by file name (disk thread only).
-  std::map<std::string, Playlist> last_good;
+  ProgrammeSource source;  // disk thread only, once the loop runs
   boost::asio::steady_timer status_timer;
   std::vector<std::string> playlist_problems;
   std::string clock_note;
+  std::string status_failure;  // disk thread only
   std::chrono::steady_clock::time_point last_clock_warning;
   std::optional<ClockReading> previous_reading;
   bool clock_trusted = true;
@@ -64,6 +51,7 @@ struct Daemon::Impl {
   Impl(boost::asio::io_context& loop_, std::filesystem::path file, Clocks clocks_, LogSink log_)
       : loop(loop_),
         config_file(std::move(file)),
+        source(config_file, ProgrammeSource::Copies::keep),
         clocks(std::move(clocks_)),
         log(std::move(log_)),
         status_timer(loop_) {}
@@ -84,13 +72,12 @@ struct Daemon::Impl {
     status.playlist_problems = playlist_problems;
     for (const auto& runner : runners) status.displays.push_back(runner->status(config.utc_offset));
     boost::asio::post(disk, [this, text = to_json(status)] {
-      const auto file = config.state / "status.json";
-      const auto partial = config.state / ".status.json.partial";
-      std::error_code error;
-      std::filesystem::create_directories(config.state, error);
-      if (std::FILE* out = std::fopen(partial.c_str(), "w")) {
-        const bool written = std::fwrite(text.data(), 1, text.size(), out) == text.size();
-        if (std::fclose(out) == 0 && written) std::filesystem::rename(partial, file, error);
+      try {
+        replace_file(config.state / "status.json", text);
+        status_failure.clear();
+      } catch (const std::exception& error) {
+        if (error.what() != status_failure) log(std::string("status not written: ") + error.what());
+        status_failure = error.what();
       }
     });
   }
@@ -103,51 +90,17 @@ struct Daemon::Impl {
     });
   }
 
-  // Loads the programme; a playlist that fails keeps its last good version on air.
-  Loaded<Programme> load() {
-    Loaded<Programme> loaded = load_programme(config_file);
-    if (!loaded.value) return loaded;
-    Programme& programme = *loaded.value;
-    std::set<std::string> fresh;
-    for (const Playlist& playlist : programme.playlists) {
-      const std::string name = playlist.file.filename().string();
-      fresh.insert(name);
-      last_good[name] = playlist;
-      try {
-        keep_last_good_copy(programme.config, playlist.file);
-      } catch (const std::exception& error) {
-        log(std::string("cannot keep a last-good copy: ") + error.what());
-      }
-    }
-    for (const auto& file : playlist_files(programme.config)) {
-      const std::string name = file.filename().string();
-      if (fresh.count(name)) continue;
-      auto kept = last_good.find(name);
-      std::string from = "kept from before";
-      if (kept == last_good.end()) {
-        // After a restart the memory is empty: the copy in the state directory stands in.
-        const auto copy = last_good_directory(programme.config) / name;
-        if (!std::filesystem::exists(copy)) continue;
-        Loaded<Playlist> saved = load_playlist(copy, &programme.config);
-        if (!saved.value || has_errors(saved.diagnostics)) continue;
-        kept = last_good.emplace(name, std::move(*saved.value)).first;
-        from = "from " + copy.string();
-      }
-      programme.playlists.push_back(kept->second);
-      loaded.diagnostics.push_back(Diagnostic{
-          SourceMark{file, 0, 0}, Severity::warning,
-          "the last good version stays on air (" + from + ") until the errors above are fixed"});
-    }
-    std::sort(programme.playlists.begin(), programme.playlists.end(),
-              [](const Playlist& a, const Playlist& b) {
-                return a.file.filename().string() < b.file.filename().string();
-              });
-    return loaded;
-  }
+  Loaded<Programme> load() { return source.load(); }
 
   void reload() {
     boost::asio::post(disk, [this] {
-      auto loaded = std::make_shared<Loaded<Programme>>(load());
+      std::shared_ptr<Loaded<Programme>> loaded;
+      try {
+        loaded = std::make_shared<Loaded<Programme>>(load());
+      } catch (const std::exception& error) {
+        log(std::string("playlists not reloaded: ") + error.what());
+        return;
+      }
       boost::asio::post(loop, [this, loaded] {
         if (stopped) return;
         remember_problems(loaded->diagnostics);
@@ -157,7 +110,13 @@ struct Daemon::Impl {
         }
         log("playlists reloaded: " + std::to_string(loaded->value->playlists.size()) +
             " playlist(s)");
-        for (auto& runner : runners) runner->reload(*loaded->value);
+        for (auto& runner : runners) {
+          try {
+            runner->reload(*loaded->value);
+          } catch (const std::exception& error) {
+            log("display " + runner->name() + ": reload not applied: " + error.what());
+          }
+        }
       });
     });
   }
@@ -223,7 +182,12 @@ Daemon::Daemon(boost::asio::io_context& loop, const std::filesystem::path& confi
     d.watcher = std::make_unique<PlaylistWatcher>(
         loop, one_file ? d.config.playlists.parent_path() : d.config.playlists,
         one_file ? std::optional(d.config.playlists.filename().string()) : std::nullopt,
-        kReloadSettle, [&d] { d.reload(); });
+        kReloadSettle, [&d] { d.reload(); },
+        [&d] {
+          d.log(
+              "the playlists directory was removed or renamed: playlists no longer reload by "
+              "themselves; restart bangtind once it is back");
+        });
   } catch (const std::exception& error) {
     d.log(std::string("playlists will not reload by themselves: ") + error.what());
   }
@@ -242,7 +206,7 @@ void Daemon::stop() {
   d.stopped = true;
   d.watcher.reset();
   d.status_timer.cancel();
-  d.write_status();  // the last word: links closed, nothing on air
+  d.write_status();  // the last word, with what was on air when the daemon stopped
   for (auto& runner : d.runners) runner->stop();
 }
 

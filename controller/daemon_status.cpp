@@ -31,7 +31,8 @@ std::string to_json(const DaemonStatus& status) {
                      {"clock_note", status.clock_note},
                      {"playlist_problems", status.playlist_problems},
                      {"displays", displays}};
-  return root.dump(2) + "\n";
+  // A file name in a problem line may not be UTF-8; it is shown with U+FFFD, never refused.
+  return root.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
 std::optional<DaemonStatus> status_from_json(std::string_view text) {

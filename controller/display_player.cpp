@@ -158,6 +158,7 @@ struct DisplayPlayer::State {
   std::shared_ptr<DisplayContent> play_content;
   Light light;
   std::optional<Play> play;
+  SystemClock::time_point last_drawn;
   std::optional<PreparedItem> idle_text;
   std::string clock_text;
   PreparedItem clock;
@@ -203,9 +204,15 @@ struct DisplayPlayer::State {
   }
 
   void begin(const Play& next, std::vector<Change>* changes, bool ended_early) {
-    if (changes) changes->push_back(Change{play, ended_early, next});
+    if (changes) changes->push_back(Change{play, ended_early, next, play_content, content});
     play = next;
     play_content = content;
+  }
+
+  // Ends the play on air where it was last drawn and starts what the schedule has at `now`.
+  void start_afresh(SystemClock::time_point now, std::vector<Change>* changes) {
+    if (play) play->end = std::min(play->end, std::max(last_drawn, play->start));
+    begin(content->schedule->at(now), changes, play.has_value());
   }
 
   const PreparedItem* idle_frames(SystemClock::time_point now) {
@@ -231,12 +238,24 @@ const Play* DisplayPlayer::on_air() const { return state_->play ? &*state_->play
 
 Frame DisplayPlayer::frame_at(SystemClock::time_point now, std::vector<Change>* changes) {
   State& s = *state_;
-  if (!s.play || now < s.play->start || now - s.play->end > kLongestCatchUp) {
-    s.begin(s.content->schedule->at(now), changes, s.play && now < s.play->end);
+  std::vector<Change> found;
+  if (!s.play) {
+    s.begin(s.content->schedule->at(now), &found, false);
+  } else if (now < s.last_drawn || now - s.play->end > kLongestCatchUp) {
+    s.start_afresh(now, &found);  // the clock jumped, or the loop stood still for long
   }
   while (now >= s.play->end) {
     const Play& ended = *s.play;
-    s.begin(s.content->schedule->next(ended.cursor, ended.end), changes, ended.interrupted);
+    s.begin(s.content->schedule->next(ended.cursor, ended.end), &found, ended.interrupted);
+  }
+  s.last_drawn = now;
+  if (changes && !found.empty()) {
+    Change change = std::move(found.front());
+    if (found.size() > 1) {
+      change.started = found.back().started;
+      change.started_items = found.back().started_items;
+    }
+    changes->push_back(std::move(change));
   }
   s.follow_light(now);
   const PreparedItem* frames =
@@ -244,6 +263,12 @@ Frame DisplayPlayer::frame_at(SystemClock::time_point now, std::vector<Change>* 
   const auto elapsed = s.play->item ? now - s.play->start : nanoseconds(0);
   s.renderer.draw(s.frame, frames, elapsed, now);
   return s.frame;
+}
+
+void DisplayPlayer::resume(SystemClock::time_point now, std::vector<Change>* changes) {
+  State& s = *state_;
+  s.start_afresh(now, changes);
+  s.last_drawn = now;
 }
 
 void DisplayPlayer::reload(const Programme& programme, SystemClock::time_point now,

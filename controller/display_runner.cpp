@@ -51,7 +51,8 @@ void DisplayRunner::stop() {
   timer_.cancel();
   worker_->stop();
   if (recorded_play_ && journal_) {
-    journal_->end(*recorded_play_, clocks_.wall(), PlayOutcome::interrupted);
+    journal_->end(*recorded_play_, trusted_ ? clocks_.wall() : last_trusted_,
+                  PlayOutcome::interrupted);
     recorded_play_.reset();
   }
 }
@@ -78,6 +79,11 @@ DisplayStatus DisplayRunner::status(std::chrono::minutes utc_offset) const {
 }
 
 void DisplayRunner::reload(const Programme& programme) {
+  if (!trusted_) {
+    // No trustworthy "now": the new programme waits in the player until the clock is right.
+    player_.reload(programme, last_trusted_);
+    return;
+  }
   std::vector<DisplayPlayer::Change> changes;
   player_.reload(programme, clocks_.wall(), &changes);
   record(changes);
@@ -107,15 +113,32 @@ void DisplayRunner::record(const std::vector<DisplayPlayer::Change>& changes) {
 
 void DisplayRunner::tick() {
   if (stopped_) return;
-  if (!clock_trusted_()) {
-    // A wrong date would schedule the wrong content: the board keeps what it showed last.
-    if (!last_frame_) last_frame_ = player_.untimed_frame();
+  try {
+    if (!clock_trusted_()) {
+      if (trusted_ && recorded_play_ && journal_) {
+        // The board freezes on its last frame: the play ends, in the record, where it was cut.
+        journal_->end(*recorded_play_, last_trusted_, PlayOutcome::interrupted);
+        recorded_play_.reset();
+      }
+      trusted_ = false;
+      // A wrong date would schedule the wrong content: the board keeps what it showed last.
+      if (!last_frame_) last_frame_ = player_.untimed_frame();
+    } else {
+      const auto now = clocks_.wall();
+      std::vector<DisplayPlayer::Change> changes;
+      if (!trusted_) player_.resume(now, &changes);
+      last_frame_ = player_.frame_at(now, &changes);
+      record(changes);
+      trusted_ = true;
+      last_trusted_ = now;
+    }
     worker_->submit(*last_frame_);
-  } else {
-    std::vector<DisplayPlayer::Change> changes;
-    last_frame_ = player_.frame_at(clocks_.wall(), &changes);
-    record(changes);
-    worker_->submit(*last_frame_);
+  } catch (const std::exception& error) {
+    // Nothing a display meets may stop the daemon: the board keeps its last frame, and the
+    // next tick tries again.
+    if (error.what() != last_error_)
+      log_("display " + name() + ": frame not made: " + error.what());
+    last_error_ = error.what();
   }
   schedule_next_tick();
 }

@@ -48,6 +48,9 @@ class DisplayRunner {
   std::chrono::steady_clock::time_point next_tick_;
   std::optional<PlayJournal::PlayId> recorded_play_;
   std::optional<Frame> last_frame_;
+  bool trusted_ = true;  // the wall clock, at the last tick
+  std::string last_error_;
+  SystemClock::time_point last_trusted_;
   bool stopped_ = false;
 };
 

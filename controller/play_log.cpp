@@ -108,17 +108,22 @@ const char* kSchema = R"sql(
 
 void PlayStore::Closer::operator()(sqlite3* db) const { sqlite3_close(db); }
 
-PlayStore::PlayStore(const std::filesystem::path& file) : file_(file) {
-  std::error_code ignored;
-  std::filesystem::create_directories(file.parent_path(), ignored);
+PlayStore::PlayStore(const std::filesystem::path& file, Access access) : file_(file) {
   sqlite3* raw = nullptr;
-  const int status = sqlite3_open(file.c_str(), &raw);
+  if (access == Access::read_write) {
+    std::error_code ignored;
+    std::filesystem::create_directories(file.parent_path(), ignored);
+  }
+  const int flags = access == Access::read_write ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+                                                 : SQLITE_OPEN_READONLY;
+  const int status = sqlite3_open_v2(file.c_str(), &raw, flags, nullptr);
   db_.reset(raw);
   if (status != SQLITE_OK) {
     throw std::runtime_error("cannot open proof-of-play database " + file.string() + ": " +
                              (raw ? sqlite3_errmsg(raw) : "out of memory"));
   }
   sqlite3_busy_timeout(db_.get(), 2000);  // `bangtin report` may read while the daemon writes
+  if (access == Access::read_only) return;
   try {
     execute(db_.get(), kSchema);
   } catch (const std::runtime_error& error) {
@@ -155,7 +160,7 @@ std::vector<PlayTotals> PlayStore::totals(std::chrono::sys_days first, std::chro
                                           const std::optional<std::string>& display) const {
   Statement query(db_.get(), R"sql(
     SELECT date(started_ms / 1000 + ?1, 'unixepoch') AS day, display, playlist, item,
-           MIN(text), COUNT(*), SUM(outcome = 'interrupted'),
+           MIN(text), COUNT(*), SUM(outcome <> 'completed'),
            SUM(COALESCE(ended_ms - started_ms, 0)) / 1000
     FROM plays
     WHERE started_ms >= ?2 AND started_ms < ?3 AND (?4 IS NULL OR display = ?4)

@@ -93,31 +93,35 @@ std::vector<PlayTotals> planned_totals(const Programme& programme, const Display
   std::map<std::tuple<std::string, std::string>, std::size_t> row_of;  // (day, item) -> row
   std::vector<PlayTotals> rows;
   std::vector<nanoseconds> on_air;  // per row, summed exactly and rounded once at the end
-  std::vector<DisplayPlayer::Change> changes;
+  const auto start = local_midnight(first);
   const auto stop = local_midnight(last + days(1));
-  for (auto now = local_midnight(first); now < stop; now = player.on_air()->end) {
+  const auto count = [&](const DisplayPlayer::Change& change) {
+    if (!change.ended || !change.ended->item) return;
+    const Play& play = *change.ended;
+    if (play.start < start || play.start >= stop) return;
+    const year_month_day date(floor<days>(play.start + offset));
+    char day[16];
+    std::snprintf(day, sizeof day, "%04d-%02u-%02u", int(date.year()), unsigned(date.month()),
+                  unsigned(date.day()));
+    const auto key = std::make_tuple(std::string(day), play.item->id);
+    auto [found, added] = row_of.emplace(key, rows.size());
+    if (added) {
+      rows.push_back(PlayTotals{day, display.name, play.item->playlist, play.item->id,
+                                play.item->text, 0, 0, seconds(0)});
+      on_air.emplace_back(0);
+    }
+    PlayTotals& row = rows[found->second];
+    ++row.plays;
+    row.interrupted += change.ended_early;
+    on_air[found->second] += play.end - play.start;
+  };
+  std::vector<DisplayPlayer::Change> changes;
+  // Each call ends the play before it; the last call, at `stop`, ends the period's last play.
+  for (auto now = start;; now = std::min(player.on_air()->end, stop)) {
     changes.clear();
     player.frame_at(now, &changes);
-    for (const auto& change : changes) {
-      if (!change.ended || !change.ended->item || change.ended->start < local_midnight(first))
-        continue;
-      const Play& play = *change.ended;
-      const year_month_day date(floor<days>(play.start + offset));
-      char day[16];
-      std::snprintf(day, sizeof day, "%04d-%02u-%02u", int(date.year()), unsigned(date.month()),
-                    unsigned(date.day()));
-      const auto key = std::make_tuple(std::string(day), play.item->id);
-      auto [found, added] = row_of.emplace(key, rows.size());
-      if (added) {
-        rows.push_back(PlayTotals{day, display.name, play.item->playlist, play.item->id,
-                                  play.item->text, 0, 0, seconds(0)});
-        on_air.emplace_back(0);
-      }
-      PlayTotals& row = rows[found->second];
-      ++row.plays;
-      row.interrupted += change.ended_early;
-      on_air[found->second] += play.end - play.start;
-    }
+    for (const auto& change : changes) count(change);
+    if (now == stop) break;
   }
   for (std::size_t i = 0; i < rows.size(); ++i) rows[i].on_air = round<seconds>(on_air[i]);
   return rows;

@@ -14,7 +14,8 @@ int open_inotify(const std::filesystem::path& directory) {
   const int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
   if (fd < 0)
     throw std::runtime_error(std::string("cannot start inotify: ") + std::strerror(errno));
-  const std::uint32_t mask = IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_CREATE;
+  const std::uint32_t mask = IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_CREATE |
+                             IN_DELETE_SELF | IN_MOVE_SELF;
   if (inotify_add_watch(fd, directory.c_str(), mask) < 0) {
     const std::string why = std::strerror(errno);
     ::close(fd);
@@ -33,12 +34,14 @@ bool ends_with(const std::string& text, const std::string& suffix) {
 PlaylistWatcher::PlaylistWatcher(boost::asio::io_context& loop,
                                  const std::filesystem::path& directory,
                                  std::optional<std::string> only_file,
-                                 std::chrono::milliseconds settle, std::function<void()> on_change)
+                                 std::chrono::milliseconds settle, std::function<void()> on_change,
+                                 std::function<void()> on_lost)
     : inotify_(loop, open_inotify(directory)),
       settle_timer_(loop),
       only_file_(std::move(only_file)),
       settle_(settle),
-      on_change_(std::move(on_change)) {
+      on_change_(std::move(on_change)),
+      on_lost_(std::move(on_lost)) {
   read_events();
 }
 
@@ -65,6 +68,12 @@ void PlaylistWatcher::read_events() {
           std::memcpy(&event, buffer_.data() + offset, sizeof event);
           const char* name = buffer_.data() + offset + sizeof(inotify_event);
           if (event.len > 0 && concerns_playlists(std::string(name))) relevant = true;
+          // The kernel dropped events: something may have changed, so read everything again.
+          if (event.mask & IN_Q_OVERFLOW) relevant = true;
+          if (event.mask & (IN_DELETE_SELF | IN_MOVE_SELF)) {
+            relevant = true;  // the reload reports the missing directory
+            if (on_lost_) on_lost_();
+          }
           offset += sizeof(inotify_event) + event.len;
         }
         if (relevant) {

@@ -20,11 +20,12 @@ namespace bangtin {
 
 class PlaylistWatcher {
  public:
-  // Watches `directory` for *.yaml / *.yml files, or only `only_file` when given.
+  // Watches `directory` for *.yaml / *.yml files, or only `only_file` when given. `on_lost` is
+  // called when the directory itself is removed or renamed: watching it ends there.
   // Throws std::runtime_error when the directory cannot be watched.
   PlaylistWatcher(boost::asio::io_context& loop, const std::filesystem::path& directory,
                   std::optional<std::string> only_file, std::chrono::milliseconds settle,
-                  std::function<void()> on_change);
+                  std::function<void()> on_change, std::function<void()> on_lost = {});
   ~PlaylistWatcher();
   PlaylistWatcher(const PlaylistWatcher&) = delete;
   PlaylistWatcher& operator=(const PlaylistWatcher&) = delete;
@@ -38,6 +39,7 @@ class PlaylistWatcher {
   std::optional<std::string> only_file_;
   std::chrono::milliseconds settle_;
   std::function<void()> on_change_;
+  std::function<void()> on_lost_;
   alignas(8) std::array<char, 8192> buffer_;
 };
 

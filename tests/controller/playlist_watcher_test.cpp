@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <boost/asio/steady_timer.hpp>
+
 #include "playlist_watcher.hpp"
 #include "test_support.hpp"
 
@@ -22,14 +24,34 @@ TEST(PlaylistWatcher, ReportsAWrittenPlaylistOnceAfterABurstOfEvents) {
   ScratchDir dir;
   boost::asio::io_context loop;
   int changes = 0;
+  boost::asio::steady_timer quiet(loop);
   PlaylistWatcher watcher(loop, dir.path(), std::nullopt, 50ms, [&] {
     ++changes;
-    loop.stop();
+    // Stop after several settle times more, so a second report would be counted.
+    quiet.expires_after(300ms);
+    quiet.async_wait([&](auto) { loop.stop(); });
   });
   dir.write("a.yaml", "playlist: a\n");
   dir.write("b.yml", "playlist: b\n");
   std::filesystem::rename(dir.path() / "b.yml", dir.path() / "c.yml");
   EXPECT_EQ(changes_after(loop, changes), 1);
+}
+
+TEST(PlaylistWatcher, SaysWhenItsDirectoryGoesAway) {
+  ScratchDir dir;
+  const auto playlists = dir.path() / "playlists";
+  std::filesystem::create_directories(playlists);
+  boost::asio::io_context loop;
+  bool lost = false;
+  PlaylistWatcher watcher(
+      loop, playlists, std::nullopt, 20ms, [] {},
+      [&] {
+        lost = true;
+        loop.stop();
+      });
+  std::filesystem::rename(playlists, dir.path() / "old-playlists");
+  loop.run_for(2s);
+  EXPECT_TRUE(lost);
 }
 
 TEST(PlaylistWatcher, ReportsARemovedPlaylistAndIgnoresOtherFiles) {

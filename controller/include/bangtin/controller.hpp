@@ -59,16 +59,23 @@ class DisplayPlayer {
   DisplayPlayer& operator=(DisplayPlayer&&) noexcept;
 
   // A play that ended and the one that followed it, as the log and proof of play want them.
-  // The items they point to live until the next call to frame_at() or reload().
+  // A Change keeps the items it points to alive, whatever reloads come after it.
   struct Change {
     std::optional<Play> ended;  // nothing for the first play
-    bool ended_early = false;   // cut by an urgent item, a reload or an expired window
+    bool ended_early = false;   // cut by an urgent item, a reload, or a clock that jumped
     Play started;               // item nullptr: the idle content
+    std::shared_ptr<const void> ended_items;
+    std::shared_ptr<const void> started_items;
   };
 
   // The frame at `now`, moving on through the schedule as time passes. Changes of play since the
-  // last call are appended to `changes` when given.
+  // last call are appended to `changes` when given; plays that began and ended between two
+  // calls were never on the board and are left out.
   Frame frame_at(SystemClock::time_point now, std::vector<Change>* changes = nullptr);
+
+  // After the wall clock could not be trusted: the play that was on the board ends at the last
+  // instant it was drawn, and the schedule is picked up where it stands at `now`.
+  void resume(SystemClock::time_point now, std::vector<Change>* changes = nullptr);
 
   // Swaps in a newly loaded programme. The play on air goes on to its end unless its item was
   // removed or its text changed, or an urgent item is now due: then it is cut at `now`.

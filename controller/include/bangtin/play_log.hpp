@@ -60,8 +60,11 @@ std::vector<PlayTotals> planned_totals(const Programme& programme, const Display
 
 class PlayStore {
  public:
-  // Opens or creates the database; throws std::runtime_error naming the file when it cannot.
-  explicit PlayStore(const std::filesystem::path& file);
+  // read_write opens or creates the database for the daemon, closing plays a crash left open;
+  // read_only (reports) never writes, so it runs beside the daemon and on a copied file.
+  enum class Access { read_write, read_only };
+  // Throws std::runtime_error naming the file when it cannot be opened.
+  explicit PlayStore(const std::filesystem::path& file, Access access = Access::read_write);
   ~PlayStore();
   PlayStore(const PlayStore&) = delete;
   PlayStore& operator=(const PlayStore&) = delete;
