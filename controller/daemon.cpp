@@ -51,9 +51,9 @@ struct Daemon::Impl {
   Impl(boost::asio::io_context& loop_, std::filesystem::path file, Clocks clocks_, LogSink log_)
       : loop(loop_),
         config_file(std::move(file)),
-        source(config_file, ProgrammeSource::Copies::keep),
         clocks(std::move(clocks_)),
         log(std::move(log_)),
+        source(config_file, ProgrammeSource::Copies::keep),
         status_timer(loop_) {}
 
   void remember_problems(const std::vector<Diagnostic>& diagnostics) {
@@ -128,7 +128,8 @@ struct Daemon::Impl {
         clocks.earliest ? check_clock(*clocks.earliest, previous_reading, reading) : ClockCheck{};
     previous_reading = reading;
     const bool sane = check.verdict == ClockVerdict::sane;
-    clock_note = check.explanation;
+    // The note keeps the last problem, so the status still tells of a jump once it is over.
+    if (!sane) clock_note = check.explanation;
     if (!sane) {
       // Loud, but not at every frame: at once, then once a minute while it lasts.
       if (clock_trusted || reading.monotonic - last_clock_warning > std::chrono::minutes(1)) {
