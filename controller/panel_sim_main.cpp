@@ -1,7 +1,10 @@
-// bangtin-panel-sim — stands in for an LED panel's firmware: serves the register map over Modbus
+// bangtin-panel-sim — stands in for an LED panel's firmware (or, with --profile text, for a
+// message display that draws its own ASCII font): serves the register map over Modbus
 // TCP and Modbus RTU (a serial device, or a pty it creates), receives DDP and E1.31, shows only
-// committed frames, rewrites a PNG of what it shows about once a second and logs frames received
-// per second. Faults and a serial line's pace can be injected from the command line.
+// committed frames, rewrites a PNG of what it shows (at its brightness) about once a second and
+// logs frames received per second and changes of brightness and power; with --window it shows the
+// board in an SDL window with an LED-dot look. Faults and a serial line's pace can be injected
+// from the command line.
 #include <fcntl.h>
 #include <pty.h>
 #include <termios.h>
@@ -9,18 +12,26 @@
 
 #include <boost/program_options.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
+#include "bangtin/lobby_window.hpp"
 #include "bangtin/panel_simulator.hpp"
+#include "bangtin/renderer.hpp"
+#include "bangtin/text_display.hpp"
 
 namespace {
 
@@ -76,6 +87,72 @@ double rate(const boost::program_options::variables_map& args, const char* name)
   return value;
 }
 
+std::vector<int> register_list(const std::string& text) {
+  std::vector<int> registers;
+  std::size_t at = 0;
+  while (at <= text.size()) {
+    const std::size_t comma = std::min(text.find(',', at), text.size());
+    int value = -1;
+    const auto [end, error] = std::from_chars(text.data() + at, text.data() + comma, value);
+    if (error != std::errc{} || end != text.data() + comma || value < 0 || value > 65535)
+      throw boost::program_options::error("--lines must be registers 0-65535, as 1000,2000");
+    registers.push_back(value);
+    at = comma + 1;
+  }
+  return registers;
+}
+
+bangtin::TextDisplayLayout text_layout(const boost::program_options::variables_map& args) {
+  bangtin::TextDisplayLayout layout;
+  layout.line_registers = register_list(args["lines"].as<std::string>());
+  layout.chars = args["chars"].as<int>();
+  if (layout.chars < 1 || layout.chars > bangtin::kMaxTextDisplayChars)
+    throw boost::program_options::error("--chars must be 1-" +
+                                        std::to_string(bangtin::kMaxTextDisplayChars));
+  const int brightness = args["brightness-register"].as<int>();
+  if (brightness < -1 || brightness > 65535)
+    throw boost::program_options::error("--brightness-register must be -1 or 0-65535");
+  if (brightness >= 0) layout.brightness_register = brightness;
+  const std::string bytes = args["bytes"].as<std::string>();
+  if (bytes != "high-first" && bytes != "low-first")
+    throw boost::program_options::error("--bytes must be high-first or low-first");
+  layout.high_byte_first = bytes == "high-first";
+  return layout;
+}
+
+// The lines as the display holds them, in a frame of their width, and the brightness level.
+// Replaced atomically, as the PNG snapshots are.
+void write_text_snapshot(const std::vector<std::string>& lines, int brightness,
+                         const std::string& path) {
+  const std::size_t width = lines.empty() ? 0 : lines.front().size();
+  std::string text = "+" + std::string(width, '-') + "+\n";
+  for (const std::string& line : lines) text += "|" + line + "|\n";
+  text +=
+      "+" + std::string(width, '-') + "+\nbrightness level " + std::to_string(brightness) + "\n";
+  const std::string temporary = path + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    out << text;
+    if (!out.flush()) throw std::runtime_error("cannot write " + temporary);
+  }
+  if (std::rename(temporary.c_str(), path.c_str()) != 0)
+    throw std::runtime_error("cannot replace " + path + ": " + std::strerror(errno));
+}
+
+// The board as a passer-by sees it, each pixel a round LED (led_dot_preview): a mono board in
+// amber at its brightness, a colour board as it glows. Dark when switched off.
+bangtin::Frame led_look(const bangtin::PanelSimulator& panel, int scale) {
+  const bangtin::SimulatorLight light = panel.light();
+  const bangtin::Frame shown = panel.shown_frame();
+  if (shown.format != bangtin::PixelFormat::mono)
+    return bangtin::led_dot_preview(panel.appearance(), scale);
+  const int level = light.on ? light.brightness : 0;
+  const auto dim = [level](int channel) {
+    return static_cast<std::uint8_t>(channel * level / 255);
+  };
+  return bangtin::led_dot_preview(shown, scale, bangtin::Rgb{dim(255), dim(176), dim(0)});
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -83,7 +160,9 @@ int main(int argc, char** argv) {
   po::options_description panel_options(
       "Usage: bangtin-panel-sim [--listen 127.0.0.1:1502] [--size 128x32] [--pixel mono]\n"
       "                         [--rtu [DEVICE]] [--ddp PORT] [--e131 PORT] [faults...]\n"
-      "                         [--snapshot panel.png] [--scale 4]\nPanel");
+      "                         [--snapshot panel.png] [--scale 4]\n"
+      "       bangtin-panel-sim --profile text [--lines 1000,2000] [--chars 16]\n"
+      "                         [--listen ...] [--rtu [DEVICE]] [--snapshot lines.txt]\nPanel");
   panel_options.add_options()(
       "listen", po::value<std::string>()->default_value("127.0.0.1:1502"),
       "Modbus TCP address to serve (\"off\" for none); DDP and E1.31 bind its host too")(
@@ -98,10 +177,26 @@ int main(int argc, char** argv) {
       "ddp", po::value<int>(), "receive DDP on this UDP port (4048 is DDP's own; 0 picks)")(
       "e131", po::value<int>(), "receive E1.31 on this UDP port (5568 is E1.31's own; 0 picks)")(
       "universe", po::value<int>()->default_value(1), "the panel's first E1.31 universe")(
+      "map-version", po::value<int>()->default_value(3),
+      "register map version served: 3, or 2 for a panel without strips")(
+      "strip-memory", po::value<int>()->default_value(32768),
+      "registers of memory for strips beyond the frame's (map v3); 0: no strips")(
+      "profile", po::value<std::string>()->default_value("panel"),
+      "panel: the register map; text: a message display drawing its own ASCII font")(
+      "lines", po::value<std::string>()->default_value("1000,2000"),
+      "text: the first register of each line")("chars", po::value<int>()->default_value(16),
+                                               "text: characters a line")(
+      "brightness-register", po::value<int>()->default_value(3),
+      "text: register of the brightness level (-1: none)")(
+      "bytes", po::value<std::string>()->default_value("high-first"),
+      "text: high-first | low-first, where a register's first character sits")(
       "snapshot", po::value<std::string>(),
-      "PNG rewritten with the shown frame about once a second")(
-      "scale", po::value<int>()->default_value(4), "pixel size in the snapshot")("help,h",
-                                                                                 "show this help");
+      "rewritten about once a second: a PNG of the board as seen (at its brightness), or for "
+      "--profile text the lines as text")("scale", po::value<int>()->default_value(4),
+                                          "pixel size in the snapshot and the window")(
+      "window",
+      "show the board in a window, each pixel a round LED; --snapshot then saves what the window "
+      "shows")("help,h", "show this help");
   po::options_description fault_options("Faults");
   fault_options.add_options()("drop-rate", po::value<double>()->default_value(0),
                               "share of requests and datagrams ignored, 0-1")(
@@ -152,6 +247,15 @@ int main(int argc, char** argv) {
     if (sim.e131_universe < 1 || sim.e131_universe > 63999)
       throw po::error("--universe must be 1-63999");
     if (args["scale"].as<int>() < 1) throw po::error("--scale must be at least 1");
+    sim.map_version = args["map-version"].as<int>();
+    if (sim.map_version < 2 || sim.map_version > 3) throw po::error("--map-version must be 2 or 3");
+    sim.strip_registers = args["strip-memory"].as<int>();
+    if (sim.strip_registers < 0) throw po::error("--strip-memory must not be negative");
+    const std::string profile = args["profile"].as<std::string>();
+    if (profile != "panel" && profile != "text") throw po::error("--profile must be panel or text");
+    if (profile == "text") sim.text_display = text_layout(args);
+    if (args.count("window") && sim.text_display)
+      throw po::error("--window shows pixels, and a text display has none (see --snapshot)");
 
     sim.faults.drop_rate = rate(args, "drop-rate");
     sim.faults.corrupt_rate = rate(args, "corrupt-rate");
@@ -183,42 +287,108 @@ int main(int argc, char** argv) {
     const auto add_door = [&](const std::string& door) {
       doors += (doors.empty() ? "" : ", ") + door;
     };
+    // As a display's link: URI would name it, text layout included.
+    std::string text_options;
+    if (sim.text_display) {
+      text_options = "&lines=" + args["lines"].as<std::string>() +
+                     "&chars=" + std::to_string(sim.text_display->chars);
+      if (sim.text_display->brightness_register)
+        text_options += "&brightness=" + std::to_string(*sim.text_display->brightness_register);
+      if (!sim.text_display->high_byte_first) text_options += "&bytes=low-first";
+    }
+    const std::string modbus = sim.text_display ? "modbus-text-" : "modbus-";
     if (panel.port() >= 0)
-      add_door("modbus-tcp://" + sim.host + ":" + std::to_string(panel.port()));
+      add_door(modbus + "tcp://" + sim.host + ":" + std::to_string(panel.port()) +
+               (sim.text_display ? "?unit=" + std::to_string(sim.unit) + text_options : ""));
     if (args.count("rtu"))
-      add_door("modbus-rtu://" + (pty ? pty->path : sim.rtu_device) +
-               "?unit=" + std::to_string(sim.unit));
+      add_door(modbus + "rtu://" + (pty ? pty->path : sim.rtu_device) +
+               "?unit=" + std::to_string(sim.unit) + text_options);
     if (panel.ddp_port() >= 0)
       add_door("ddp://" + sim.host + ":" + std::to_string(panel.ddp_port()));
     if (panel.e131_port() >= 0)
       add_door("e131://" + sim.host + ":" + std::to_string(panel.e131_port()) +
                "?universe=" + std::to_string(sim.e131_universe));
-    std::cerr << "bangtin-panel-sim: " << sim.width << "x" << sim.height << " "
-              << bangtin::to_string(sim.format) << " panel on "
-              << (doors.empty() ? "nothing (no --listen, --rtu, --ddp or --e131)" : doors);
+    std::cerr << "bangtin-panel-sim: ";
+    if (sim.text_display)
+      std::cerr << "text display, " << sim.text_display->line_registers.size() << " lines of "
+                << sim.text_display->chars << " characters, on ";
+    else
+      std::cerr << sim.width << "x" << sim.height << " " << bangtin::to_string(sim.format)
+                << " panel (register map v" << sim.map_version << ") on ";
+    std::cerr << (doors.empty() ? "nothing (no --listen, --rtu, --ddp or --e131)" : doors);
     if (sim.line_rate > 0) std::cerr << ", replies paced to " << sim.line_rate << " baud";
     std::cerr << std::endl;
 
+    const int scale = args["scale"].as<int>();
+    std::optional<bangtin::LobbyWindow> window;
+    if (args.count("window")) {
+      bangtin::WindowOptions look;
+      look.fullscreen = false;
+      look.vsync = false;
+      look.title = "bangtin-panel-sim " + std::to_string(sim.width) + "x" +
+                   std::to_string(sim.height) + " " + std::string(bangtin::to_string(sim.format));
+      window.emplace(sim.width * scale, sim.height * scale, look);
+      window->show(led_look(panel, scale));
+    }
+
     std::uint64_t last_commits = 0;
+    std::uint64_t drawn_commits = 0;
+    bangtin::SimulatorLight last_light;
+    bangtin::SimulatorLight drawn_light;
+    std::vector<std::string> last_lines;
     auto next_report = std::chrono::steady_clock::now() + std::chrono::seconds(1);
     while (!stop_requested) {
       // Short naps so a signal stops the simulator promptly; the panel serves on its own thread.
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      // With a window, short enough for it to follow the frames (it redraws only on a change).
+      std::this_thread::sleep_for(std::chrono::milliseconds(window ? 15 : 100));
+      if (window) {
+        if (!window->handle_events()) break;  // the window was closed
+        const std::uint64_t commits = panel.commits();
+        const bangtin::SimulatorLight light = panel.light();
+        if (commits != drawn_commits || light != drawn_light) {
+          window->show(led_look(panel, scale));
+          drawn_commits = commits;
+          drawn_light = light;
+        }
+      }
       if (std::chrono::steady_clock::now() < next_report) continue;
       next_report += std::chrono::seconds(1);
       const std::uint64_t commits = panel.commits();
       const bangtin::SimulatorCounters faults = panel.counters();
-      std::cerr << "bangtin-panel-sim: " << commits - last_commits << " frames/s (" << commits
-                << " in all)";
+      std::cerr << "bangtin-panel-sim: " << commits - last_commits
+                << (sim.text_display ? " line writes/s (" : " frames/s (") << commits << " in all";
+      if (faults.strip_commits > 0)
+        std::cerr << ", " << faults.strip_commits << " as strip windows";
+      std::cerr << ")";
       if (faults.dropped + faults.corrupted + faults.disconnects + faults.reboots > 0)
         std::cerr << "; faults so far: " << faults.dropped << " dropped, " << faults.corrupted
                   << " corrupted, " << faults.disconnects << " disconnects, " << faults.reboots
                   << " reboots";
       std::cerr << std::endl;
       last_commits = commits;
-      if (args.count("snapshot") && commits > 0) {
-        bangtin::write_png(panel.shown_frame(), args["snapshot"].as<std::string>(),
-                           args["scale"].as<int>());
+      const bangtin::SimulatorLight light = panel.light();
+      if (light != last_light) {
+        if (sim.text_display)
+          std::cerr << "bangtin-panel-sim: brightness level " << light.brightness << std::endl;
+        else
+          std::cerr << "bangtin-panel-sim: brightness " << light.brightness << "/255, "
+                    << (light.on ? "on" : "switched off") << std::endl;
+        last_light = light;
+      }
+      if (sim.text_display) {
+        const std::vector<std::string> lines = panel.shown_lines();
+        if (lines != last_lines) {
+          for (std::size_t i = 0; i < lines.size(); ++i)
+            std::cerr << "bangtin-panel-sim: line " << i + 1 << " \"" << lines[i] << "\"\n";
+          last_lines = lines;
+        }
+        if (args.count("snapshot"))
+          write_text_snapshot(lines, light.brightness, args["snapshot"].as<std::string>());
+      } else if (args.count("snapshot") && window) {
+        bangtin::write_png(window->screenshot(), args["snapshot"].as<std::string>());
+      } else if (args.count("snapshot") && commits > 0) {
+        // As a passer-by would see the board: at its brightness, dark when switched off.
+        bangtin::write_png(panel.appearance(), args["snapshot"].as<std::string>(), scale);
       }
     }
   } catch (const std::exception& error) {

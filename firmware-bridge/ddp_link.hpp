@@ -17,7 +17,8 @@ class DdpLink final : public PanelLink {
   DdpLink(std::string host, int port);
 
   std::optional<PanelIdentity> connect() override;
-  WireCost show(const Frame& frame) override;
+  WireCost show(const Frame& frame, std::string_view text) override;
+  std::optional<WireCost> set_light(const PanelLight& light) override;
   std::optional<PanelStatus> status() override { return std::nullopt; }
   void close() noexcept override { socket_.close(); }
   bool is_open() const override { return socket_.is_open(); }
@@ -29,6 +30,7 @@ class DdpLink final : public PanelLink {
   UdpDestination destination_;
   UdpSocket socket_;
   std::uint8_t sequence_ = 0;
+  PanelLight light_;  // applied to the pixels of each frame
   // Reused from frame to frame.
   std::vector<std::uint8_t> rgb_;
   std::vector<std::uint8_t> packets_;

@@ -28,7 +28,8 @@ class E131Link final : public PanelLink {
   explicit E131Link(E131Settings settings);
 
   std::optional<PanelIdentity> connect() override;
-  WireCost show(const Frame& frame) override;
+  WireCost show(const Frame& frame, std::string_view text) override;
+  std::optional<WireCost> set_light(const PanelLight& light) override;
   std::optional<PanelStatus> status() override { return std::nullopt; }
   void close() noexcept override { socket_.close(); }
   bool is_open() const override { return socket_.is_open(); }
@@ -48,6 +49,7 @@ class E131Link final : public PanelLink {
   UdpDestination sync_destination_;
   std::vector<std::uint8_t> sequences_;  // one a universe, as E1.31 numbers each on its own
   std::uint8_t sync_sequence_ = 0;
+  PanelLight light_;  // applied to the pixels of each frame
   std::vector<std::uint8_t> rgb_;
   std::vector<std::vector<std::uint8_t>> packets_;
 };

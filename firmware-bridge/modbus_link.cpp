@@ -1,7 +1,11 @@
 #include "modbus_link.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <limits>
+#include <stdexcept>
 
 namespace bangtin {
 
@@ -13,6 +17,10 @@ std::string hex16(unsigned value) {
   char text[8];
   std::snprintf(text, sizeof text, "0x%04X", value & 0xFFFFu);
   return text;
+}
+
+bool same_bytes(const Frame& a, const Frame& b) {
+  return a.width == b.width && a.height == b.height && a.format == b.format && a.bytes == b.bytes;
 }
 
 }  // namespace
@@ -35,6 +43,9 @@ bool ModbusLink::is_open() const { return context_ != nullptr; }
 void ModbusLink::close() noexcept {
   context_.reset();
   back_buffer_.clear();
+  panel_mode_.reset();
+  upload_.reset();
+  // slots_ stay: connect() checks which of them the panel still holds.
 }
 
 void ModbusLink::fail(std::string_view what) {
@@ -45,26 +56,90 @@ void ModbusLink::fail(std::string_view what) {
 std::optional<PanelIdentity> ModbusLink::connect() {
   close();
   context_ = open_context();
+  // Version 2's six registers first: a device that is no bangtin panel may have no more, and
+  // deserves "not a bangtin panel" rather than an illegal address.
   std::uint16_t identity[rm::kIdentityCount] = {};
-  if (modbus_read_registers(context_.get(), rm::kMagic, rm::kIdentityCount, identity) == -1)
+  if (modbus_read_registers(context_.get(), rm::kMagic, rm::kWindowRegisters, identity) == -1)
     fail("reading the identity block failed: " + libmodbus_error());
   if (identity[rm::kMagic] != rm::kMagicValue)
     fail("not a bangtin panel (magic " + hex16(identity[rm::kMagic]) + ", expected " +
          hex16(rm::kMagicValue) + ")");
-  if (identity[rm::kVersion] != rm::kMapVersion)
-    fail("panel speaks register map version " + std::to_string(identity[rm::kVersion]) +
-         ", this controller speaks version " + std::to_string(rm::kMapVersion));
+  const std::uint16_t version = identity[rm::kVersion];
+  if (version < rm::kOldestMapVersion || version > rm::kMapVersion)
+    fail("panel speaks register map version " + std::to_string(version) +
+         ", this controller speaks versions " + std::to_string(rm::kOldestMapVersion) + " to " +
+         std::to_string(rm::kMapVersion));
   const std::uint16_t format = identity[rm::kPixelFormat];
   if (format > static_cast<std::uint16_t>(PixelFormat::rgb888))
     fail("panel reports unknown pixel format " + std::to_string(format));
 
-  panel_keeps_back_buffer_ = (identity[rm::kCapabilities] & rm::kCapabilityKeepsBackBuffer) != 0;
-  return PanelIdentity{identity[rm::kWidth], identity[rm::kHeight],
-                       static_cast<PixelFormat>(format), identity[rm::kVersion],
-                       identity[rm::kCapabilities]};
+  if (version >= 3 && modbus_read_registers(context_.get(), rm::kWindowRegisters, 1,
+                                            identity + rm::kWindowRegisters) == -1)
+    fail("reading the identity block failed: " + libmodbus_error());
+
+  const PanelIdentity panel{identity[rm::kWidth],
+                            identity[rm::kHeight],
+                            static_cast<PixelFormat>(format),
+                            version,
+                            identity[rm::kCapabilities],
+                            version >= 3 ? identity[rm::kWindowRegisters] : 0};
+  panel_keeps_back_buffer_ = (panel.capabilities & rm::kCapabilityKeepsBackBuffer) != 0;
+  frame_registers_ = rm::framebuffer_registers(row_bytes(panel.format, panel.width) *
+                                               static_cast<std::size_t>(panel.height));
+  panel_has_strips_ = version >= 3 && (panel.capabilities & rm::kCapabilityStrip) != 0 &&
+                      panel.window_registers > frame_registers_ + rm::kStripTagRegisters;
+  if (panel_ != panel || !panel_has_strips_) slots_.clear();
+  panel_ = panel;
+  verify_slots();
+  return panel;
 }
 
-WireCost ModbusLink::show(const Frame& frame) {
+void ModbusLink::verify_slots() {
+  std::erase_if(slots_, [this](const StripSlot& slot) {
+    std::uint16_t tag[rm::kStripTagRegisters] = {};
+    if (modbus_read_registers(context_.get(), rm::kFramebuffer + slot.first, rm::kStripTagRegisters,
+                              tag) == -1)
+      fail("reading back a strip's tag failed: " + libmodbus_error());
+    return ((std::uint32_t{tag[0]} << 16) | tag[1]) != slot.tag;
+  });
+}
+
+WireCost ModbusLink::commit_cost(const PanelMode& mode) const {
+  // Version 2 panels have one mode and know no strip registers: a commit is just the commit.
+  if (panel_ && panel_->map_version < 3) return {rm::write_register_exchange_bytes(framing_), 1};
+  if (panel_mode_ == mode)
+    return mode.mode == rm::kModeStrip ? rm::strip_frame_cost(framing_)
+                                       : WireCost{rm::write_register_exchange_bytes(framing_), 1};
+  return rm::mode_commit_cost(framing_);
+}
+
+void ModbusLink::commit(const PanelMode& mode, int offset, const char* what) {
+  ++sequence_;
+  const bool same_mode = (panel_ && panel_->map_version < 3) || panel_mode_ == mode;
+  // Until the commit is acknowledged the panel may be in either mode.
+  panel_mode_.reset();
+  modbus_t* const context = context_.get();
+  int written = 0;
+  if (same_mode && mode.mode == rm::kModeFramebuffer) {
+    written = modbus_write_register(context, rm::kCommit, sequence_);
+  } else if (same_mode) {
+    const std::uint16_t values[] = {static_cast<std::uint16_t>(offset), sequence_};
+    written = modbus_write_registers(context, rm::kViewportX, 2, values);
+  } else {
+    const std::uint16_t values[rm::kModeWriteCount] = {mode.mode,
+                                                       static_cast<std::uint16_t>(mode.strip_width),
+                                                       static_cast<std::uint16_t>(mode.strip_base),
+                                                       0,
+                                                       0,
+                                                       static_cast<std::uint16_t>(offset),
+                                                       sequence_};
+    written = modbus_write_registers(context, rm::kMode, rm::kModeWriteCount, values);
+  }
+  if (written == -1) fail(std::string(what) + " failed: " + libmodbus_error());
+  panel_mode_ = mode;
+}
+
+WireCost ModbusLink::show(const Frame& frame, std::string_view /*text*/) {
   if (!context_) throw LinkError(describe() + ": show on a closed link (connect first)");
   std::vector<std::uint16_t> registers = rm::pack_registers(frame.bytes);
   if (rm::kFramebuffer + registers.size() > 0x10000)
@@ -72,7 +147,7 @@ WireCost ModbusLink::show(const Frame& frame) {
          " bytes does not fit in the register map");
 
   const std::vector<std::uint16_t> unknown;
-  const rm::FramePlan plan =
+  rm::FramePlan plan =
       rm::plan_frame(panel_keeps_back_buffer_ ? back_buffer_ : unknown, registers, framing_);
   // Until the commit is acknowledged the back buffer is in a state we cannot vouch for.
   back_buffer_.clear();
@@ -82,11 +157,30 @@ WireCost ModbusLink::show(const Frame& frame) {
                                registers.data() + span.first) == -1)
       fail("writing the framebuffer failed: " + libmodbus_error());
   }
-  ++sequence_;
-  if (modbus_write_register(context, rm::kCommit, sequence_) == -1)
-    fail("commit failed: " + libmodbus_error());
+  const PanelMode framebuffer{};
+  const WireCost commit_part = commit_cost(framebuffer);
+  plan.cost.bytes =
+      plan.cost.bytes - rm::write_register_exchange_bytes(framing_) + commit_part.bytes;
+  commit(framebuffer, 0, "commit");
   back_buffer_ = std::move(registers);
   return plan.cost;
+}
+
+std::optional<WireCost> ModbusLink::set_light(const PanelLight& light) {
+  if (!context_) throw LinkError(describe() + ": set_light on a closed link (connect first)");
+  const bool brightness = (panel_->capabilities & rm::kCapabilityBrightness) != 0;
+  const bool power = (panel_->capabilities & rm::kCapabilityPower) != 0;
+  if (!brightness && !power) return std::nullopt;
+  const std::uint16_t values[] = {
+      static_cast<std::uint16_t>((std::clamp(light.brightness_percent, 0, 100) * 255 + 50) / 100),
+      static_cast<std::uint16_t>(light.on ? 1 : 0)};
+  static_assert(rm::kPower == rm::kBrightness + 1);
+  const int first = brightness ? rm::kBrightness : rm::kPower;
+  const int count = brightness && power ? 2 : 1;
+  if (modbus_write_registers(context_.get(), first, count, values + (first - rm::kBrightness)) ==
+      -1)
+    fail("setting brightness and power failed: " + libmodbus_error());
+  return WireCost{rm::write_registers_exchange_bytes(framing_, count), 1};
 }
 
 std::optional<PanelStatus> ModbusLink::status() {
@@ -95,6 +189,131 @@ std::optional<PanelStatus> ModbusLink::status() {
   if (modbus_read_registers(context_.get(), rm::kStatusFirst, rm::kStatusCount, registers) == -1)
     fail("reading the status block failed: " + libmodbus_error());
   return rm::decode_status(registers);
+}
+
+// --- Strips ---------------------------------------------------------------------------------
+
+StripMemory* ModbusLink::strip_memory() { return context_ && panel_has_strips_ ? this : nullptr; }
+
+WireCost ModbusLink::frame_cost(const Frame& frame) const {
+  const std::vector<std::uint16_t> unknown;
+  WireCost cost = rm::plan_frame(panel_keeps_back_buffer_ ? back_buffer_ : unknown,
+                                 rm::pack_registers(frame.bytes), framing_)
+                      .cost;
+  cost.bytes =
+      cost.bytes - rm::write_register_exchange_bytes(framing_) + commit_cost(PanelMode{}).bytes;
+  return cost;
+}
+
+bool ModbusLink::fits_panel(const Frame& strip) const {
+  if (!panel_has_strips_ || strip.height != panel_->height || strip.format != panel_->format ||
+      strip.width < 1 || strip.width > std::numeric_limits<std::int16_t>::max())
+    return false;
+  const int room = panel_->window_registers - frame_registers_;
+  return rm::kStripTagRegisters + rm::framebuffer_registers(strip.bytes.size()) <= room;
+}
+
+ModbusLink::StripSlot* ModbusLink::find_slot(const std::shared_ptr<const Frame>& strip) const {
+  for (StripSlot& slot : slots_)
+    if (slot.strip == strip) return &slot;
+  for (StripSlot& slot : slots_) {
+    if (same_bytes(*slot.strip, *strip)) {
+      slot.strip = strip;
+      return &slot;
+    }
+  }
+  return nullptr;
+}
+
+std::optional<WireCost> ModbusLink::upload_cost(const std::shared_ptr<const Frame>& strip) const {
+  if (!strip || !fits_panel(*strip)) return std::nullopt;
+  if (find_slot(strip)) return WireCost{};
+  if (upload_ && (upload_->slot.strip == strip || same_bytes(*upload_->slot.strip, *strip))) {
+    WireCost cost = rm::registers_write_cost(
+        framing_, static_cast<int>(upload_->registers.size() - upload_->sent));
+    const WireCost tag = rm::registers_write_cost(framing_, rm::kStripTagRegisters);
+    return WireCost{cost.bytes + tag.bytes, cost.messages + tag.messages};
+  }
+  return rm::strip_upload_cost(framing_, rm::framebuffer_registers(strip->bytes.size()));
+}
+
+int ModbusLink::allocate(int count) {
+  for (;;) {
+    std::sort(slots_.begin(), slots_.end(),
+              [](const StripSlot& a, const StripSlot& b) { return a.first < b.first; });
+    int at = frame_registers_;
+    for (const StripSlot& slot : slots_) {
+      if (slot.first - at >= count) return at;
+      at = slot.end();
+    }
+    if (panel_->window_registers - at >= count) return at;
+    if (slots_.empty())
+      throw std::logic_error(
+          "strip of " + std::to_string(count) +
+          " registers allocated without room (upload_cost says whether it fits)");
+    slots_.erase(std::min_element(slots_.begin(), slots_.end(),
+                                  [](auto& a, auto& b) { return a.last_used < b.last_used; }));
+  }
+}
+
+WireCost ModbusLink::upload_step(const std::shared_ptr<const Frame>& strip) {
+  if (!context_) throw LinkError(describe() + ": upload on a closed link (connect first)");
+  if (!strip || !fits_panel(*strip))
+    throw std::logic_error("upload_step for a strip the panel cannot hold (see upload_cost)");
+  if (find_slot(strip)) return WireCost{};
+  if (upload_ && !(upload_->slot.strip == strip || same_bytes(*upload_->slot.strip, *strip)))
+    upload_.reset();  // another strip is wanted now; its part-written slot is simply free again
+  if (!upload_) {
+    Upload upload;
+    upload.registers.assign(rm::kStripTagRegisters, 0);
+    const std::vector<std::uint16_t> packed = rm::pack_registers(strip->bytes);
+    upload.registers.insert(upload.registers.end(), packed.begin(), packed.end());
+    upload.slot.strip = strip;
+    upload.slot.tag = rm::strip_tag(*strip);
+    upload.slot.count = static_cast<int>(upload.registers.size());
+    upload.slot.first = allocate(upload.slot.count);
+    upload_ = std::move(upload);
+  }
+  Upload& upload = *upload_;
+  const int address = rm::kFramebuffer + upload.slot.first;
+  if (upload.sent < upload.registers.size()) {
+    const int count = static_cast<int>(
+        std::min<std::size_t>(rm::kMaxRegistersPerWrite, upload.registers.size() - upload.sent));
+    if (modbus_write_registers(context_.get(), address + static_cast<int>(upload.sent), count,
+                               upload.registers.data() + upload.sent) == -1)
+      fail("writing a strip into the panel's memory failed: " + libmodbus_error());
+    upload.sent += static_cast<std::size_t>(count);
+    return WireCost{rm::write_registers_exchange_bytes(framing_, count), 1};
+  }
+  const std::uint16_t tag[rm::kStripTagRegisters] = {
+      static_cast<std::uint16_t>(upload.slot.tag >> 16),
+      static_cast<std::uint16_t>(upload.slot.tag & 0xFFFF)};
+  if (modbus_write_registers(context_.get(), address, rm::kStripTagRegisters, tag) == -1)
+    fail("writing a strip's tag failed: " + libmodbus_error());
+  upload.slot.last_used = ++use_clock_;
+  slots_.push_back(std::move(upload.slot));
+  upload_.reset();
+  return WireCost{rm::write_registers_exchange_bytes(framing_, rm::kStripTagRegisters), 1};
+}
+
+WireCost ModbusLink::window_cost(const std::shared_ptr<const Frame>& strip) const {
+  const StripSlot* slot = find_slot(strip);
+  if (!slot) return rm::mode_commit_cost(framing_);
+  return commit_cost(PanelMode{rm::kModeStrip, slot->strip->width, slot->strip_base()});
+}
+
+WireCost ModbusLink::show_window(const std::shared_ptr<const Frame>& strip, int offset) {
+  if (!context_) throw LinkError(describe() + ": show on a closed link (connect first)");
+  StripSlot* slot = find_slot(strip);
+  if (!slot) throw std::logic_error("show_window for a strip the panel does not hold");
+  // Every offset left of -width or right of the strip shows the same dark window; keep to those
+  // the signed register can carry.
+  offset = std::clamp(offset, std::max(-panel_->width, -32768), slot->strip->width);
+  slot->last_used = ++use_clock_;
+  const PanelMode mode{rm::kModeStrip, slot->strip->width, slot->strip_base()};
+  const WireCost cost = commit_cost(mode);
+  commit(mode, offset, "committing the strip's window");
+  return cost;
 }
 
 }  // namespace bangtin

@@ -23,10 +23,19 @@ struct SerialSettings {
   std::chrono::milliseconds timeout{0};
 };
 
+// "/dev/ttyUSB0 unit 1 at 9600 8N1".
+std::string describe_serial(const SerialSettings& settings);
+// A connected libmodbus RTU context, its reply timeout allowing for the line's pace; throws
+// LinkError starting with `who`.
+ModbusContext open_rtu_context(const SerialSettings& settings, const std::string& who);
+// 11 bits a character; the silent gaps before a request and before its reply.
+LineCapacity rtu_capacity(int baud);
+
 class ModbusRtuLink final : public ModbusLink {
  public:
   explicit ModbusRtuLink(SerialSettings settings);
   std::string describe() const override;
+  std::optional<LineCapacity> capacity() const override { return rtu_capacity(settings_.baud); }
 
  private:
   ModbusContext open_context() override;

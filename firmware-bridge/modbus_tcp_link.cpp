@@ -28,39 +28,50 @@ std::string unresolvable_reason(const std::string& host) {
 
 }  // namespace
 
-ModbusTcpLink::ModbusTcpLink(std::string host, int port, int unit,
-                             std::chrono::milliseconds timeout)
-    : ModbusLink(register_map::Framing::tcp),
-      host_(std::move(host)),
-      port_(port),
-      unit_(unit),
-      timeout_(timeout) {}
-
-std::string ModbusTcpLink::describe() const {
-  const bool ipv6_literal = host_.find(':') != std::string::npos;
-  const std::string host = ipv6_literal ? "[" + host_ + "]" : host_;
-  return "modbus-tcp://" + host + ":" + std::to_string(port_) + " unit " + std::to_string(unit_);
+std::string describe_endpoint(const TcpEndpoint& endpoint) {
+  const bool ipv6_literal = endpoint.host.find(':') != std::string::npos;
+  const std::string host = ipv6_literal ? "[" + endpoint.host + "]" : endpoint.host;
+  return host + ":" + std::to_string(endpoint.port) + " unit " + std::to_string(endpoint.unit);
 }
 
-ModbusContext ModbusTcpLink::open_context() {
+ModbusContext open_tcp_context(const TcpEndpoint& endpoint, const std::string& who) {
+  const auto fail = [&](const std::string& what) { throw LinkError(who + ": " + what); };
   // The _pi ("protocol independent") variant resolves names and speaks IPv6; modbus_new_tcp
   // would take only a dotted IPv4 address.
-  ModbusContext context(modbus_new_tcp_pi(host_.c_str(), std::to_string(port_).c_str()));
+  ModbusContext context(
+      modbus_new_tcp_pi(endpoint.host.c_str(), std::to_string(endpoint.port).c_str()));
   if (!context) fail("cannot set up libmodbus: " + libmodbus_error());
-  if (modbus_set_slave(context.get(), unit_) == -1) fail("unit rejected: " + libmodbus_error());
+  if (modbus_set_slave(context.get(), endpoint.unit) == -1)
+    fail("unit rejected: " + libmodbus_error());
   // Also bounds the TCP connect, so a panel that is switched off costs a second, not minutes.
-  if (!set_response_timeout(context.get(), timeout_))
+  if (!set_response_timeout(context.get(), endpoint.timeout))
     fail("cannot set timeout: " + libmodbus_error());
 
   if (modbus_connect(context.get()) == -1) {
     const int connect_errno = errno;
     if (connect_errno == ECONNREFUSED) {
-      const std::string reason = unresolvable_reason(host_);
-      if (!reason.empty()) fail("cannot resolve host \"" + host_ + "\": " + reason);
+      const std::string reason = unresolvable_reason(endpoint.host);
+      if (!reason.empty()) fail("cannot resolve host \"" + endpoint.host + "\": " + reason);
     }
     fail(std::string("connect failed: ") + modbus_strerror(connect_errno));
   }
   return context;
+}
+
+ModbusTcpLink::ModbusTcpLink(TcpEndpoint endpoint)
+    : ModbusLink(register_map::Framing::tcp), endpoint_(std::move(endpoint)) {}
+
+std::string ModbusTcpLink::describe() const {
+  return "modbus-tcp://" + describe_endpoint(endpoint_);
+}
+
+ModbusContext ModbusTcpLink::open_context() {
+  try {
+    return open_tcp_context(endpoint_, describe());
+  } catch (const LinkError&) {
+    close();
+    throw;
+  }
 }
 
 }  // namespace bangtin

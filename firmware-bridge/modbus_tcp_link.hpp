@@ -1,5 +1,6 @@
 // bangtin::ModbusTcpLink — a panel reached over Modbus TCP, speaking the register map.
 // Private to bangtin_bridge: the rest of the program sees it only as a PanelLink from open_link().
+// The endpoint and its opening are shared with the text display link.
 #pragma once
 
 #include <chrono>
@@ -9,19 +10,28 @@
 
 namespace bangtin {
 
+struct TcpEndpoint {
+  std::string host;  // a name or an IPv4/IPv6 address
+  int port = 502;
+  int unit = 1;
+  std::chrono::milliseconds timeout{1000};
+};
+
+// "HOST:PORT unit N", an IPv6 host in brackets.
+std::string describe_endpoint(const TcpEndpoint& endpoint);
+// A connected libmodbus context; throws LinkError starting with `who`.
+ModbusContext open_tcp_context(const TcpEndpoint& endpoint, const std::string& who);
+
 class ModbusTcpLink final : public ModbusLink {
  public:
-  // `host` may be a name or an IPv4/IPv6 address; nothing touches the network until connect().
-  ModbusTcpLink(std::string host, int port, int unit, std::chrono::milliseconds timeout);
+  // Nothing touches the network until connect().
+  explicit ModbusTcpLink(TcpEndpoint endpoint);
   std::string describe() const override;
 
  private:
   ModbusContext open_context() override;
 
-  std::string host_;
-  int port_;
-  int unit_;
-  std::chrono::milliseconds timeout_;
+  TcpEndpoint endpoint_;
 };
 
 }  // namespace bangtin

@@ -16,13 +16,17 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "bangtin/panel_link.hpp"
 #include "bangtin/pixel_packets.hpp"
+#include "bangtin/text_display.hpp"
 #include "ddp_link.hpp"
 #include "e131_link.hpp"
 #include "modbus_rtu_link.hpp"
 #include "modbus_tcp_link.hpp"
+#include "modbus_text_link.hpp"
 
 namespace bangtin {
 
@@ -111,6 +115,31 @@ class LinkUri {
     return upper;
   }
 
+  // The raw text of an option, removed like the others.
+  std::optional<std::string> take_option(const std::string& key) {
+    const auto found = options_.find(key);
+    if (found == options_.end()) return std::nullopt;
+    std::string value = found->second;
+    options_.erase(found);
+    return value;
+  }
+
+  // A comma-separated list of integers in [low, high].
+  std::vector<int> take_int_list_option(const std::string& key, int low, int high,
+                                        const std::string& range_text) {
+    const std::optional<std::string> value = take_option(key);
+    if (!value) return {};
+    std::vector<int> values;
+    std::string_view rest = *value;
+    for (;;) {
+      const std::size_t comma = rest.find(',');
+      values.push_back(parse_int(rest.substr(0, comma), low, high, key + " must be " + range_text));
+      if (comma == std::string_view::npos) break;
+      rest.remove_prefix(comma + 1);
+    }
+    return values;
+  }
+
   void finish() const {
     if (!options_.empty()) reject("unknown option \"" + options_.begin()->first + "\"");
   }
@@ -146,19 +175,22 @@ class LinkUri {
   std::map<std::string, std::string> options_;
 };
 
-std::unique_ptr<PanelLink> make_modbus_tcp_link(std::string_view text) {
-  LinkUri uri(text, LinkUri::Kind::host_port);
+TcpEndpoint take_tcp_endpoint(LinkUri& uri) {
   // libmodbus accepts unit ids 0-247 and 255 (the "no particular unit" id of Modbus TCP).
   const int unit = uri.take_int_option("unit", 0, 255, 1, "0-247 or 255");
   if (unit > 247 && unit < 255) uri.reject("unit must be 0-247 or 255");
   const int timeout = uri.take_int_option("timeout", 10, 60000, 1000, "10-60000 milliseconds");
-  uri.finish();
-  return std::make_unique<ModbusTcpLink>(uri.host(), uri.port_or(502), unit,
-                                         std::chrono::milliseconds(timeout));
+  return TcpEndpoint{uri.host(), uri.port_or(502), unit, std::chrono::milliseconds(timeout)};
 }
 
-std::unique_ptr<PanelLink> make_modbus_rtu_link(std::string_view text) {
-  LinkUri uri(text, LinkUri::Kind::device_path);
+std::unique_ptr<PanelLink> make_modbus_tcp_link(std::string_view text) {
+  LinkUri uri(text, LinkUri::Kind::host_port);
+  const TcpEndpoint endpoint = take_tcp_endpoint(uri);
+  uri.finish();
+  return std::make_unique<ModbusTcpLink>(endpoint);
+}
+
+SerialSettings take_serial_settings(LinkUri& uri) {
   SerialSettings serial;
   serial.device = uri.device();
   serial.baud = uri.take_int_option("baud", 1, 4000000, 115200, "a baud rate such as 9600");
@@ -176,8 +208,74 @@ std::unique_ptr<PanelLink> make_modbus_rtu_link(std::string_view text) {
   serial.rs485 = uri.take_int_option("rs485", 0, 1, 0, "0 or 1") == 1;
   serial.timeout = std::chrono::milliseconds(
       uri.take_int_option("timeout", 10, 60000, 0, "10-60000 milliseconds"));
+  return serial;
+}
+
+std::unique_ptr<PanelLink> make_modbus_rtu_link(std::string_view text) {
+  LinkUri uri(text, LinkUri::Kind::device_path);
+  const SerialSettings serial = take_serial_settings(uri);
   uri.finish();
   return std::make_unique<ModbusRtuLink>(serial);
+}
+
+// lines=1000,2000&chars=16[&brightness=3&brightness-max=100][&bytes=high-first|low-first]
+TextDisplayLayout take_text_layout(LinkUri& uri) {
+  TextDisplayLayout layout;
+  layout.line_registers = uri.take_int_list_option("lines", 0, 65535, "register addresses 0-65535");
+  if (layout.line_registers.empty())
+    uri.reject(
+        "a text display needs lines=REGISTER[,REGISTER...], the first register of each line");
+  const int missing = -1;
+  layout.chars = uri.take_int_option("chars", 1, kMaxTextDisplayChars, missing,
+                                     "1-" + std::to_string(kMaxTextDisplayChars));
+  if (layout.chars == missing) uri.reject("a text display needs chars=N, the characters a line");
+  const int brightness = uri.take_int_option("brightness", 0, 65535, missing, "a register 0-65535");
+  if (brightness != missing) layout.brightness_register = brightness;
+  layout.brightness_max = uri.take_int_option("brightness-max", 1, 65535, 100,
+                                              "the level for full brightness, 1-65535");
+  const std::string bytes = uri.take_option("bytes").value_or("high-first");
+  if (bytes != "high-first" && bytes != "low-first")
+    uri.reject(
+        "bytes must be high-first or low-first (which half of a register holds the first of "
+        "its two characters)");
+  layout.high_byte_first = bytes == "high-first";
+
+  // Lines must not run into each other, past the last register, or over the brightness register.
+  std::vector<std::pair<int, int>> spans;  // [first, end)
+  for (const int first : layout.line_registers) {
+    const int end = first + layout.registers_per_line();
+    if (end > 0x10000)
+      uri.reject("a line at register " + std::to_string(first) + " runs past register 65535");
+    spans.emplace_back(first, end);
+  }
+  std::sort(spans.begin(), spans.end());
+  for (std::size_t i = 1; i < spans.size(); ++i)
+    if (spans[i].first < spans[i - 1].second)
+      uri.reject("lines at registers " + std::to_string(spans[i - 1].first) + " and " +
+                 std::to_string(spans[i].first) + " overlap (" +
+                 std::to_string(layout.registers_per_line()) + " registers a line)");
+  if (layout.brightness_register)
+    for (const auto& [first, end] : spans)
+      if (*layout.brightness_register >= first && *layout.brightness_register < end)
+        uri.reject("the brightness register lies inside the line at register " +
+                   std::to_string(first));
+  return layout;
+}
+
+std::unique_ptr<PanelLink> make_modbus_text_tcp_link(std::string_view text) {
+  LinkUri uri(text, LinkUri::Kind::host_port);
+  const TcpEndpoint endpoint = take_tcp_endpoint(uri);
+  TextDisplayLayout layout = take_text_layout(uri);
+  uri.finish();
+  return std::make_unique<ModbusTextLink>(endpoint, std::move(layout));
+}
+
+std::unique_ptr<PanelLink> make_modbus_text_rtu_link(std::string_view text) {
+  LinkUri uri(text, LinkUri::Kind::device_path);
+  const SerialSettings serial = take_serial_settings(uri);
+  TextDisplayLayout layout = take_text_layout(uri);
+  uri.finish();
+  return std::make_unique<ModbusTextLink>(serial, std::move(layout));
 }
 
 std::unique_ptr<PanelLink> make_ddp_link(std::string_view text) {
@@ -207,6 +305,8 @@ struct LinkType {
 constexpr LinkType kLinkTypes[] = {
     {"modbus-tcp", make_modbus_tcp_link},
     {"modbus-rtu", make_modbus_rtu_link},
+    {"modbus-text-tcp", make_modbus_text_tcp_link},
+    {"modbus-text-rtu", make_modbus_text_rtu_link},
     {"ddp", make_ddp_link},
     {"e131", make_e131_link},
 };

@@ -1,6 +1,8 @@
 #include "bangtin/panel_driver.hpp"
 
+#include <algorithm>
 #include <cstdio>
+#include <stdexcept>
 #include <utility>
 
 #include "bangtin/register_map.hpp"
@@ -44,7 +46,24 @@ std::string fault_names(std::uint16_t faults) {
   return text.empty() ? "none" : text;
 }
 
+std::string size_text(std::size_t bytes) {
+  return bytes >= 10240 ? std::to_string((bytes + 512) / 1024) + " KiB"
+                        : std::to_string(bytes) + " bytes";
+}
+
 }  // namespace
+
+bool strip_pays_off(const LineCapacity& line, const WireCost& frame, const WireCost& window,
+                    const WireCost& upload, std::chrono::nanoseconds remaining, double wanted_fps) {
+  const double seconds_left = std::chrono::duration<double>(remaining).count();
+  const auto fps = [&](const WireCost& cost) {
+    const double seconds = line.seconds(cost);
+    return seconds > 0 ? std::min(wanted_fps, 1.0 / seconds) : wanted_fps;
+  };
+  const double by_frames = seconds_left * fps(frame);
+  const double by_strip = std::max(0.0, seconds_left - line.seconds(upload)) * fps(window);
+  return by_strip > by_frames;
+}
 
 PanelDriver::PanelDriver(std::unique_ptr<PanelLink> link, PanelShape expected, Log log,
                          DriverOptions options)
@@ -57,15 +76,57 @@ PanelDriver::PanelDriver(std::unique_ptr<PanelLink> link, PanelShape expected, L
 
 PanelDriver::~PanelDriver() { stop(); }
 
-void PanelDriver::submit(Frame frame) {
+void PanelDriver::submit(Frame frame, OnAir on_air) {
   bool replaced = false;
   {
     const std::lock_guard lock(mutex_);
     replaced = pending_.has_value();
-    pending_ = std::move(frame);
+    pending_ = Submission{std::move(frame), std::move(on_air)};
+    const Clock::time_point now = Clock::now();
+    recent_submits_.push_back(now);
+    while (now - recent_submits_.front() > std::chrono::seconds(1)) recent_submits_.pop_front();
   }
   wake_.notify_one();
   if (replaced) update_counters([](LinkCounters& counters) { ++counters.frames_skipped; });
+}
+
+void PanelDriver::change_light(const std::function<void(PanelLight&)>& change) {
+  {
+    const std::lock_guard lock(mutex_);
+    change(wanted_light_);
+    light_changed_ = true;
+  }
+  wake_.notify_one();
+}
+
+void PanelDriver::set_brightness(int percent) {
+  if (percent < 0 || percent > 100)
+    throw std::invalid_argument("brightness must be 0 to 100 %, not " + std::to_string(percent));
+  change_light([percent](PanelLight& light) { light.brightness_percent = percent; });
+}
+
+void PanelDriver::set_power(bool on) {
+  change_light([on](PanelLight& light) { light.on = on; });
+}
+
+void PanelDriver::apply_light(const PanelLight& light) {
+  std::optional<WireCost> cost;
+  try {
+    cost = link_->set_light(light);
+  } catch (const LinkError& error) {
+    drop_link(std::string("link disconnected: ") + error.what());
+    return;
+  }
+  if (!cost && applied_light_ != light && light != PanelLight{})
+    log_("the panel can neither dim nor switch off; it stays as it is");
+  applied_light_ = light;
+  update_counters([&](LinkCounters& counters) {
+    counters.light = cost ? std::optional(light) : std::nullopt;
+    if (cost) counters.wire_bytes += cost->bytes;
+  });
+  // Receivers that are dimmed by scaling pixels show the change with the next frame.
+  const std::lock_guard lock(mutex_);
+  if (!pending_ && last_shown_) pending_ = *last_shown_;
 }
 
 void PanelDriver::stop() {
@@ -121,9 +182,9 @@ bool PanelDriver::connect_once() {
       log_("link connected: " + link_->describe() +
            (panel ? " (panel " + describe(panel->width, panel->height, panel->format) +
                         ", register map v" + std::to_string(panel->map_version) + ")"
-                  : " (the receiver does not describe itself; sending " +
+                  : " (it does not describe itself; taken to be " +
                         describe(expected_.width, expected_.height, expected_.format) +
-                        " frames as configured)"));
+                        " as configured)"));
       delay_ = options_.backoff.first;
       failures_in_a_row_ = 0;
       last_failure_.clear();
@@ -135,6 +196,7 @@ bool PanelDriver::connect_once() {
         if (connected_before_) ++counters.reconnects;
       });
       connected_before_ = true;
+      applied_light_.reset();  // the panel may have restarted at full brightness
       // The panel may have lost what it showed (a reboot, a new connection to a panel that was
       // power-cycled): show the last frame again unless a newer one is waiting.
       const std::lock_guard lock(mutex_);
@@ -164,20 +226,69 @@ void PanelDriver::drop_link(const std::string& why) {
   log_(why);
   link_->close();
   committed_crc_.reset();
+  uploading_.reset();
   update_counters([](LinkCounters& counters) {
     ++counters.errors;
     counters.connected = false;
   });
 }
 
-void PanelDriver::show(const Frame& frame) {
-  WireCost cost;
-  try {
-    cost = link_->show(frame);
-  } catch (const LinkError& error) {
-    drop_link(std::string("link disconnected: ") + error.what());
-    return;
+double PanelDriver::submitted_per_second() {
+  const std::lock_guard lock(mutex_);
+  if (recent_submits_.size() < 2) return 1.0;
+  const double span =
+      std::chrono::duration<double>(recent_submits_.back() - recent_submits_.front()).count();
+  return span > 0 ? static_cast<double>(recent_submits_.size() - 1) / span : 1.0;
+}
+
+void PanelDriver::note_strip_once(const std::shared_ptr<const Frame>& strip,
+                                  const std::string& line) {
+  if (noted_strip_ == strip) return;
+  noted_strip_ = strip;
+  log_(line);
+}
+
+PanelDriver::StripChoice PanelDriver::choose(StripMemory& memory, const Submission& submission) {
+  const StripView& view = *submission.on_air.strip;
+  const Frame& frame = submission.frame;
+  if (!view.strip) return StripChoice::frames;
+  // The panel is to draw the frame itself from the strip: only when that gives this very frame.
+  if (view.strip->height != frame.height || view.strip->format != frame.format) {
+    note_strip_once(view.strip, "strip of " + std::to_string(view.strip->height) +
+                                    " rows does not fit the frame; sending frames");
+    return StripChoice::frames;
   }
+  if (window_.width != frame.width || window_.height != frame.height ||
+      window_.format != frame.format)
+    window_ = Frame::blank(frame.width, frame.height, frame.format);
+  cut_strip_window(*view.strip, view.offset, window_);
+  if (window_ != frame) {
+    note_strip_once(view.strip, "the frame is not the strip's window at offset " +
+                                    std::to_string(view.offset) +
+                                    " (other zones on the display?); sending frames");
+    return StripChoice::frames;
+  }
+  const std::optional<WireCost> upload = memory.upload_cost(view.strip);
+  if (!upload) {
+    note_strip_once(view.strip, "a strip of " + std::to_string(view.strip->width) + "x" +
+                                    std::to_string(view.strip->height) + " (" +
+                                    size_text(view.strip->bytes.size()) +
+                                    ") does not fit in the panel's memory; sending frames");
+    return StripChoice::frames;
+  }
+  const WireCost frame_cost = memory.frame_cost(frame);
+  const WireCost window_cost = memory.window_cost(view.strip);
+  if (upload->bytes == 0)
+    return window_cost.bytes <= frame_cost.bytes ? StripChoice::window : StripChoice::frames;
+  const std::optional<LineCapacity> line = link_->capacity();
+  if (!line) return StripChoice::frames;  // a network link carries whole frames in no time
+  return strip_pays_off(*line, frame_cost, window_cost, *upload, view.remaining,
+                        submitted_per_second())
+             ? StripChoice::upload
+             : StripChoice::frames;
+}
+
+void PanelDriver::count_frame(const WireCost& cost, bool strip) {
   committed_crc_.reset();  // worked out when a status read needs it
   const Clock::time_point now = Clock::now();
   recent_frames_.push_back(now);
@@ -189,7 +300,58 @@ void PanelDriver::show(const Frame& frame) {
     counters.last_frame_wire_bytes = cost.bytes;
     counters.wire_bytes += cost.bytes;
     if (cost.delta) ++counters.delta_frames;
+    if (strip) ++counters.strip_frames;
   });
+}
+
+void PanelDriver::upload_part(StripMemory& memory, const std::shared_ptr<const Frame>& strip) {
+  if (uploading_ != strip) {
+    uploading_ = strip;
+    upload_started_ = Clock::now();
+    const std::optional<LineCapacity> line = link_->capacity();
+    const WireCost whole = memory.upload_cost(strip).value_or(WireCost{});
+    char seconds[32] = "";
+    if (line) std::snprintf(seconds, sizeof seconds, ", about %.1f s", line->seconds(whole));
+    log_("uploading a " + std::to_string(strip->width) + "x" + std::to_string(strip->height) +
+         " strip into the panel (" + size_text(whole.bytes) + " on the wire" + seconds +
+         "); the panel keeps its frame meanwhile");
+  }
+  const WireCost part = memory.upload_step(strip);
+  const bool done = memory.upload_cost(strip).value_or(WireCost{}).bytes == 0;
+  update_counters([&](LinkCounters& counters) {
+    counters.wire_bytes += part.bytes;
+    counters.upload_wire_bytes += part.bytes;
+    if (done) ++counters.strips_uploaded;
+  });
+  if (done) {
+    char took[32];
+    std::snprintf(took, sizeof took, "%.1f s",
+                  std::chrono::duration<double>(Clock::now() - upload_started_).count());
+    log_(std::string("strip uploaded in ") + took + "; scrolling by writing its offset");
+    uploading_.reset();
+  }
+}
+
+PanelDriver::Sent PanelDriver::send(const Submission& submission) {
+  try {
+    StripMemory* const memory = link_->strip_memory();
+    const StripChoice choice =
+        memory && submission.on_air.strip ? choose(*memory, submission) : StripChoice::frames;
+    if (choice == StripChoice::upload) {
+      upload_part(*memory, submission.on_air.strip->strip);
+      return Sent::uploading;
+    }
+    if (choice == StripChoice::window) {
+      const StripView& view = *submission.on_air.strip;
+      count_frame(memory->show_window(view.strip, view.offset), true);
+      return Sent::shown;
+    }
+    count_frame(link_->show(submission.frame, submission.on_air.text), false);
+    return Sent::shown;
+  } catch (const LinkError& error) {
+    drop_link(std::string("link disconnected: ") + error.what());
+    return Sent::failed;
+  }
 }
 
 void PanelDriver::check_status() {
@@ -208,7 +370,7 @@ void PanelDriver::check_status() {
   if (faults_changed) log_("panel faults: " + fault_names(status->faults));
 
   if (!last_shown_) return;
-  if (!committed_crc_) committed_crc_ = frame_crc32(*last_shown_);
+  if (!committed_crc_) committed_crc_ = frame_crc32(last_shown_->frame);
   if ((status->faults & rm::kFaultFramebufferLost) != 0) {
     drop_link("panel restarted and lost its frame; reconnecting to show it again");
   } else if (status->shown_crc != *committed_crc_) {
@@ -226,25 +388,44 @@ void PanelDriver::run() {
       if (wait_before_retry()) break;
       continue;
     }
-    std::optional<Frame> frame;
+    std::optional<Submission> next;
+    PanelLight light;
     {
       std::unique_lock lock(mutex_);
-      const auto ready = [this] { return stopping_ || pending_.has_value(); };
+      const auto ready = [this] {
+        return stopping_ || pending_.has_value() || !applied_light_ || light_changed_;
+      };
       if (timed_status)
         wake_.wait_until(lock, next_status_, ready);
       else
         wake_.wait(lock, ready);
       if (stopping_) break;
+      light = wanted_light_;
+      light_changed_ = false;
+    }
+    if (applied_light_ != light) {
+      apply_light(light);
+      if (!link_->is_open()) continue;
+    }
+    {
+      const std::lock_guard lock(mutex_);
       if (pending_) {
-        frame = std::move(*pending_);
+        next = std::move(*pending_);
         pending_.reset();
       }
     }
-    const bool showed = frame.has_value();
-    if (showed) {
-      show(*frame);
-      // Even when the link failed: it is what the panel should show once it is back.
-      last_shown_ = std::move(frame);
+    bool showed = false;
+    if (next) {
+      const Sent sent = send(*next);
+      showed = sent == Sent::shown;
+      if (sent == Sent::uploading) {
+        // Not shown yet: the next part goes with the newest frame, this one if nothing newer came.
+        const std::lock_guard lock(mutex_);
+        if (!pending_) pending_ = std::move(next);
+      } else {
+        // Even when the link failed: it is what the panel should show once it is back.
+        last_shown_ = std::move(next);
+      }
     }
     if (link_->is_open() && (timed_status ? Clock::now() >= next_status_ : showed)) check_status();
   }

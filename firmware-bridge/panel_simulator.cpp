@@ -124,8 +124,20 @@ struct PanelSimulator::State {
   void accept_client();
   // False when the peer has gone or sent garbage, and should be dropped.
   bool serve_modbus_request(ModbusPeer& peer);
-  std::optional<std::uint16_t> commit_sequence_in(modbus_t* context, const std::uint8_t* query,
-                                                  int length) const;
+  struct Commit {
+    std::uint16_t sequence = 0;
+    // What the request wrote over, to put back when the commit is refused.
+    int first_written = 0;
+    std::vector<std::uint16_t> written_over;
+  };
+  std::optional<Commit> commit_in(modbus_t* context, const std::uint8_t* query, int length);
+  // The frame a commit shows now: the back buffer, or the window of the strip; nothing when the
+  // strip registers point outside the window.
+  std::optional<Frame> committed_frame() const;
+  void reset_control_registers();
+  // Text profile: whether an accepted request wrote into a line; then the lines are read anew.
+  bool writes_text_lines(modbus_t* context, const std::uint8_t* query, int length) const;
+  void take_text_lines();
   void send_due_replies(Clock::time_point now);
   void send_reply(int fd, std::span<const std::uint8_t> bytes);
   void drop_tcp_clients();
@@ -143,8 +155,10 @@ struct PanelSimulator::State {
   }
 
   const SimulatorOptions options;
+  const bool text_profile;
   const std::size_t frame_bytes;
   const std::size_t frame_pixels;
+  int window_registers = 0;  // from kFramebuffer
   // Touched only by the serving thread once it runs.
   std::unique_ptr<modbus_mapping_t, MappingFreer> registers;
   ServerContext tcp_server;
@@ -177,6 +191,8 @@ struct PanelSimulator::State {
   std::uint64_t commit_count = 0;                             // guarded by mutex
   SimulatorCounters counters;                                 // guarded by mutex
   SimulatorFaults faults;                                     // guarded by mutex
+  SimulatorLight light;                                       // guarded by mutex
+  std::vector<std::string> text_lines;                        // guarded by mutex
   bool stop_requested = false;                                // guarded by mutex
   std::optional<std::chrono::milliseconds> reboot_requested;  // guarded by mutex
   bool rebooted = false;                                      // guarded by mutex
@@ -185,6 +201,7 @@ struct PanelSimulator::State {
 
 PanelSimulator::State::State(SimulatorOptions simulator_options)
     : options(std::move(simulator_options)),
+      text_profile(options.text_display.has_value()),
       frame_bytes(options.width > 0 && options.height > 0
                       ? row_bytes(options.format, options.width) *
                             static_cast<std::size_t>(options.height)
@@ -213,19 +230,45 @@ PanelSimulator::State::State(SimulatorOptions simulator_options)
   if (inet_pton(AF_INET, options.host.c_str(), &probe) != 1)
     throw std::runtime_error(where + ": host must be an IPv4 address such as 127.0.0.1");
 
-  const int register_count = rm::kFramebuffer + rm::framebuffer_registers(frame_bytes);
-  registers.reset(modbus_mapping_new(0, 0, register_count, 0));
-  if (!registers)
-    throw std::runtime_error(where + ": cannot set up libmodbus: " + last_system_error());
+  if (text_profile) {
+    const TextDisplayLayout& layout = *options.text_display;
+    if (layout.line_registers.empty() || layout.chars < 1 || layout.chars > kMaxTextDisplayChars)
+      throw std::invalid_argument(where + ": a text display needs lines and 1-" +
+                                  std::to_string(kMaxTextDisplayChars) + " characters a line");
+    if (options.ddp_port >= 0 || options.e131_port >= 0)
+      throw std::invalid_argument(where + ": a text display takes no pixels (no DDP or E1.31)");
+    int register_count = layout.brightness_register.value_or(0) + 1;
+    for (const int line : layout.line_registers)
+      register_count = std::max(register_count, line + layout.registers_per_line());
+    if (register_count > 0x10000)
+      throw std::invalid_argument(where + ": the text display's registers run past 65535");
+    registers.reset(modbus_mapping_new(0, 0, register_count, 0));
+    if (!registers)
+      throw std::runtime_error(where + ": cannot set up libmodbus: " + last_system_error());
+    light = SimulatorLight{0, true};
+  }
+  if (options.map_version < rm::kOldestMapVersion || options.map_version > rm::kMapVersion)
+    throw std::invalid_argument(where + ": register map version must be " +
+                                std::to_string(rm::kOldestMapVersion) + " to " +
+                                std::to_string(rm::kMapVersion));
+  if (options.strip_registers < 0)
+    throw std::invalid_argument(where + ": strip memory cannot be negative");
+  window_registers = rm::framebuffer_registers(frame_bytes);
+  if (options.map_version >= 3)
+    window_registers = static_cast<int>(std::min<long>(
+        long{window_registers} + options.strip_registers, 0x10000 - rm::kFramebuffer));
+  if (!text_profile) {
+    registers.reset(modbus_mapping_new(0, 0, rm::kFramebuffer + window_registers, 0));
+    if (!registers)
+      throw std::runtime_error(where + ": cannot set up libmodbus: " + last_system_error());
+  }
   shown = Frame::blank(options.width, options.height, options.format);
   shown_crc = frame_crc32(shown);
   rgb_back_buffer.assign(3 * frame_pixels, 0);
   universes_received.assign(static_cast<std::size_t>(e131::universes_for(frame_pixels)), false);
-  std::uint16_t* const holding = registers->tab_registers;
-  holding[rm::kBrightness] = 255;
-  holding[rm::kPower] = 1;
-  holding[rm::kMode] = rm::kModeFramebuffer;
+  reset_control_registers();
   refresh_read_only_registers();
+  if (text_profile) take_text_lines();
 
   if (options.port >= 0) {
     // modbus_new_tcp binds only dotted IPv4 (and treats any host starting with '0' as "all").
@@ -290,16 +333,66 @@ PanelSimulator::State::~State() {
   serving_thread.join();
 }
 
-void PanelSimulator::State::refresh_read_only_registers() {
+void PanelSimulator::State::reset_control_registers() {
   std::uint16_t* const holding = registers->tab_registers;
+  if (text_profile) {
+    // Power-up: blank lines, brightness 0 (as the register reads until written).
+    std::fill(holding, holding + registers->nb_registers, 0);
+    const TextDisplayLayout& layout = *options.text_display;
+    for (const int line : layout.line_registers)
+      std::fill_n(holding + line, layout.registers_per_line(), 0x2020);
+    return;
+  }
+  std::fill(holding + rm::kBrightness, holding + rm::kCommit + 1, 0);
+  holding[rm::kBrightness] = 255;
+  holding[rm::kPower] = 1;
+  holding[rm::kMode] = rm::kModeFramebuffer;
+}
+
+void PanelSimulator::State::take_text_lines() {
+  const TextDisplayLayout& layout = *options.text_display;
+  std::vector<std::string> lines;
+  for (const int line : layout.line_registers)
+    lines.push_back(decode_text_line(
+        std::span<const std::uint16_t>(registers->tab_registers + line,
+                                       static_cast<std::size_t>(layout.registers_per_line())),
+        layout));
+  std::lock_guard lock(mutex);
+  text_lines = std::move(lines);
+}
+
+bool PanelSimulator::State::writes_text_lines(modbus_t* context, const std::uint8_t* query,
+                                              int length) const {
+  const int header = modbus_get_header_length(context);
+  if (length < header + 5) return false;
+  const std::uint8_t* const pdu = query + header;
+  const int address = big_endian_16(pdu + 1);
+  int count = 0;
+  if (pdu[0] == MODBUS_FC_WRITE_SINGLE_REGISTER) count = 1;
+  if (pdu[0] == MODBUS_FC_WRITE_MULTIPLE_REGISTERS) count = big_endian_16(pdu + 3);
+  // modbus_reply refuses writes outside the registers, and so writes nothing for them.
+  if (count < 1 || address + count > registers->nb_registers) return false;
+  const TextDisplayLayout& layout = *options.text_display;
+  return std::any_of(layout.line_registers.begin(), layout.line_registers.end(), [&](int line) {
+    return address < line + layout.registers_per_line() && line < address + count;
+  });
+}
+
+void PanelSimulator::State::refresh_read_only_registers() {
+  if (text_profile) return;  // such displays have no identity or status block
+  std::uint16_t* const holding = registers->tab_registers;
+  const bool strips = options.map_version >= 3 && options.strip_registers > 0;
   holding[rm::kMagic] = rm::kMagicValue;
-  holding[rm::kVersion] = rm::kMapVersion;
+  holding[rm::kVersion] = static_cast<std::uint16_t>(options.map_version);
   holding[rm::kWidth] = static_cast<std::uint16_t>(options.width);
   holding[rm::kHeight] = static_cast<std::uint16_t>(options.height);
   holding[rm::kPixelFormat] = static_cast<std::uint16_t>(options.format);
   holding[rm::kCapabilities] =
       static_cast<std::uint16_t>(rm::kCapabilityBrightness | rm::kCapabilityPower |
-                                 (options.keeps_back_buffer ? rm::kCapabilityKeepsBackBuffer : 0));
+                                 (options.keeps_back_buffer ? rm::kCapabilityKeepsBackBuffer : 0) |
+                                 (strips ? rm::kCapabilityStrip : 0));
+  holding[rm::kWindowRegisters] =
+      options.map_version >= 3 ? static_cast<std::uint16_t>(window_registers) : 0;
   holding[rm::kShownSequence] = shown_sequence;
   holding[rm::kShownCrcHigh] = static_cast<std::uint16_t>(shown_crc >> 16);
   holding[rm::kShownCrcLow] = static_cast<std::uint16_t>(shown_crc & 0xFFFF);
@@ -440,22 +533,53 @@ bool PanelSimulator::State::serve_modbus_request(ModbusPeer& peer) {
     return true;
   }
   // Show before replying: once a controller sees its commit acknowledged, the frame is on show.
-  const std::optional<std::uint16_t> sequence = commit_sequence_in(server, query, length);
-  if (sequence) {
-    Frame frame = Frame::blank(options.width, options.height, options.format);
-    const std::uint16_t* const back_buffer = registers->tab_registers + rm::kFramebuffer;
-    for (std::size_t i = 0; i < frame.bytes.size(); ++i) {
-      const std::uint16_t word = back_buffer[i / 2];
-      frame.bytes[i] = static_cast<std::uint8_t>(i % 2 == 0 ? word >> 8 : word & 0xFF);
+  std::optional<Commit> commit = text_profile ? std::nullopt : commit_in(server, query, length);
+  bool refused = false;
+  if (commit) {
+    std::optional<Frame> frame = committed_frame();
+    if (frame) {
+      show(std::move(*frame), commit->sequence);
+      if (registers->tab_registers[rm::kMode] == rm::kModeStrip) {
+        std::lock_guard lock(mutex);
+        ++counters.strip_commits;
+      }
+    } else {
+      // The whole write is refused, as firmware would: nothing it carried stays.
+      std::copy(commit->written_over.begin(), commit->written_over.end(),
+                registers->tab_registers + commit->first_written);
+      refused = true;
+      commit.reset();
+      std::lock_guard lock(mutex);
+      ++counters.rejected_commits;
     }
-    show(std::move(frame), *sequence);
   }
   refresh_read_only_registers();
   modbus_set_socket(server, capture_in.get());
-  const int replied = modbus_reply(server, query, length, registers.get());
+  const int replied =
+      refused ? modbus_reply_exception(server, query, MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE)
+              : modbus_reply(server, query, length, registers.get());
   modbus_set_socket(server, peer.fd.get());
   // After the reply, so that a write covering them cannot change what the panel reports.
   refresh_read_only_registers();
+  bool committed = commit.has_value();
+  if (text_profile && replied != -1 && writes_text_lines(server, query, length)) {
+    take_text_lines();
+    {
+      std::lock_guard lock(mutex);
+      ++commit_count;
+    }
+    changed.notify_all();
+    committed = true;
+  }
+  {
+    std::lock_guard lock(mutex);
+    if (!text_profile) {
+      light.brightness = std::min<int>(registers->tab_registers[rm::kBrightness], 255);
+      light.on = registers->tab_registers[rm::kPower] != 0;
+    } else if (const auto brightness = options.text_display->brightness_register) {
+      light.brightness = registers->tab_registers[*brightness];
+    }
+  }
   if (replied == -1) return peer.rtu;
   std::vector<std::uint8_t> reply(MODBUS_TCP_MAX_ADU_LENGTH);
   const ssize_t got = recv(capture_out.get(), reply.data(), reply.size(), MSG_DONTWAIT);
@@ -485,15 +609,14 @@ bool PanelSimulator::State::serve_modbus_request(ModbusPeer& peer) {
     pending.push_back({peer.fd.get(), std::move(reply), Clock::now() + delay});
     peer.awaiting_reply = true;
   }
-  if (sequence) after_commit();
+  if (committed) after_commit();
   return true;
 }
 
 // Any accepted register write covering kCommit is a commit, even one that repeats the previous
 // sequence number: a panel must not drop a frame because the controller restarted its count.
-std::optional<std::uint16_t> PanelSimulator::State::commit_sequence_in(modbus_t* context,
-                                                                       const std::uint8_t* query,
-                                                                       int length) const {
+std::optional<PanelSimulator::State::Commit> PanelSimulator::State::commit_in(
+    modbus_t* context, const std::uint8_t* query, int length) {
   const int header = modbus_get_header_length(context);
   if (length < header + 5) return std::nullopt;
   const std::uint8_t* const pdu = query + header;
@@ -502,7 +625,7 @@ std::optional<std::uint16_t> PanelSimulator::State::commit_sequence_in(modbus_t*
 
   if (function == MODBUS_FC_WRITE_SINGLE_REGISTER) {
     if (address != rm::kCommit) return std::nullopt;
-    return big_endian_16(pdu + 3);
+    return Commit{big_endian_16(pdu + 3), rm::kCommit, {registers->tab_registers[rm::kCommit]}};
   }
   if (function == MODBUS_FC_WRITE_MULTIPLE_REGISTERS) {
     const int count = big_endian_16(pdu + 3);
@@ -514,12 +637,42 @@ std::optional<std::uint16_t> PanelSimulator::State::commit_sequence_in(modbus_t*
                           byte_count == 2 * count && length >= header + 6 + byte_count &&
                           address + count <= registers->nb_registers;
     if (!accepted || rm::kCommit < address || rm::kCommit >= address + count) return std::nullopt;
-    // The frame shown is the back buffer after this very write.
+    // The frame shown is the back buffer (or the strip) after this very write.
+    Commit commit{big_endian_16(pdu + 6 + 2 * (rm::kCommit - address)), address,
+                  std::vector<std::uint16_t>(registers->tab_registers + address,
+                                             registers->tab_registers + address + count)};
     for (int i = 0; i < count; ++i)
       registers->tab_registers[address + i] = big_endian_16(pdu + 6 + 2 * i);
-    return big_endian_16(pdu + 6 + 2 * (rm::kCommit - address));
+    return commit;
   }
   return std::nullopt;
+}
+
+std::optional<Frame> PanelSimulator::State::committed_frame() const {
+  const std::uint16_t* const holding = registers->tab_registers;
+  const auto unpack = [&](int first, Frame& frame) {
+    const std::uint16_t* const words = holding + rm::kFramebuffer + first;
+    for (std::size_t i = 0; i < frame.bytes.size(); ++i) {
+      const std::uint16_t word = words[i / 2];
+      frame.bytes[i] = static_cast<std::uint8_t>(i % 2 == 0 ? word >> 8 : word & 0xFF);
+    }
+  };
+  Frame frame = Frame::blank(options.width, options.height, options.format);
+  const bool strips = options.map_version >= 3 && options.strip_registers > 0;
+  if (!strips || holding[rm::kMode] == rm::kModeFramebuffer) {
+    unpack(0, frame);
+    return frame;
+  }
+  if (holding[rm::kMode] != rm::kModeStrip) return std::nullopt;
+  const int width = holding[rm::kStripWidth];
+  const int base = holding[rm::kStripBase];
+  if (width < 1) return std::nullopt;
+  Frame strip = Frame::blank(width, options.height, options.format);
+  if (long{base} + rm::framebuffer_registers(strip.bytes.size()) > window_registers)
+    return std::nullopt;
+  unpack(base, strip);
+  cut_strip_window(strip, static_cast<std::int16_t>(holding[rm::kViewportX]), frame);
+  return frame;
 }
 
 void PanelSimulator::State::send_reply(int fd, std::span<const std::uint8_t> bytes) {
@@ -584,11 +737,11 @@ void PanelSimulator::State::reboot_now(std::chrono::milliseconds downtime) {
   drop_tcp_clients();
   pending.clear();
   for (ModbusPeer& peer : peers) peer.awaiting_reply = false;
-  std::fill(registers->tab_registers + rm::kFramebuffer,
-            registers->tab_registers + registers->nb_registers, 0);
-  registers->tab_registers[rm::kBrightness] = 255;
-  registers->tab_registers[rm::kPower] = 1;
-  registers->tab_registers[rm::kMode] = rm::kModeFramebuffer;
+  if (!text_profile)
+    std::fill(registers->tab_registers + rm::kFramebuffer,
+              registers->tab_registers + registers->nb_registers, 0);
+  reset_control_registers();
+  if (text_profile) take_text_lines();
   std::fill(rgb_back_buffer.begin(), rgb_back_buffer.end(), 0);
   std::fill(universes_received.begin(), universes_received.end(), false);
   const auto now = Clock::now();
@@ -602,6 +755,7 @@ void PanelSimulator::State::reboot_now(std::chrono::milliseconds downtime) {
   {
     std::lock_guard lock(mutex);
     shown = std::move(blank);
+    light = text_profile ? SimulatorLight{0, true} : SimulatorLight{};
     ++counters.reboots;
     rebooted = true;
   }
@@ -704,6 +858,31 @@ std::optional<Frame> PanelSimulator::wait_for_commit(std::uint64_t after,
   if (!state_->changed.wait_for(lock, timeout, [&] { return state_->commit_count > after; }))
     return std::nullopt;
   return state_->shown;
+}
+
+std::vector<std::string> PanelSimulator::shown_lines() const {
+  std::lock_guard lock(state_->mutex);
+  return state_->text_lines;
+}
+
+SimulatorLight PanelSimulator::light() const {
+  std::lock_guard lock(state_->mutex);
+  return state_->light;
+}
+
+Frame PanelSimulator::appearance(Rgb mono_colour) const {
+  Frame shown;
+  SimulatorLight light;
+  {
+    std::lock_guard lock(state_->mutex);
+    shown = state_->shown;
+    light = state_->light;
+  }
+  Frame seen = to_rgb888(shown, mono_colour);
+  const int level = light.on ? light.brightness : 0;
+  for (std::uint8_t& value : seen.bytes)
+    value = static_cast<std::uint8_t>((value * level + 127) / 255);
+  return seen;
 }
 
 SimulatorCounters PanelSimulator::counters() const {

@@ -34,6 +34,14 @@ constexpr Widening kWidening;
 
 }  // namespace
 
+void apply_light(std::span<std::uint8_t> rgb, int brightness_percent, bool on) {
+  const int percent = on ? std::clamp(brightness_percent, 0, 100) : 0;
+  if (percent == 100) return;
+  std::array<std::uint8_t, 256> scaled{};
+  for (int v = 0; v < 256; ++v) scaled[v] = static_cast<std::uint8_t>((v * percent + 50) / 100);
+  for (std::uint8_t& value : rgb) value = scaled[value];
+}
+
 void rgb_from_frame(const Frame& frame, std::vector<std::uint8_t>& rgb) {
   const auto pixels =
       static_cast<std::size_t>(frame.width) * static_cast<std::size_t>(frame.height);

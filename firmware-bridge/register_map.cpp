@@ -137,6 +137,29 @@ WireCost strip_frame_cost(Framing framing) {
   return WireCost{write_registers_exchange_bytes(framing, 2), 1, true};
 }
 
+WireCost mode_commit_cost(Framing framing) {
+  return WireCost{write_registers_exchange_bytes(framing, kModeWriteCount), 1, false};
+}
+
+std::uint32_t strip_tag(const Frame& strip) {
+  const std::uint32_t crc = frame_crc32(strip);
+  return crc == 0 ? 1 : crc;  // a panel that lost its memory reads 0
+}
+
+WireCost registers_write_cost(Framing framing, int count) {
+  FramePlan plan;
+  add_writes(plan, 0, count, framing);
+  return plan.cost;
+}
+
+WireCost strip_upload_cost(Framing framing, int strip_registers) {
+  // The tag's place is zeroed with the first part and the tag written after the last.
+  FramePlan plan;
+  add_writes(plan, 0, kStripTagRegisters + strip_registers, framing);
+  add_writes(plan, 0, kStripTagRegisters, framing);
+  return plan.cost;
+}
+
 double rtu_gap_seconds(int baud) { return baud > 19200 ? 0.00175 : 3.5 * 11.0 / baud; }
 
 double rtu_wire_seconds(const WireCost& cost, int baud) {

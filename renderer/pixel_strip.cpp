@@ -108,6 +108,15 @@ void clear_rect(Frame& out, Rect where) {
   }
 }
 
+Frame PixelStrip::to_frame() const {
+  Frame frame = Frame::blank(width_, height_, format_);
+  const std::size_t stride = frame.stride();
+  for (int y = 0; y < height_; ++y)
+    std::memcpy(frame.bytes.data() + static_cast<std::size_t>(y) * stride,
+                bytes_.data() + static_cast<std::size_t>(y) * stride_, stride);
+  return frame;
+}
+
 void PixelStrip::blit(Frame& out, Rect where, int from_x, int from_y) const {
   const Rect clipped = where.intersection(out.bounds());
   if (clipped.empty()) return;

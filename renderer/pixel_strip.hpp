@@ -33,6 +33,8 @@ class PixelStrip {
   // (x - where.x + from_x, y - where.y + from_y), and the background (zero) where that falls
   // outside the strip.
   void blit(Frame& out, Rect where, int from_x, int from_y) const;
+  // The strip as a Frame of its own size (rows at the frame's stride, without the spare byte).
+  Frame to_frame() const;
 
  private:
   int width_ = 0;

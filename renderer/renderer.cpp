@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 
@@ -78,7 +79,8 @@ struct PreparedItem::State {
   Light light;
   Coverage block;  // scroll: one line; page: the screens stacked; otherwise one screen
   PixelStrip strip;
-  int size = 0;  // pixel size the text was set in
+  std::shared_ptr<const Frame> scroll_strip;  // scroll: `strip` as a Frame, for scroll_strip()
+  int size = 0;                               // pixel size the text was set in
   int pages = 1;
   Milliseconds transition_ms = 0;  // page: the scroll up from one page to the next
   std::chrono::nanoseconds duration{0};
@@ -89,6 +91,14 @@ struct PreparedItem::State {
   void convert() {
     strip = PixelStrip(block.alpha, block.width, block.height,
                        make_palette(zone.format, style.colour, light));
+    if (style.effect == TextEffect::scroll)
+      scroll_strip = std::make_shared<const Frame>(strip.to_frame());
+  }
+  // Scroll: the strip column at the zone's left edge; the strip enters at the right edge.
+  int scroll_offset(Milliseconds ms) const {
+    const std::int64_t pass_pixels = strip.width() + std::int64_t{zone.width};
+    const std::int64_t moved = pixels_moved(ms, style.speed) % pass_pixels;
+    return static_cast<int>(moved - zone.width);
   }
 };
 
@@ -126,6 +136,13 @@ void PreparedItem::set_light(const Light& light) {
   state_->convert();
 }
 
+std::optional<ScrollStrip> PreparedItem::scroll_strip(std::chrono::nanoseconds elapsed) const {
+  if (!state_ || state_->style.effect != TextEffect::scroll) return std::nullopt;
+  return ScrollStrip{state_->scroll_strip, state_->scroll_offset(whole_ms(elapsed)),
+                     state_->style.speed,
+                     std::max(state_->duration - elapsed, std::chrono::nanoseconds{0})};
+}
+
 void PreparedItem::draw(std::chrono::nanoseconds elapsed, Frame& out, Rect where) const {
   if (!state_) return;
   const State& s = *state_;
@@ -136,14 +153,9 @@ void PreparedItem::draw(std::chrono::nanoseconds elapsed, Frame& out, Rect where
   }
   const Milliseconds ms = whole_ms(elapsed);
   switch (s.style.effect) {
-    case TextEffect::scroll: {
-      const std::int64_t pass_pixels = s.strip.width() + std::int64_t{s.zone.width};
-      const std::int64_t moved = pixels_moved(ms, s.style.speed) % pass_pixels;
-      // Frame column x shows strip column x - left; the strip enters at the right edge.
-      const auto left = static_cast<int>(s.zone.width - moved);
-      s.strip.blit(out, where, -left, 0);
+    case TextEffect::scroll:
+      s.strip.blit(out, where, s.scroll_offset(ms), 0);
       return;
-    }
     case TextEffect::page: {
       const Milliseconds step = s.style.hold.count() + s.transition_ms;
       const Milliseconds in_round = ms % std::max<Milliseconds>(1, s.page_round_ms());

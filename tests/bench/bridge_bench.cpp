@@ -1,12 +1,19 @@
 // bangtin-bench, firmware bridge: what frames cost on the wire and how fast links go.
 //
-// 1. Bytes on the wire per frame of a scrolling message in full, delta and strip modes, and the
-//    frames/s each reaches on an RTU line at 9600 and 115200 baud (computed from the Modbus
-//    frames: 11 bits a character and the 3.5-character gap, 1.75 ms above 19200 baud). Full is
-//    the baseline. Counters: bytes_per_frame, fps_9600, fps_115200.
-// 2. The same measured end to end: a Modbus RTU link over a pty to the simulator pacing its
-//    replies to 115200 baud; full (a panel that does not keep its back buffer) against delta.
-// 3. Frames/s pushed to 32 simulated DDP panels of 128x64 rgb888 on loopback from one core: a
+// 1. Bytes on the wire per frame of a scrolling message in full and delta modes, and the frames/s
+//    each reaches on an RTU line at 9600 and 115200 baud, computed from the Modbus frames (11 bits
+//    a character and the 3.5-character gap, 1.75 ms above 19200 baud). Full is the baseline.
+//    Counters: bytes_per_frame, fps_9600, fps_115200.
+// 2. Measured end to end: a Modbus RTU link over a pty to the simulator pacing its replies to the
+//    line's wire time, at 9600 and 115200 baud, frames back to back: full (a panel that does not
+//    keep its back buffer; the baseline), delta, and strip (the strip uploaded once, timed apart:
+//    upload_s, upload_bytes; then one write of the offset and the commit a frame). Counters:
+//    bytes_per_frame, fps. Frames from a third into the message on; each run checks that the
+//    panel ends up showing the last frame sent.
+// 3. The goal, measured: the PanelDriver fed 25 frames a second of the scroll at 9600 baud, as
+//    the daemon feeds it; after the strip is up, shown_fps and skipped (frames replaced before
+//    they were sent) over four seconds.
+// 4. Frames/s pushed to 32 simulated DDP panels of 128x64 rgb888 on loopback from one core: a
 //    naive sender (one allocation and one sendto a packet) against DdpLink (sendmmsg).
 //    Counter `delivered`: the share of frames the 32 panels showed.
 #include <arpa/inet.h>
@@ -21,11 +28,16 @@
 #include <benchmark/benchmark.h>
 
 #include <chrono>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <thread>
+#include <tuple>
 #include <vector>
 
 #include "bangtin/frame.hpp"
+#include "bangtin/panel_driver.hpp"
 #include "bangtin/panel_link.hpp"
 #include "bangtin/panel_simulator.hpp"
 #include "bangtin/pixel_packets.hpp"
@@ -36,6 +48,8 @@ namespace {
 
 using namespace bangtin;
 namespace rm = register_map;
+using Clock = std::chrono::steady_clock;
+using namespace std::chrono_literals;
 
 constexpr double kFps = 25;
 constexpr double kScrollSpeed = 50;  // pixels a second: 2 pixels a frame at 25 fps
@@ -43,32 +57,32 @@ constexpr const char* kMessage =
     "Tiếp nhận hồ sơ trực tuyến tại dichvucong.gov.vn — Bộ phận một cửa làm việc từ 7 giờ 30";
 
 // One pass of the message scrolling across the board, frame by frame at 25 fps.
-const std::vector<Frame>& scrolling_frames(int width, int height, PixelFormat format) {
-  static std::vector<std::pair<std::tuple<int, int, PixelFormat>, std::vector<Frame>>> cache;
-  for (const auto& [key, frames] : cache)
-    if (key == std::tuple(width, height, format)) return frames;
-  const TextRenderer renderer(PanelGeometry{width, height, format}, find_vietnamese_font());
-  const PreparedItem item = renderer.scroll(kMessage, kScrollSpeed, 1);
+struct Scroll {
+  PreparedItem item;
+  std::vector<std::chrono::nanoseconds> times;
   std::vector<Frame> frames;
+};
+
+const Scroll& scrolling(int width, int height, PixelFormat format) {
+  static std::vector<std::pair<std::tuple<int, int, PixelFormat>, std::unique_ptr<Scroll>>> cache;
+  for (const auto& [key, scroll] : cache)
+    if (key == std::tuple(width, height, format)) return *scroll;
+  const TextRenderer renderer(PanelGeometry{width, height, format}, find_vietnamese_font());
+  auto scroll = std::make_unique<Scroll>();
+  scroll->item = renderer.scroll(kMessage, kScrollSpeed, 1);
   const auto step = std::chrono::nanoseconds(static_cast<long long>(1e9 / kFps));
-  for (std::chrono::nanoseconds t{0}; t < item.duration(); t += step)
-    frames.push_back(item.frame_at(t));
-  cache.emplace_back(std::tuple(width, height, format), std::move(frames));
-  return cache.back().second;
+  for (std::chrono::nanoseconds t{0}; t < scroll->item.duration(); t += step) {
+    scroll->times.push_back(t);
+    scroll->frames.push_back(scroll->item.frame_at(t));
+  }
+  cache.emplace_back(std::tuple(width, height, format), std::move(scroll));
+  return *cache.back().second;
 }
 
 enum class Mode { full, delta, strip };
 
-void report(benchmark::State& state, double bytes_per_frame, double messages_per_frame) {
-  const WireCost average{static_cast<std::size_t>(bytes_per_frame + 0.5),
-                         static_cast<std::size_t>(messages_per_frame + 0.5), false};
-  state.counters["bytes_per_frame"] = bytes_per_frame;
-  state.counters["fps_9600"] = 1.0 / rm::rtu_wire_seconds(average, 9600);
-  state.counters["fps_115200"] = 1.0 / rm::rtu_wire_seconds(average, 115200);
-}
-
 void BM_RtuWireCost(benchmark::State& state, int width, int height, PixelFormat format, Mode mode) {
-  const std::vector<Frame>& frames = scrolling_frames(width, height, format);
+  const std::vector<Frame>& frames = scrolling(width, height, format).frames;
   std::vector<std::vector<std::uint16_t>> registers;
   for (const Frame& frame : frames) registers.push_back(rm::pack_registers(frame.bytes));
   const std::vector<std::uint16_t> unknown;
@@ -77,43 +91,28 @@ void BM_RtuWireCost(benchmark::State& state, int width, int height, PixelFormat 
   std::size_t planned = 0;
   for (auto _ : state) {
     for (std::size_t i = 0; i < registers.size(); ++i) {
-      WireCost cost;
-      if (mode == Mode::strip) {
-        cost = rm::strip_frame_cost(rm::Framing::rtu);
-      } else {
-        const auto& previous = mode == Mode::delta && i > 0 ? registers[i - 1] : unknown;
-        cost = rm::plan_frame(previous, registers[i], rm::Framing::rtu).cost;
-      }
+      const auto& previous = mode == Mode::delta && i > 0 ? registers[i - 1] : unknown;
+      const WireCost cost = rm::plan_frame(previous, registers[i], rm::Framing::rtu).cost;
       bytes += static_cast<double>(cost.bytes);
       messages += static_cast<double>(cost.messages);
       benchmark::DoNotOptimize(cost);
     }
     planned += registers.size();
   }
-  report(state, bytes / static_cast<double>(planned), messages / static_cast<double>(planned));
-  if (mode == Mode::strip) {
-    // Once an item: the strip (the message with a board's width of dark on either side) written
-    // into panel memory in full.
-    const std::size_t strip_bytes =
-        row_bytes(format, width + static_cast<int>(frames.size() * kScrollSpeed / kFps)) *
-        static_cast<std::size_t>(height);
-    rm::FramePlan upload = rm::plan_frame({},
-                                          std::vector<std::uint16_t>(static_cast<std::size_t>(
-                                              rm::framebuffer_registers(strip_bytes))),
-                                          rm::Framing::rtu);
-    state.counters["upload_bytes"] = static_cast<double>(upload.cost.bytes);
-    state.counters["upload_s_9600"] = rm::rtu_wire_seconds(upload.cost, 9600);
-  }
+  const double bytes_per_frame = bytes / static_cast<double>(planned);
+  const WireCost average{static_cast<std::size_t>(bytes_per_frame + 0.5),
+                         static_cast<std::size_t>(messages / static_cast<double>(planned) + 0.5)};
+  state.counters["bytes_per_frame"] = bytes_per_frame;
+  state.counters["fps_9600"] = 1.0 / rm::rtu_wire_seconds(average, 9600);
+  state.counters["fps_115200"] = 1.0 / rm::rtu_wire_seconds(average, 115200);
   state.SetItemsProcessed(static_cast<std::int64_t>(planned));
 }
 
 BENCHMARK_CAPTURE(BM_RtuWireCost, mono128x32_full_baseline, 128, 32, PixelFormat::mono, Mode::full);
 BENCHMARK_CAPTURE(BM_RtuWireCost, mono128x32_delta, 128, 32, PixelFormat::mono, Mode::delta);
-BENCHMARK_CAPTURE(BM_RtuWireCost, mono128x32_strip, 128, 32, PixelFormat::mono, Mode::strip);
 BENCHMARK_CAPTURE(BM_RtuWireCost, rgb565_192x64_full_baseline, 192, 64, PixelFormat::rgb565,
                   Mode::full);
 BENCHMARK_CAPTURE(BM_RtuWireCost, rgb565_192x64_delta, 192, 64, PixelFormat::rgb565, Mode::delta);
-BENCHMARK_CAPTURE(BM_RtuWireCost, rgb565_192x64_strip, 192, 64, PixelFormat::rgb565, Mode::strip);
 
 // A pty pair standing in for the serial line; both ends open for the benchmark's life.
 struct Pty {
@@ -135,34 +134,130 @@ struct Pty {
   }
 };
 
-void BM_PacedRtuLink(benchmark::State& state, bool panel_keeps_back_buffer) {
-  const std::vector<Frame>& frames = scrolling_frames(128, 32, PixelFormat::mono);
+// A simulated panel on a pty whose replies come at the pace of an RTU line at `baud`.
+struct PacedPanel {
   Pty line;
-  SimulatorOptions options;
-  options.port = -1;
-  options.rtu_fd = line.master;
-  options.line_rate = 115200;
-  options.keeps_back_buffer = panel_keeps_back_buffer;
-  PanelSimulator panel(options);
-  const auto link = open_link("modbus-rtu://" + line.path + "?baud=115200");
+  std::unique_ptr<PanelSimulator> panel;
+  PacedPanel(int width, int height, PixelFormat format, int baud, bool keeps_back_buffer) {
+    SimulatorOptions options;
+    options.port = -1;
+    options.rtu_fd = line.master;
+    options.line_rate = baud;
+    options.width = width;
+    options.height = height;
+    options.format = format;
+    options.keeps_back_buffer = keeps_back_buffer;
+    panel = std::make_unique<PanelSimulator>(options);
+  }
+  std::string uri(int baud) const {
+    return "modbus-rtu://" + line.path + "?baud=" + std::to_string(baud);
+  }
+};
+
+void BM_PacedRtuLink(benchmark::State& state, int width, int height, PixelFormat format, int baud,
+                     Mode mode) {
+  const Scroll& scroll = scrolling(width, height, format);
+  PacedPanel paced(width, height, format, baud, mode != Mode::full);
+  const auto link = open_link(paced.uri(baud));
   link->connect();
-  std::size_t next = 0;
+  StripMemory* const memory = link->strip_memory();
+  const std::shared_ptr<const Frame> strip = scroll.item.scroll_strip(scroll.times[0])->strip;
+  if (mode == Mode::strip) {
+    const std::optional<WireCost> upload = memory ? memory->upload_cost(strip) : std::nullopt;
+    if (!upload) {
+      state.SkipWithError(("the " + std::to_string(strip->width) + "x" +
+                           std::to_string(strip->height) + " strip (" +
+                           std::to_string(strip->bytes.size() / 1024) +
+                           " KiB) does not fit in the panel's register window (128 KiB at most)")
+                              .c_str());
+      return;
+    }
+    const auto started = Clock::now();
+    while (memory->upload_cost(strip)->bytes > 0) memory->upload_step(strip);
+    state.counters["upload_s"] = std::chrono::duration<double>(Clock::now() - started).count();
+    state.counters["upload_bytes"] = static_cast<double>(upload->bytes);
+  }
+  // From a third into the message, where the text fills the board (its first frames are mostly
+  // dark, which would flatter delta), after one untimed frame: the first after a connect goes
+  // whole, and the first strip window also sets the mode.
+  std::size_t next = scroll.frames.size() / 3;
+  if (mode == Mode::strip)
+    memory->show_window(strip, scroll.item.scroll_strip(scroll.times[next])->offset);
+  else
+    link->show(scroll.frames[next]);
   double bytes = 0;
   for (auto _ : state) {
-    bytes += static_cast<double>(link->show(frames[next]).bytes);
-    next = (next + 1) % frames.size();
+    next = (next + 1) % scroll.frames.size();
+    const WireCost cost =
+        mode == Mode::strip
+            ? memory->show_window(strip, scroll.item.scroll_strip(scroll.times[next])->offset)
+            : link->show(scroll.frames[next]);
+    bytes += static_cast<double>(cost.bytes);
   }
+  if (paced.panel->shown_frame() != scroll.frames[next])
+    state.SkipWithError("the panel does not show the last frame sent");
   state.counters["bytes_per_frame"] = bytes / static_cast<double>(state.iterations());
   state.counters["fps"] =
       benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
 
-BENCHMARK_CAPTURE(BM_PacedRtuLink, mono128x32_115200_full_baseline, false)
-    ->Iterations(40)
-    ->UseRealTime()
-    ->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_PacedRtuLink, mono128x32_115200_delta, true)
-    ->Iterations(40)
+#define PACED(name, w, h, format, baud, mode, iterations)                               \
+  BENCHMARK_CAPTURE(BM_PacedRtuLink, name, w, h, PixelFormat::format, baud, Mode::mode) \
+      ->Iterations(iterations)                                                          \
+      ->UseRealTime()                                                                   \
+      ->Unit(benchmark::kMillisecond)
+PACED(mono128x32_9600_full_baseline, 128, 32, mono, 9600, full, 8);
+PACED(mono128x32_9600_delta, 128, 32, mono, 9600, delta, 8);
+PACED(mono128x32_9600_strip, 128, 32, mono, 9600, strip, 100);
+PACED(mono128x32_115200_full_baseline, 128, 32, mono, 115200, full, 40);
+PACED(mono128x32_115200_delta, 128, 32, mono, 115200, delta, 40);
+PACED(mono128x32_115200_strip, 128, 32, mono, 115200, strip, 400);
+PACED(rgb565_192x64_115200_full_baseline, 192, 64, rgb565, 115200, full, 2);
+PACED(rgb565_192x64_115200_strip, 192, 64, rgb565, 115200, strip, 100);
+#undef PACED
+
+// The daemon's way: frames submitted on a 25 fps grid with their strip views; the driver
+// chooses. Timed after the strip is up (the upload is reported apart).
+void BM_PacedRtuDriver25fps(benchmark::State& state, int baud) {
+  const Scroll& scroll = scrolling(128, 32, PixelFormat::mono);
+  PacedPanel paced(128, 32, PixelFormat::mono, baud, true);
+  PanelDriver driver(open_link(paced.uri(baud)), PanelShape{128, 32, PixelFormat::mono},
+                     [](std::string_view) {});
+  const auto period = std::chrono::nanoseconds(static_cast<long long>(1e9 / kFps));
+  std::size_t next = 0;
+  auto tick = Clock::now();
+  const auto feed_until = [&](const std::function<bool()>& done) {
+    while (!done()) {
+      const std::size_t i = next++ % scroll.frames.size();
+      const auto view = *scroll.item.scroll_strip(scroll.times[i]);
+      driver.submit(scroll.frames[i],
+                    OnAir{.strip = StripView{view.strip, view.offset, view.speed, view.remaining}});
+      tick += period;
+      std::this_thread::sleep_until(tick);
+    }
+  };
+  const auto started = Clock::now();
+  feed_until([&] { return driver.counters().strips_uploaded > 0 || Clock::now() - started > 60s; });
+  state.counters["upload_s"] = std::chrono::duration<double>(Clock::now() - started).count();
+  for (auto _ : state) {
+    const LinkCounters before = driver.counters();
+    const auto from = Clock::now();
+    feed_until([&] { return Clock::now() - from >= std::chrono::seconds(4); });
+    const LinkCounters after = driver.counters();
+    const double seconds = std::chrono::duration<double>(Clock::now() - from).count();
+    state.counters["shown_fps"] =
+        static_cast<double>(after.frames_shown - before.frames_shown) / seconds;
+    state.counters["strip_fps"] =
+        static_cast<double>(after.strip_frames - before.strip_frames) / seconds;
+    state.counters["skipped"] = static_cast<double>(after.frames_skipped - before.frames_skipped);
+    state.counters["bytes_per_frame"] =
+        static_cast<double>(after.wire_bytes - before.wire_bytes) /
+        static_cast<double>(std::max<std::uint64_t>(1, after.frames_shown - before.frames_shown));
+    state.counters["errors"] = static_cast<double>(after.errors);
+  }
+}
+BENCHMARK_CAPTURE(BM_PacedRtuDriver25fps, mono128x32_9600, 9600)
+    ->Iterations(1)
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 

@@ -15,6 +15,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -39,12 +40,18 @@ inline std::string link_uri(int port, int unit = 1) {
   return "modbus-tcp://127.0.0.1:" + std::to_string(port) + "?unit=" + std::to_string(unit);
 }
 
-// What the panel simulator reports about itself.
+// What the panel simulator reports about itself with its default options.
 inline PanelIdentity simulated_identity(int width, int height, PixelFormat format) {
   namespace rm = register_map;
-  return PanelIdentity{
-      width, height, format, rm::kMapVersion,
-      rm::kCapabilityBrightness | rm::kCapabilityPower | rm::kCapabilityKeepsBackBuffer};
+  const int frame_registers =
+      rm::framebuffer_registers(row_bytes(format, width) * static_cast<std::size_t>(height));
+  return PanelIdentity{width,
+                       height,
+                       format,
+                       rm::kMapVersion,
+                       rm::kCapabilityBrightness | rm::kCapabilityPower |
+                           rm::kCapabilityKeepsBackBuffer | rm::kCapabilityStrip,
+                       std::min(frame_registers + 32768, 0x10000 - rm::kFramebuffer)};
 }
 
 // Different for every `seed`, with no run of equal bytes, so a lost, repeated or swapped register

@@ -107,7 +107,7 @@ TEST(PanelDriver, ShowsFramesAndCountsWhatTheyCostOnTheWire) {
   EXPECT_EQ(counters.reconnects, 0u);
   EXPECT_TRUE(log.wait_for("link connected: " + std::string("modbus-tcp://127.0.0.1:") +
                                std::to_string(panel.port()) +
-                               " unit 1 (panel 128x32 mono, register map v2)",
+                               " unit 1 (panel 128x32 mono, register map v3)",
                            kPatience))
       << log.all();
 }
@@ -362,8 +362,8 @@ TEST(PanelDriver, DrivesADdpReceiverThatDoesNotDescribeItself) {
                      log.sink(), quick());
   driver.submit(frame_number(3));
   EXPECT_TRUE(panel_shows(panel, frame_number(3)));
-  EXPECT_TRUE(
-      log.wait_for("(the receiver does not describe itself; sending 128x32 mono frames", kPatience))
+  EXPECT_TRUE(log.wait_for("(it does not describe itself; taken to be 128x32 mono as configured)",
+                           kPatience))
       << log.all();
   EXPECT_TRUE(
       driver.wait_for([](const LinkCounters& c) { return c.frames_shown == 1; }, kPatience));

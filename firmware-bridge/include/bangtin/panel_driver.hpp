@@ -7,6 +7,13 @@
 // the frame on show with the frame it committed; any failure is logged, the link is closed and
 // retried with a capped exponential backoff, for as long as the driver lives. Counters say how
 // the link is doing (for the daemon's status).
+//
+// How each frame goes: whole, or only the changed spans (delta), or, on a slow serial line whose
+// panel keeps strips, as a window of a strip uploaded once into the panel's memory. A submitted
+// frame may come with the strip it was cut from (a plain scroll); the driver checks that the
+// frame really is that strip's window, then uploads the strip when that shows more frames of the
+// scroll in the time it has left than sending frames would (LineCapacity against the costs of
+// each way), part by part between newer frames, and from then on writes one offset a frame.
 #pragma once
 
 #include <chrono>
@@ -20,6 +27,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <vector>
 
 #include "bangtin/frame.hpp"
 #include "bangtin/panel_link.hpp"
@@ -39,6 +47,19 @@ struct DriverOptions {
   std::chrono::milliseconds status_interval{1000};
 };
 
+// What the frame on air was made from, for links that can use it instead of the pixels.
+struct OnAir {
+  // The frame is the panel-wide window of this strip at its offset (a plain scroll).
+  std::optional<StripView> strip{};
+  // The item's text (UTF-8), for panels that draw their own font; empty: nothing to read.
+  std::string text{};
+};
+
+// Whether uploading a strip (`upload`, then `window` a frame) shows more frames over `remaining`
+// than sending each frame (`frame`) would, at `wanted_fps` frames submitted a second.
+bool strip_pays_off(const LineCapacity& line, const WireCost& frame, const WireCost& window,
+                    const WireCost& upload, std::chrono::nanoseconds remaining, double wanted_fps);
+
 // The panel a display is configured for.
 struct PanelShape {
   int width = 0;
@@ -55,10 +76,16 @@ struct LinkCounters {
   std::size_t last_frame_wire_bytes = 0;
   std::uint64_t wire_bytes = 0;  // all frames so far
   std::uint64_t delta_frames = 0;
-  std::uint64_t errors = 0;      // failed connects, frames and status reads, CRC mismatches
-  std::uint64_t reconnects = 0;  // connections after the first
+  std::uint64_t strip_frames = 0;     // shown as a window of a strip in the panel's memory
+  std::uint64_t strips_uploaded = 0;  // uploads finished (each strip once while the panel keeps it)
+  std::uint64_t upload_wire_bytes = 0;  // of strip uploads, also counted in wire_bytes
+  std::uint64_t errors = 0;             // failed connects, frames and status reads, CRC mismatches
+  std::uint64_t reconnects = 0;         // connections after the first
   std::uint64_t crc_mismatches = 0;
   std::optional<PanelStatus> last_status{};
+  // Brightness and power as last set on the link; nothing before that, or when the panel can
+  // neither dim nor switch off.
+  std::optional<PanelLight> light{};
 };
 
 class PanelDriver {
@@ -72,7 +99,12 @@ class PanelDriver {
   PanelDriver& operator=(const PanelDriver&) = delete;
 
   // Replaces any frame not yet sent.
-  void submit(Frame frame);
+  void submit(Frame frame, OnAir on_air = {});
+  // Brightness 0..100 % and power, kept and set again after every reconnect (a panel that
+  // restarted comes back at full brightness). Throw std::invalid_argument for a percentage out of
+  // range. Any thread.
+  void set_brightness(int percent);
+  void set_power(bool on);
   void stop();
 
   LinkCounters counters() const;
@@ -83,11 +115,25 @@ class PanelDriver {
  private:
   using Clock = std::chrono::steady_clock;
 
+  struct Submission {
+    Frame frame;
+    OnAir on_air;
+  };
+  enum class StripChoice { frames, upload, window };
+  enum class Sent { shown, uploading, failed };
+
   void run();
   bool connect_once();
   // Waits for the backoff delay or for stop(); true when stopping.
   bool wait_before_retry();
-  void show(const Frame& frame);
+  Sent send(const Submission& submission);
+  StripChoice choose(StripMemory& memory, const Submission& submission);
+  void upload_part(StripMemory& memory, const std::shared_ptr<const Frame>& strip);
+  void note_strip_once(const std::shared_ptr<const Frame>& strip, const std::string& line);
+  void count_frame(const WireCost& cost, bool strip);
+  void apply_light(const PanelLight& light);
+  void change_light(const std::function<void(PanelLight&)>& change);
+  double submitted_per_second();
   void check_status();
   void drop_link(const std::string& why);
   void note_failure(const std::string& failure);
@@ -101,8 +147,11 @@ class PanelDriver {
 
   std::mutex mutex_;
   std::condition_variable wake_;
-  std::optional<Frame> pending_;
+  std::optional<Submission> pending_;
   bool stopping_ = false;
+  std::deque<Clock::time_point> recent_submits_;  // guarded by mutex_
+  PanelLight wanted_light_;                       // guarded by mutex_
+  bool light_changed_ = false;                    // guarded by mutex_
 
   // Touched only by the driver thread.
   std::chrono::milliseconds delay_;
@@ -110,7 +159,12 @@ class PanelDriver {
   std::uint64_t failures_in_a_row_ = 0;
   bool connected_before_ = false;
   // The frame the panel should be showing: re-sent after a reconnect when nothing newer waits.
-  std::optional<Frame> last_shown_;
+  std::optional<Submission> last_shown_;
+  Frame window_;                              // scratch for checking a strip view against its frame
+  std::shared_ptr<const Frame> noted_strip_;  // the strip last logged about
+  std::optional<PanelLight> applied_light_;   // on the link since it connected
+  std::shared_ptr<const Frame> uploading_;
+  Clock::time_point upload_started_;
   std::optional<std::uint32_t> committed_crc_;  // of last_shown_, worked out when first needed
   Clock::time_point next_status_;
   std::deque<Clock::time_point> recent_frames_;

@@ -1,12 +1,14 @@
 // bangtin::PanelSimulator — the panel side of every link, for tests, demos and benchmarks.
 //
-// One simulated panel, served on a thread of its own: the register map over Modbus TCP and over
+// One simulated panel, served on a thread of its own: the register map (version 3, or 2 on
+// request) over Modbus TCP and over
 // Modbus RTU (a serial device or an open descriptor such as a pty's master side), and DDP and
 // E1.31 receivers on UDP. It shows a frame only when it is committed (a Modbus commit, a DDP
 // push, the last E1.31 universe or a synchronization packet), so what it shows is what a real
-// panel would. Faults can be injected (dropped requests and datagrams, latency, disconnects,
-// corrupted replies, reboots), and replies can be paced to the wire time of a serial line. The
-// bangtin-panel-sim executable wraps it with PNG snapshots and a frames-per-second log.
+// panel would; in strip mode a commit shows the window of a strip held in its memory. Faults can be
+// injected (dropped requests and datagrams, latency, disconnects, corrupted replies, reboots), and
+// replies can be paced to the wire time of a serial line. The bangtin-panel-sim executable wraps it
+// with PNG snapshots and a frames-per-second log.
 #pragma once
 
 #include <chrono>
@@ -14,8 +16,10 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "bangtin/frame.hpp"
+#include "bangtin/text_display.hpp"
 
 namespace bangtin {
 
@@ -52,6 +56,23 @@ struct SimulatorOptions {
   // Advertise KEEPS_BACK_BUFFER, so that controllers may send only what changed. Firmware without
   // it gets every frame whole.
   bool keeps_back_buffer = true;
+  // The register map version served: 3, or 2 for a panel from before strips.
+  int map_version = 3;
+  // Version 3: registers of memory for strips beyond the frame's in the framebuffer window (the
+  // window is capped where Modbus addresses end); 0: no STRIP capability.
+  int strip_registers = 32768;
+  // Instead of the register map: a message display that draws its own font, its lines where the
+  // layout says (spaces at power-up), no identity, no frames; every write into a line is a commit.
+  // Modbus only (no DDP or E1.31). Faults and pacing apply as to the register map.
+  std::optional<TextDisplayLayout> text_display{};
+};
+
+// The panel's BRIGHTNESS and POWER registers (255 and on at power-up); for a text display, the
+// level in its brightness register as written (0 at power-up) and always on.
+struct SimulatorLight {
+  int brightness = 255;  // 0-255
+  bool on = true;
+  friend bool operator==(const SimulatorLight&, const SimulatorLight&) = default;
 };
 
 // Faults that actually happened, so a test can tell that it exercised one.
@@ -61,7 +82,9 @@ struct SimulatorCounters {
   std::uint64_t corrupted = 0;
   std::uint64_t disconnects = 0;
   std::uint64_t reboots = 0;
-  std::uint64_t datagrams = 0;  // DDP and E1.31 datagrams received
+  std::uint64_t datagrams = 0;         // DDP and E1.31 datagrams received
+  std::uint64_t strip_commits = 0;     // commits that showed a window of a strip
+  std::uint64_t rejected_commits = 0;  // strip commits refused for a strip outside the window
 };
 
 class PanelSimulator {
@@ -83,6 +106,15 @@ class PanelSimulator {
   // nothing when the timeout passes first.
   std::optional<Frame> wait_for_commit(std::uint64_t after,
                                        std::chrono::milliseconds timeout) const;
+
+  // Brightness and power as set over Modbus (network receivers get dimmed pixels instead).
+  SimulatorLight light() const;
+  // A text display's lines as it holds them, `chars` characters each; empty for a pixel panel.
+  std::vector<std::string> shown_lines() const;
+  // What a passer-by sees: the frame on show as rgb888 at the panel's brightness, dark when it is
+  // switched off; mono LEDs glow in `mono_colour`. The frame itself (and its CRC) stays as
+  // committed.
+  Frame appearance(Rgb mono_colour = Rgb{255, 176, 0}) const;
 
   SimulatorCounters counters() const;
   // Changes the faults from now on.

@@ -23,6 +23,9 @@ void rgb_from_frame(const Frame& frame, std::vector<std::uint8_t>& rgb);
 // Sets the frame's pixels from R, G, B bytes by Frame::set_pixel's rules; pixels the bytes do not
 // reach are left as they are.
 void frame_from_rgb(std::span<const std::uint8_t> rgb, Frame& frame);
+// Dims R, G, B bytes in place for a receiver without a brightness control: each value times
+// percent / 100, rounded; all dark when `on` is false.
+void apply_light(std::span<std::uint8_t> rgb, int brightness_percent, bool on);
 
 // Distributed Display Protocol, version 1, as WLED, FPP and xLights receive it.
 namespace ddp {

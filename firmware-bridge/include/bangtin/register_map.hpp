@@ -1,8 +1,9 @@
-// The panel register map, version 2: where a panel keeps its identity, its controls, its status
-// and its double-buffered framebuffer, as Modbus holding registers. REGISTER_MAP.md beside this
-// header is the reference for firmware writers; these constants are the one place the code takes
-// the numbers from. Below them: how frames become register writes (full or delta) and what those
-// writes cost on the wire, as plain functions shared by the Modbus links and bangtin-bench.
+// The panel register map, version 3: where a panel keeps its identity, its controls, its status,
+// its double-buffered framebuffer and the strips it scrolls by itself, as Modbus holding registers.
+// REGISTER_MAP.md beside this header is the reference for firmware writers; these constants are the
+// one place the code takes the numbers from. Below them: how frames become register writes (full or
+// delta) and what those and strip writes cost on the wire, as plain functions shared by the Modbus
+// links and bangtin-bench.
 #pragma once
 
 #include <cstddef>
@@ -15,7 +16,9 @@
 namespace bangtin::register_map {
 
 inline constexpr std::uint16_t kMagicValue = 0x4254;  // "BT"
-inline constexpr std::uint16_t kMapVersion = 2;
+// The version this controller writes for; it also drives version 2 panels (without strips).
+inline constexpr std::uint16_t kMapVersion = 3;
+inline constexpr std::uint16_t kOldestMapVersion = 2;
 
 // Identity block, read-only, read by the controller at connect.
 inline constexpr int kMagic = 0;
@@ -24,7 +27,10 @@ inline constexpr int kWidth = 2;
 inline constexpr int kHeight = 3;
 inline constexpr int kPixelFormat = 4;  // 0 mono, 1 rgb565, 2 rgb888 (bangtin::PixelFormat)
 inline constexpr int kCapabilities = 5;
-inline constexpr int kIdentityCount = 6;
+// v3: registers in the framebuffer window from kFramebuffer, at least the frame's; the rest is
+// memory for strips. Reserved (read as 0) in v2.
+inline constexpr int kWindowRegisters = 6;
+inline constexpr int kIdentityCount = 7;
 
 // Capability bits (kCapabilities).
 inline constexpr std::uint16_t kCapabilityBrightness = 1u << 0;
@@ -32,7 +38,8 @@ inline constexpr std::uint16_t kCapabilityPower = 1u << 1;
 // The back buffer keeps its contents across a commit, so a controller may rewrite only what
 // changed (delta mode).
 inline constexpr std::uint16_t kCapabilityKeepsBackBuffer = 1u << 2;
-// The panel scrolls a strip held in the framebuffer window by itself (kMode = kModeStrip).
+// v3: the panel shows a window of a strip held in the framebuffer window (kMode = kModeStrip), so
+// that a scroll costs one write of kViewportX and kCommit a frame. Reserved in v2.
 inline constexpr std::uint16_t kCapabilityStrip = 1u << 3;
 
 // Control block, read-write.
@@ -42,9 +49,15 @@ inline constexpr int kMode = 10;
 inline constexpr std::uint16_t kModeFramebuffer = 0;
 inline constexpr std::uint16_t kModeStrip = 1;
 inline constexpr int kStripWidth = 11;  // strip mode: pixels in each row of the strip
-inline constexpr int kViewportX = 15;   // strip mode: the strip column at the panel's left edge
-// Commit: writing a frame sequence number here makes the back buffer the shown frame.
+inline constexpr int kStripBase = 12;   // strip mode: the strip's first register, from kFramebuffer
+// Strip mode: the strip column at the panel's left edge, signed (two's complement); columns
+// outside the strip are dark.
+inline constexpr int kViewportX = 15;
+// Commit: writing a frame sequence number here shows the back buffer (framebuffer mode) or the
+// window of the strip at kViewportX (strip mode).
 inline constexpr int kCommit = 16;
+// One write of kMode .. kCommit switches mode or strip and commits at once.
+inline constexpr int kModeWriteCount = kCommit - kMode + 1;
 
 // Status block, read-only, read by the controller now and then (read_status_count registers).
 inline constexpr int kShownSequence = 17;  // the last committed sequence number
@@ -105,6 +118,18 @@ FramePlan plan_frame(std::span<const std::uint16_t> back_buffer,
                      std::span<const std::uint16_t> next, Framing framing);
 // One strip-mode frame: the viewport offset and the commit in one write.
 WireCost strip_frame_cost(Framing framing);
+// A commit that also sets the mode and the strip (kMode .. kCommit in one write).
+WireCost mode_commit_cost(Framing framing);
+
+// Bangtin keeps each strip in the window behind a two-register tag (the CRC-32 of the strip's
+// bytes, never 0), written after the strip itself, so that after a reconnect it can tell whether
+// the panel still holds the strip. Firmware treats the tag as plain memory.
+inline constexpr int kStripTagRegisters = 2;
+std::uint32_t strip_tag(const Frame& strip);
+// Writing `count` registers in as few function-16 requests as may carry them.
+WireCost registers_write_cost(Framing framing, int count);
+// Writing a strip of `strip_registers` registers and its tag into the window.
+WireCost strip_upload_cost(Framing framing, int strip_registers);
 
 // How long a cost takes on an RTU line: 11 bits a character (start, 8 data, parity or a second
 // stop bit, stop) and the silent gap after each message (3.5 characters, 1.75 ms above 19200

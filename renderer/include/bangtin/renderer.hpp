@@ -12,6 +12,7 @@
 #include <chrono>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -74,6 +75,18 @@ struct TextStyle {
   int lines = 0;  // page: lines a screen (0: one line on boards under 48 px, else as fits best)
 };
 
+// A scroll as a panel that moves a window over a strip in its own memory needs it.
+struct ScrollStrip {
+  // The whole line of text, zone-high, in the zone's pixel format (colour, gamma and brightness
+  // applied). The same object for the item's life (until set_light), copies included.
+  std::shared_ptr<const Frame> strip;
+  // The strip column at the zone's left edge; the window's columns outside the strip are dark
+  // (the offset is negative while the text comes in from the right).
+  int offset = 0;
+  double speed = 0;                       // pixels a second, leftwards
+  std::chrono::nanoseconds remaining{0};  // until the item's last pass ends
+};
+
 // One item, rasterized and ready to play: draw() is a pure function of the time since the item
 // started, its geometry is that of the zone it was prepared for.
 class PreparedItem {
@@ -97,6 +110,9 @@ class PreparedItem {
   void draw(std::chrono::nanoseconds elapsed, Frame& out, Rect where) const;
   // Re-applies gamma and brightness (e.g. a street board dimming at night); no font work.
   void set_light(const Light& light);
+  // For a scroll: its strip and the offset at `elapsed`, such that frame_at(elapsed) is the
+  // zone-wide window of the strip at that offset. Nothing for the other effects.
+  std::optional<ScrollStrip> scroll_strip(std::chrono::nanoseconds elapsed) const;
 
   struct State;
 
