@@ -166,12 +166,10 @@ Daemon::Daemon(boost::asio::io_context& loop, const std::filesystem::path& confi
   for (const DisplayConfig& display : d.config.displays) {
     // A display that cannot be set up is reported and skipped; the others still play.
     try {
-      auto worker = std::make_unique<LinkWorker>(
-          display.name, open_link(display.link),
-          PanelGeometry{display.width, display.height, display.pixel}, d.log);
+      DisplayPlayer player(programme, display);
       d.runners.push_back(std::make_unique<DisplayRunner>(
-          loop, DisplayPlayer(programme, display), std::move(worker), d.clocks, d.log,
-          d.journal.get(), [&d] { return d.check_clock_now(); }));
+          loop, std::move(player), open_output(display, d.log), d.clocks, d.log, d.journal.get(),
+          [&d] { return d.check_clock_now(); }));
     } catch (const std::exception& error) {
       d.log("display " + display.name + ": not started: " + error.what());
     }

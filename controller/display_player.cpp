@@ -234,6 +234,20 @@ DisplayPlayer::DisplayPlayer(DisplayPlayer&&) noexcept = default;
 DisplayPlayer& DisplayPlayer::operator=(DisplayPlayer&&) noexcept = default;
 
 const DisplayConfig& DisplayPlayer::display() const { return state_->display; }
+int DisplayPlayer::brightness() const { return state_->light.brightness; }
+
+std::optional<ScrollStrip> DisplayPlayer::scroll_strip() const {
+  const State& s = *state_;
+  if (!s.play || !s.play->item || s.display.zones.size() != 1) return std::nullopt;
+  const PreparedItem* frames = s.play_content->frames_of(s.play->item);
+  return frames ? frames->scroll_strip(s.last_drawn - s.play->start) : std::nullopt;
+}
+
+std::string DisplayPlayer::text_shown() const {
+  const State& s = *state_;
+  if (s.play && s.play->item) return s.play->item->text;
+  return s.idle_text ? s.idle.text : s.clock_text;
+}
 const Play* DisplayPlayer::on_air() const { return state_->play ? &*state_->play : nullptr; }
 
 Frame DisplayPlayer::frame_at(SystemClock::time_point now, std::vector<Change>* changes) {

@@ -28,11 +28,11 @@ std::string local_time_text(SystemClock::time_point t, std::chrono::minutes utc_
 }  // namespace
 
 DisplayRunner::DisplayRunner(boost::asio::io_context& loop, DisplayPlayer player,
-                             std::unique_ptr<LinkWorker> worker, Clocks clocks, LogSink log,
+                             std::unique_ptr<FrameOutput> output, Clocks clocks, LogSink log,
                              PlayJournal* journal, std::function<bool()> clock_trusted)
     : timer_(loop),
       player_(std::move(player)),
-      worker_(std::move(worker)),
+      output_(std::move(output)),
       clocks_(std::move(clocks)),
       log_(std::move(log)),
       journal_(journal),
@@ -49,7 +49,7 @@ void DisplayRunner::stop() {
   if (stopped_) return;
   stopped_ = true;
   timer_.cancel();
-  worker_->stop();
+  output_->stop();
   if (recorded_play_ && journal_) {
     journal_->end(*recorded_play_, trusted_ ? clocks_.wall() : last_trusted_,
                   PlayOutcome::interrupted);
@@ -58,23 +58,23 @@ void DisplayRunner::stop() {
 }
 
 DisplayStatus DisplayRunner::status(std::chrono::minutes utc_offset) const {
-  const auto counters = worker_->counters();
+  const OutputHealth health = output_->health();
   DisplayStatus status;
   status.name = name();
   status.link = player_.display().link;
-  status.connected = counters.connected;
+  status.connected = health.connected;
   if (const Play* play = player_.on_air(); play && play->item) {
     status.on_air = play->item->id;
     status.playlist = play->item->playlist;
     status.since = local_time_text(play->start, utc_offset);
     status.until = local_time_text(play->end, utc_offset);
   }
-  status.frames_shown = counters.frames_shown;
-  status.frames_per_second = counters.frames_per_second;
-  status.errors = counters.errors;
-  status.reconnects = counters.reconnects;
-  status.reads_back = counters.last_status.has_value();
-  status.readback_mismatches = counters.crc_mismatches;
+  status.frames_shown = health.frames_shown;
+  status.frames_per_second = health.frames_per_second;
+  status.errors = health.errors;
+  status.reconnects = health.reconnects;
+  status.reads_back = health.reads_back;
+  status.readback_mismatches = health.readback_mismatches;
   return status;
 }
 
@@ -131,8 +131,10 @@ void DisplayRunner::tick() {
       record(changes);
       trusted_ = true;
       last_trusted_ = now;
+      follow_brightness();
     }
-    worker_->submit(*last_frame_);
+    output_->show(*last_frame_, FrameSource{trusted_ ? player_.scroll_strip() : std::nullopt,
+                                            player_.text_shown()});
   } catch (const std::exception& error) {
     // Nothing a display meets may stop the daemon: the board keeps its last frame, and the
     // next tick tries again.
@@ -141,6 +143,15 @@ void DisplayRunner::tick() {
     last_error_ = error.what();
   }
   schedule_next_tick();
+}
+
+void DisplayRunner::follow_brightness() {
+  // Colour pictures are dimmed in their colours; a mono board's LEDs only by the panel itself.
+  if (player_.display().pixel != PixelFormat::mono) return;
+  const int wanted = player_.brightness();
+  if (panel_brightness_ == wanted) return;
+  output_->set_brightness(wanted);
+  panel_brightness_ = wanted;
 }
 
 void DisplayRunner::schedule_next_tick() {

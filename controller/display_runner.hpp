@@ -13,7 +13,7 @@
 #include "bangtin/controller.hpp"
 #include "bangtin/daemon_status.hpp"
 #include "bangtin/play_log.hpp"
-#include "link_worker.hpp"
+#include "display_output.hpp"
 
 namespace bangtin {
 
@@ -22,7 +22,7 @@ class DisplayRunner {
   // `clock_trusted` says whether the wall clock may be scheduled by; while it is false the
   // board keeps the last frame it showed.
   DisplayRunner(boost::asio::io_context& loop, DisplayPlayer player,
-                std::unique_ptr<LinkWorker> worker, Clocks clocks, LogSink log,
+                std::unique_ptr<FrameOutput> output, Clocks clocks, LogSink log,
                 PlayJournal* journal, std::function<bool()> clock_trusted);
   void start();
   void stop();
@@ -36,10 +36,12 @@ class DisplayRunner {
   void tick();
   void schedule_next_tick();
   void record(const std::vector<DisplayPlayer::Change>& changes);
+  void follow_brightness();
 
   boost::asio::steady_timer timer_;
   DisplayPlayer player_;
-  std::unique_ptr<LinkWorker> worker_;
+  std::unique_ptr<FrameOutput> output_;
+  std::optional<int> panel_brightness_;  // as last sent to a mono board
   Clocks clocks_;
   LogSink log_;
   PlayJournal* journal_;

@@ -88,6 +88,12 @@ class DisplayPlayer {
 
   const DisplayConfig& display() const;
   const Play* on_air() const;
+  // What the last frame was made of: the scroll strip it is a window of (when the item scrolls
+  // over the whole display), and the text shown (the item's, or the idle content's).
+  std::optional<ScrollStrip> scroll_strip() const;
+  std::string text_shown() const;
+  // The brightness the display's schedule asks for at the last frame, in percent.
+  int brightness() const;
 
  private:
   struct State;
