@@ -155,3 +155,18 @@ TEST(BangtinReport, PrintsWhatWasRecordedAndSaysWhenThereIsNothingYet) {
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_NE(result.output.find("--from first"), std::string::npos) << result.output;
 }
+
+TEST(BangtinValidate, WarnsThatATextDisplayShowsVietnameseFoldedToAscii) {
+  ScratchDir dir;
+  dir.write("playlists/a.yaml", "playlist: a\nitems:\n  - id: x\n    text: \"Một cửa\"\n");
+  const auto config =
+      dir.write("bangtin.yaml",
+                "timezone: \"+07:00\"\ndisplays:\n  - name: cho\n    size: 96x16\n"
+                "    link: modbus-text-tcp://127.0.0.1:1502?lines=1000,2000&chars=16\n");
+  const ToolRun result = run("validate " + config.string());
+  EXPECT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_NE(result.output.find("a.yaml:4:11: warning: the font of display 'cho' cannot draw 'ộ' "
+                               "(U+1ED9), 'ử' (U+1EED)"),
+            std::string::npos)
+      << result.output;
+}
