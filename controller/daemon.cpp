@@ -66,6 +66,7 @@ struct Daemon::Impl {
 
   void write_status() {
     DaemonStatus status;
+    status.running = !stopped;
     status.updated = vietnamese_clock_text(clocks.wall(), config.utc_offset);
     status.clock_trusted = clock_trusted;
     status.clock_note = clock_note;

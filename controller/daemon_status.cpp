@@ -27,6 +27,7 @@ std::string to_json(const DaemonStatus& status) {
     displays.push_back(std::move(display));
   }
   const json root = {{"updated", status.updated},
+                     {"running", status.running},
                      {"clock_trusted", status.clock_trusted},
                      {"clock_note", status.clock_note},
                      {"playlist_problems", status.playlist_problems},
@@ -41,6 +42,7 @@ std::optional<DaemonStatus> status_from_json(std::string_view text) {
   try {
     DaemonStatus status;
     status.updated = root.at("updated").get<std::string>();
+    status.running = root.at("running").get<bool>();
     status.clock_trusted = root.at("clock_trusted").get<bool>();
     status.clock_note = root.at("clock_note").get<std::string>();
     status.playlist_problems = root.at("playlist_problems").get<std::vector<std::string>>();
@@ -68,7 +70,8 @@ std::optional<DaemonStatus> status_from_json(std::string_view text) {
 }
 
 std::string status_text(const DaemonStatus& status) {
-  std::string out = "bangtind status at " + status.updated + "\n";
+  std::string out = "bangtind status at " + status.updated +
+                    (status.running ? "\n" : " (bangtind has stopped since)\n");
   out +=
       status.clock_trusted ? "clock: trusted\n" : "clock: NOT TRUSTED: " + status.clock_note + "\n";
   for (const DisplayStatus& d : status.displays) {

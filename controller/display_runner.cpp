@@ -85,11 +85,13 @@ void DisplayRunner::reload(const Programme& programme) {
     return;
   }
   std::vector<DisplayPlayer::Change> changes;
-  player_.reload(programme, clocks_.wall(), &changes);
-  record(changes);
+  const auto now = clocks_.wall();
+  player_.reload(programme, now, &changes);
+  record(changes, now);
 }
 
-void DisplayRunner::record(const std::vector<DisplayPlayer::Change>& changes) {
+void DisplayRunner::record(const std::vector<DisplayPlayer::Change>& changes,
+                           SystemClock::time_point now) {
   for (const auto& change : changes) {
     if (recorded_play_ && journal_ && change.ended) {
       journal_->end(*recorded_play_, change.ended->end,
@@ -105,8 +107,15 @@ void DisplayRunner::record(const std::vector<DisplayPlayer::Change>& changes) {
          " (" + seconds_text(play.end - play.start) + ")" +
          (play.interrupted ? ", until an urgent item cuts in" : ""));
     if (journal_) {
+      // A play that follows on from the one before was on the board from its start; one picked
+      // up mid-way (at start-up, after a wrong clock) only from this tick.
+      const bool follows_on = change.ended && change.ended->end == play.start;
+      const auto shown_from =
+          follows_on ? play.start
+                     : std::max(play.start,
+                                now - std::chrono::duration_cast<SystemClock::duration>(period_));
       recorded_play_ = journal_->begin(
-          PlayStart{name(), play.item->playlist, play.item->id, play.item->text, play.start});
+          PlayStart{name(), play.item->playlist, play.item->id, play.item->text, shown_from});
     }
   }
 }
@@ -128,7 +137,7 @@ void DisplayRunner::tick() {
       std::vector<DisplayPlayer::Change> changes;
       if (!trusted_) player_.resume(now, &changes);
       last_frame_ = player_.frame_at(now, &changes);
-      record(changes);
+      record(changes, now);
       trusted_ = true;
       last_trusted_ = now;
       follow_brightness();

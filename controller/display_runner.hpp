@@ -35,7 +35,7 @@ class DisplayRunner {
  private:
   void tick();
   void schedule_next_tick();
-  void record(const std::vector<DisplayPlayer::Change>& changes);
+  void record(const std::vector<DisplayPlayer::Change>& changes, SystemClock::time_point now);
   void follow_brightness();
 
   boost::asio::steady_timer timer_;

@@ -63,7 +63,8 @@ TEST(BangtinValidate, TheBundledExampleIsValid) {
 
 TEST(BangtinValidate, ABrokenCopyGetsFileLineColumnErrorsAndExitOne) {
   ScratchDir dir;
-  std::filesystem::copy(kSource / "examples", dir.path(), std::filesystem::copy_options::recursive);
+  std::filesystem::copy_file(kSource / "examples/bangtin.yaml", dir.path() / "bangtin.yaml");
+  std::filesystem::copy(kSource / "examples/playlists", dir.path() / "playlists");
   dir.write("playlists/cchc-2026.yaml",
             "playlist: cchc-2026\nitems:\n  - id: dich-vu-cong\n    text: \"Dịch vụ công\"\n"
             "    sped: 50\n  - id: gio\n    text: \"   \"\n");
@@ -134,7 +135,8 @@ TEST(BangtinPlan, ShowsTheUrgentNoticeOnlyOnItsDayAndOfficeHoursOnlyOnWeekdays) 
 
 TEST(BangtinReport, PrintsWhatWasRecordedAndSaysWhenThereIsNothingYet) {
   ScratchDir dir;
-  std::filesystem::copy(kSource / "examples", dir.path(), std::filesystem::copy_options::recursive);
+  std::filesystem::copy_file(kSource / "examples/bangtin.yaml", dir.path() / "bangtin.yaml");
+  std::filesystem::copy(kSource / "examples/playlists", dir.path() / "playlists");
   const std::string config = (dir.path() / "bangtin.yaml").string();
   ToolRun result = run("report --config " + config + " --from 2026-11-01 --to 2026-11-30");
   EXPECT_EQ(result.exit_code, 1);

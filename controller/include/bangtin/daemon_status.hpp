@@ -32,6 +32,7 @@ struct DisplayStatus {
 
 struct DaemonStatus {
   std::string updated;  // local time of writing
+  bool running = true;  // false in the last status a stopping daemon writes
   bool clock_trusted = true;
   std::string clock_note;
   std::vector<std::string> playlist_problems;  // FILE:LINE:COL lines of the last (re)load
