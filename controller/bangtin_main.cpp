@@ -37,6 +37,16 @@ constexpr const char* kUsage =
     "  bangtin status --config FILE\n"
     "      What the running daemon says: links, what is on air, playlist problems, clock.\n";
 
+// The command's options from its arguments; required ones missing throw po::error.
+po::variables_map parse(const std::vector<std::string>& args,
+                        const po::options_description& options,
+                        const po::positional_options_description& positional = {}) {
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(options).positional(positional).run(), vm);
+  po::notify(vm);
+  return vm;
+}
+
 // Problems go to stderr; the commands below go on with whatever could be loaded.
 template <typename T>
 const T* report_problems(const Loaded<T>& loaded) {
@@ -56,8 +66,7 @@ int validate(const std::vector<std::string>& args) {
       "files", po::value<std::vector<std::string>>(), "files to check");
   po::positional_options_description positional;
   positional.add("files", -1);
-  po::variables_map vm;
-  po::store(po::command_line_parser(args).options(options).positional(positional).run(), vm);
+  const po::variables_map vm = parse(args, options, positional);
   if (!vm.count("files")) throw po::error("validate needs at least one file");
 
   std::optional<Config> config;
@@ -98,9 +107,7 @@ int render(const std::vector<std::string>& args) {
       "out", po::value<std::string>()->required(), "PNG to write")(
       "scale", po::value<int>()->default_value(1), "pixel size of the preview")(
       "dots", "draw each pixel as a round LED, as the board looks in the street");
-  po::variables_map vm;
-  po::store(po::command_line_parser(args).options(options).run(), vm);
-  po::notify(vm);
+  const po::variables_map vm = parse(args, options);
 
   const Loaded<Programme> loaded = programme_on_air(vm["config"].as<std::string>());
   const Programme* on_air = report_problems(loaded);
@@ -163,9 +170,7 @@ std::optional<std::pair<std::chrono::sys_days, std::chrono::sys_days>> period(
 
 int plan(const std::vector<std::string>& args) {
   const po::options_description options = period_options("plan options");
-  po::variables_map vm;
-  po::store(po::command_line_parser(args).options(options).run(), vm);
-  po::notify(vm);
+  const po::variables_map vm = parse(args, options);
   const Loaded<Programme> loaded = programme_on_air(vm["config"].as<std::string>());
   const Programme* programme = report_problems(loaded);
   if (!programme) return 1;
@@ -185,9 +190,7 @@ int plan(const std::vector<std::string>& args) {
 
 int report(const std::vector<std::string>& args) {
   const po::options_description options = period_options("report options");
-  po::variables_map vm;
-  po::store(po::command_line_parser(args).options(options).run(), vm);
-  po::notify(vm);
+  const po::variables_map vm = parse(args, options);
 
   const Loaded<Config> loaded = load_config(vm["config"].as<std::string>());
   const Config* config = report_problems(loaded);
@@ -211,9 +214,7 @@ int report(const std::vector<std::string>& args) {
 int status(const std::vector<std::string>& args) {
   po::options_description options("status options");
   options.add_options()("config", po::value<std::string>()->required(), "daemon config");
-  po::variables_map vm;
-  po::store(po::command_line_parser(args).options(options).run(), vm);
-  po::notify(vm);
+  const po::variables_map vm = parse(args, options);
   const Loaded<Config> loaded = load_config(vm["config"].as<std::string>());
   const Config* config = report_problems(loaded);
   if (!config) return 1;
