@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "bangtin/controller.hpp"
+#include "log_recorder.hpp"
 
 namespace bangtin::testing {
 
@@ -61,44 +62,6 @@ class ManualClock {
  private:
   std::atomic<SystemClock::duration> wall_;
   std::atomic<std::chrono::steady_clock::duration> monotonic_{std::chrono::hours(1000)};
-};
-
-class LogRecorder {
- public:
-  LogSink sink() {
-    return [this](std::string_view line) {
-      {
-        const std::lock_guard lock(mutex_);
-        lines_.emplace_back(line);
-      }
-      changed_.notify_all();
-    };
-  }
-  // Waits until a line containing `text` has been logged.
-  bool wait_for(const std::string& text, std::chrono::milliseconds timeout) {
-    std::unique_lock lock(mutex_);
-    return changed_.wait_for(lock, timeout, [&] { return count_locked(text) > 0; });
-  }
-  int count(const std::string& text) {
-    const std::lock_guard lock(mutex_);
-    return count_locked(text);
-  }
-  std::string all() {
-    const std::lock_guard lock(mutex_);
-    std::string text;
-    for (const auto& line : lines_) text += line + "\n";
-    return text;
-  }
-
- private:
-  int count_locked(const std::string& text) const {
-    int n = 0;
-    for (const auto& line : lines_) n += line.find(text) != std::string::npos;
-    return n;
-  }
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  std::vector<std::string> lines_;
 };
 
 // 2026-11-24 08:00:00 at +07:00.

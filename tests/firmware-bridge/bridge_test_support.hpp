@@ -4,6 +4,8 @@
 // 127.0.0.1 with ports the kernel picks, so test processes can run in parallel.
 #pragma once
 
+#include "log_recorder.hpp"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <modbus/modbus.h>
@@ -215,42 +217,6 @@ class PtyPair {
   std::string path_;
 };
 
-// Collects log lines; tests wait for the one they expect instead of sleeping.
-class LogRecorder {
- public:
-  std::function<void(std::string_view)> sink() {
-    return [this](std::string_view line) {
-      {
-        const std::lock_guard lock(mutex_);
-        lines_.emplace_back(line);
-      }
-      changed_.notify_all();
-    };
-  }
-  bool wait_for(const std::string& text, std::chrono::milliseconds timeout) {
-    std::unique_lock lock(mutex_);
-    return changed_.wait_for(lock, timeout, [&] { return count_locked(text) > 0; });
-  }
-  int count(const std::string& text) {
-    const std::lock_guard lock(mutex_);
-    return count_locked(text);
-  }
-  std::string all() {
-    const std::lock_guard lock(mutex_);
-    std::string text;
-    for (const auto& line : lines_) text += line + "\n";
-    return text;
-  }
-
- private:
-  int count_locked(const std::string& text) const {
-    int found = 0;
-    for (const auto& line : lines_) found += line.find(text) != std::string::npos;
-    return found;
-  }
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  std::vector<std::string> lines_;
-};
+using bangtin::testing::LogRecorder;
 
 }  // namespace bangtin::test_support

@@ -23,6 +23,7 @@
 #include "bangtin/frame.hpp"
 #include "bangtin/panel_link.hpp"
 #include "bangtin/renderer.hpp"
+#include "virtual_screen.hpp"
 
 extern char** environ;
 
@@ -31,7 +32,8 @@ namespace {
 
 using namespace std::chrono_literals;
 
-const std::filesystem::path kXvfb = "/usr/bin/Xvfb";
+using bangtin::testing::kXvfb;
+using bangtin::testing::VirtualScreen;
 const std::filesystem::path kSimulator = BANGTIN_BINARY_DIR "/controller/bangtin-panel-sim";
 
 // A child process with its stderr on a pipe we read; SIGTERM and reaped when destroyed.
@@ -105,43 +107,6 @@ class Child {
   int stderr_ = -1;
 };
 
-// An X server for the test alone; -displayfd reports the display once it accepts clients.
-class VirtualScreen {
- public:
-  VirtualScreen() {
-    int ready[2];
-    if (pipe(ready) != 0) throw std::runtime_error("pipe failed");
-    const std::string fd = std::to_string(ready[1]);
-    const char* argv[] = {kXvfb.c_str(), "-displayfd", fd.c_str(), "-screen", "0",
-                          "1024x768x24", "-nolisten",  "tcp",      nullptr};
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addclose(&actions, ready[0]);
-    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-    const int spawned = posix_spawn(&pid_, kXvfb.c_str(), &actions, nullptr,
-                                    const_cast<char* const*>(argv), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    close(ready[1]);
-    if (spawned != 0) throw std::runtime_error("cannot start Xvfb");
-    pollfd wait_for{ready[0], POLLIN, 0};
-    std::string number;
-    char c = 0;
-    while (poll(&wait_for, 1, 15000) == 1 && read(ready[0], &c, 1) == 1 && c != '\n') number += c;
-    close(ready[0]);
-    if (number.empty()) throw std::runtime_error("Xvfb did not report a display");
-    display_ = ":" + number;
-  }
-  ~VirtualScreen() {
-    kill(pid_, SIGTERM);
-    waitpid(pid_, nullptr, 0);
-  }
-  const std::string& display() const { return display_; }
-
- private:
-  pid_t pid_ = -1;
-  std::string display_;
-};
-
 // Waits until the snapshot file holds `expected`; the last picture read otherwise.
 std::optional<Frame> wait_for_snapshot(const std::filesystem::path& path, const Frame& expected) {
   std::optional<Frame> last;
@@ -163,7 +128,7 @@ std::optional<Frame> wait_for_snapshot(const std::filesystem::path& path, const 
 TEST(PanelSimWindow, ShowsCommittedFramesAsLedDotsAtThePanelsBrightness) {
   ASSERT_TRUE(std::filesystem::exists(kXvfb)) << "install xvfb";
   ASSERT_TRUE(std::filesystem::exists(kSimulator)) << kSimulator;
-  const VirtualScreen screen;
+  const VirtualScreen screen(1024, 768);
   const std::filesystem::path snapshot =
       std::filesystem::path(BANGTIN_BINARY_DIR) / "firmware-bridge-sim-window.png";
   std::filesystem::remove(snapshot);
