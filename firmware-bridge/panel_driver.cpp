@@ -189,6 +189,7 @@ bool PanelDriver::connect_once() {
       failures_in_a_row_ = 0;
       last_failure_.clear();
       committed_crc_.reset();
+      uptime_seconds_.reset();
       next_status_ = Clock::now() + options_.status_interval;
       update_counters([&](LinkCounters& counters) {
         counters.connected = true;
@@ -369,6 +370,16 @@ void PanelDriver::check_status() {
   const bool faults_changed = previous ? previous->faults != status->faults : status->faults != 0;
   if (faults_changed) log_("panel faults: " + fault_names(status->faults));
 
+  // A panel that restarted and took a frame before this read shows no "frame lost" and the right
+  // CRC, but it came back at full brightness: only its clock tells.
+  const std::optional<std::uint32_t> uptime_before =
+      std::exchange(uptime_seconds_, status->uptime_seconds);
+  if (uptime_before && status->uptime_seconds < *uptime_before) {
+    drop_link("panel restarted (uptime " + std::to_string(status->uptime_seconds) + " s, was " +
+              std::to_string(*uptime_before) +
+              " s); reconnecting to set its light and frame again");
+    return;
+  }
   if (!last_shown_) return;
   if (!committed_crc_) committed_crc_ = frame_crc32(last_shown_->frame);
   if ((status->faults & rm::kFaultFramebufferLost) != 0) {

@@ -22,6 +22,7 @@ using test_support::BareModbusServer;
 using test_support::link_uri;
 using test_support::LogRecorder;
 using test_support::patterned_frame;
+using test_support::PtyPair;
 
 constexpr std::chrono::milliseconds kPatience{5000};
 const DriverOptions kQuick{.backoff = {20ms, 200ms}, .status_interval = 0ms};
@@ -84,20 +85,71 @@ TEST(PanelDriverLight, APanelThatRestartsAtFullBrightnessIsDimmedAgain) {
   options.port = 0;
   PanelSimulator panel(options);
   LogRecorder log;
+  // Nothing new is submitted after the restart: an idle driver learns of it only from the status
+  // it reads now and then (with status reads after frames alone it would never look).
   PanelDriver driver(open_link(link_uri(panel.port()) + "&timeout=150"),
-                     PanelShape{128, 32, PixelFormat::mono}, log.sink(), kQuick);
+                     PanelShape{128, 32, PixelFormat::mono}, log.sink(),
+                     DriverOptions{.backoff = {20ms, 200ms}, .status_interval = 20ms});
+  const Frame frame = patterned_frame(128, 32, PixelFormat::mono, 2);
   driver.set_brightness(30);
-  driver.submit(patterned_frame(128, 32, PixelFormat::mono, 2));
+  driver.submit(frame);
   ASSERT_TRUE(panel.wait_for_commit(0, kPatience).has_value());
   ASSERT_TRUE(wait_for_light(driver, PanelLight{30, true}));
   EXPECT_EQ(panel.light().brightness, 77);
 
   panel.reboot(50ms);
   EXPECT_EQ(panel.light().brightness, 255);
-  // The driver reconnects, sets the light, then shows its frame again.
+  // Taken once the panel is down and has dropped its clients: later commits come after a
+  // reconnect. The driver sets the light, then shows its frame again.
   const std::uint64_t commits = panel.commits();
   ASSERT_TRUE(panel.wait_for_commit(commits, kPatience).has_value()) << log.all();
   EXPECT_EQ(panel.light(), (SimulatorLight{77, true}));
+  EXPECT_EQ(panel.shown_frame(), frame);
+  EXPECT_GE(driver.counters().reconnects, 1u);
+}
+
+TEST(PanelDriverLight, ASerialPanelThatRestartsAndTakesAFrameBeforeItsStatusIsReadIsDimmedAgain) {
+  // On a serial line nothing disconnects, and the frame's commit clears "frame lost" and brings
+  // the right CRC: only the panel's uptime, going backwards, says that it restarted.
+  PtyPair line;
+  SimulatorOptions options;
+  options.port = -1;
+  options.rtu_fd = line.master();
+  options.keeps_back_buffer = false;  // every frame goes whole, so its CRC matches
+  PanelSimulator panel(options);
+  LogRecorder log;
+  // Status read after each frame only: nothing reads the panel between its restart and the frame.
+  PanelDriver driver(open_link(line.link_uri()), PanelShape{128, 32, PixelFormat::mono}, log.sink(),
+                     kQuick);
+  driver.set_brightness(30);
+  // The panel's clock counts whole seconds: frames, each awaited until the status read after it,
+  // until that status shows the panel up a second. Then the driver is idle.
+  unsigned seed = 10;
+  const auto deadline = std::chrono::steady_clock::now() + kPatience;
+  for (bool up_a_second = false; !up_a_second;) {
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << log.all();
+    const Frame frame = patterned_frame(128, 32, PixelFormat::mono, ++seed);
+    driver.submit(frame);
+    const std::uint32_t crc = frame_crc32(frame);
+    ASSERT_TRUE(driver.wait_for(
+        [&](const LinkCounters& c) { return c.last_status && c.last_status->shown_crc == crc; },
+        kPatience))
+        << log.all();
+    up_a_second = driver.counters().last_status->uptime_seconds >= 1;
+  }
+  ASSERT_TRUE(wait_for_light(driver, PanelLight{30, true}));
+
+  panel.reboot(0ms);
+  const std::uint64_t commits = panel.commits();
+  const Frame frame = patterned_frame(128, 32, PixelFormat::mono, ++seed);
+  driver.submit(frame);
+  ASSERT_TRUE(panel.wait_for_commit(commits, kPatience).has_value());
+  // The driver reconnects, sets the light, then shows the frame again.
+  ASSERT_TRUE(panel.wait_for_commit(commits + 1, kPatience).has_value()) << log.all();
+  EXPECT_EQ(panel.light(), (SimulatorLight{77, true}));
+  EXPECT_EQ(panel.shown_frame(), frame);
+  EXPECT_TRUE(log.wait_for("panel restarted (uptime 0 s", kPatience)) << log.all();
+  EXPECT_EQ(driver.counters().reconnects, 1u);
 }
 
 TEST(PanelDriverLight, DdpPixelsAreScaledAndSwitchingOffSendsTheFrameDark) {

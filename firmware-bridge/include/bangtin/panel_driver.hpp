@@ -165,7 +165,8 @@ class PanelDriver {
   std::optional<PanelLight> applied_light_;   // on the link since it connected
   std::shared_ptr<const Frame> uploading_;
   Clock::time_point upload_started_;
-  std::optional<std::uint32_t> committed_crc_;  // of last_shown_, worked out when first needed
+  std::optional<std::uint32_t> committed_crc_;   // of last_shown_, worked out when first needed
+  std::optional<std::uint32_t> uptime_seconds_;  // as last read since it connected
   Clock::time_point next_status_;
   std::deque<Clock::time_point> recent_frames_;
 
