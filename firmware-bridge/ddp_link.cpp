@@ -33,16 +33,8 @@ std::optional<WireCost> DdpLink::set_light(const PanelLight& light) {
 
 WireCost DdpLink::show(const Frame& frame, std::string_view /*text*/) {
   if (!socket_.is_open()) throw LinkError(describe() + ": show on a closed link (connect first)");
-  std::span<const std::uint8_t> rgb = frame.bytes;
-  const bool dimmed = light_ != PanelLight{};
-  if (frame.format != PixelFormat::rgb888) {
-    rgb_from_frame(frame, rgb_);
-    rgb = rgb_;
-  } else if (dimmed) {
-    rgb_.assign(frame.bytes.begin(), frame.bytes.end());
-    rgb = rgb_;
-  }
-  if (dimmed) apply_light(rgb_, light_.brightness_percent, light_.on);
+  const std::span<const std::uint8_t> rgb =
+      rgb_at_light(frame, light_.brightness_percent, light_.on, rgb_);
   sequence_ = ddp::next_sequence(sequence_);
   ddp::encode_frame(rgb, sequence_, packets_, sizes_);
   std::size_t at = 0;

@@ -34,6 +34,19 @@ constexpr Widening kWidening;
 
 }  // namespace
 
+std::span<const std::uint8_t> rgb_at_light(const Frame& frame, int brightness_percent, bool on,
+                                           std::vector<std::uint8_t>& scratch) {
+  const bool dimmed = !on || brightness_percent < 100;
+  if (frame.format == PixelFormat::rgb888 && !dimmed) return frame.bytes;
+  if (frame.format == PixelFormat::rgb888) {
+    scratch.assign(frame.bytes.begin(), frame.bytes.end());
+  } else {
+    rgb_from_frame(frame, scratch);
+  }
+  apply_light(scratch, brightness_percent, on);
+  return scratch;
+}
+
 void apply_light(std::span<std::uint8_t> rgb, int brightness_percent, bool on) {
   const int percent = on ? std::clamp(brightness_percent, 0, 100) : 0;
   if (percent == 100) return;

@@ -26,6 +26,10 @@ void frame_from_rgb(std::span<const std::uint8_t> rgb, Frame& frame);
 // Dims R, G, B bytes in place for a receiver without a brightness control: each value times
 // percent / 100, rounded; all dark when `on` is false.
 void apply_light(std::span<std::uint8_t> rgb, int brightness_percent, bool on);
+// The frame as R G B bytes at that light, ready for a pixel receiver: the frame's own bytes
+// when it is rgb888 at full light, else widened and dimmed into `scratch`.
+std::span<const std::uint8_t> rgb_at_light(const Frame& frame, int brightness_percent, bool on,
+                                           std::vector<std::uint8_t>& scratch);
 
 // Distributed Display Protocol, version 1, as WLED, FPP and xLights receive it.
 namespace ddp {
