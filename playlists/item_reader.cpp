@@ -101,9 +101,10 @@ ItemReading read_item(YamlFile& yaml, const YAML::Node& node,
 
   const auto passes_node = fields.find("passes");
   if (passes_node) {
-    constexpr std::string_view bad_passes = "passes must be a whole number, at least 1";
+    constexpr std::string_view bad_passes = "passes must be a whole number from 1 to 1000";
     if (const auto passes = read_whole_number(yaml, *passes_node, bad_passes)) {
-      if (*passes < 1)
+      // More than a thousand passes is a typo; no board scrolls one text for days on end.
+      if (*passes < 1 || *passes > 1000)
         yaml.error(*passes_node, std::string(bad_passes));
       else
         item.passes = *passes;

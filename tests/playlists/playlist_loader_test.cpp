@@ -158,7 +158,7 @@ TEST_F(PlaylistLoader, PassesMustBeAWholeNumberAtLeastOne) {
   for (const char* passes : {"0", "-1", "2.5", "two", "99999999999"}) {
     EXPECT_EQ(
         problems_with_item(std::string("    text: x\n    passes: ") + passes + "\n"),
-        std::vector<std::string>{error_at(5, 13, "passes must be a whole number, at least 1")})
+        std::vector<std::string>{error_at(5, 13, "passes must be a whole number from 1 to 1000")})
         << passes;
   }
 }
@@ -278,7 +278,7 @@ items:
                 error_at(10, 12, "speed must be a number of pixels per second"),
                 error_at(11, 9, "duplicate item id 'a' (first at line 3)"),
                 error_at(13, 5, "item is missing 'id'"),
-                error_at(14, 13, "passes must be a whole number, at least 1"),
+                error_at(14, 13, "passes must be a whole number from 1 to 1000"),
             }));
   // What was good is still there; the bad items are left out.
   ASSERT_TRUE(loaded.value);
