@@ -20,6 +20,7 @@ std::string to_json(const DaemonStatus& status) {
                     {"until", d.until},
                     {"frames_shown", d.frames_shown},
                     {"frames_per_second", d.frames_per_second},
+                    {"bytes_per_frame", d.bytes_per_frame},
                     {"errors", d.errors},
                     {"reconnects", d.reconnects},
                     {"reads_back", d.reads_back},
@@ -57,6 +58,7 @@ std::optional<DaemonStatus> status_from_json(std::string_view text) {
       display.until = d.at("until").get<std::string>();
       display.frames_shown = d.at("frames_shown").get<std::uint64_t>();
       display.frames_per_second = d.at("frames_per_second").get<double>();
+      display.bytes_per_frame = d.at("bytes_per_frame").get<std::uint64_t>();
       display.errors = d.at("errors").get<std::uint64_t>();
       display.reconnects = d.at("reconnects").get<std::uint64_t>();
       display.reads_back = d.at("reads_back").get<bool>();
@@ -78,8 +80,8 @@ std::string status_text(const DaemonStatus& status) {
     char rate[32];
     std::snprintf(rate, sizeof rate, "%.1f", d.frames_per_second);
     out += "display " + d.name + ": " + (d.connected ? "connected" : "LINK DOWN") + " (" + d.link +
-           "), " + rate + " frames/s, " + std::to_string(d.errors) + " errors, " +
-           std::to_string(d.reconnects) + " reconnects";
+           "), " + rate + " frames/s, " + std::to_string(d.bytes_per_frame) + " bytes a frame, " +
+           std::to_string(d.errors) + " errors, " + std::to_string(d.reconnects) + " reconnects";
     if (d.reads_back) {
       out += ", panel read-back: " +
              (d.readback_mismatches == 0

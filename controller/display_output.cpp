@@ -24,10 +24,16 @@ class PanelOutput final : public FrameOutput {
   void stop() override { worker_.stop(); }
   OutputHealth health() const override {
     const LinkCounters counters = worker_.counters();
-    return OutputHealth{counters.connected,         counters.frames_shown,
-                        counters.frames_per_second, counters.errors,
-                        counters.reconnects,        counters.last_status.has_value(),
-                        counters.crc_mismatches};
+    OutputHealth health;
+    health.connected = counters.connected;
+    health.frames_shown = counters.frames_shown;
+    health.frames_per_second = counters.frames_per_second;
+    health.bytes_per_frame = counters.last_frame_wire_bytes;
+    health.errors = counters.errors;
+    health.reconnects = counters.reconnects;
+    health.reads_back = counters.last_status.has_value();
+    health.readback_mismatches = counters.crc_mismatches;
+    return health;
   }
 
  private:

@@ -24,6 +24,7 @@ struct OutputHealth {
   bool connected = false;  // the link is up, or the window is open
   std::uint64_t frames_shown = 0;
   double frames_per_second = 0;
+  std::size_t bytes_per_frame = 0;  // on the wire, for the last frame
   std::uint64_t errors = 0;
   std::uint64_t reconnects = 0;
   bool reads_back = false;  // the panel reports what it shows

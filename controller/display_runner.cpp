@@ -71,6 +71,7 @@ DisplayStatus DisplayRunner::status(std::chrono::minutes utc_offset) const {
   }
   status.frames_shown = health.frames_shown;
   status.frames_per_second = health.frames_per_second;
+  status.bytes_per_frame = health.bytes_per_frame;
   status.errors = health.errors;
   status.reconnects = health.reconnects;
   status.reads_back = health.reads_back;

@@ -21,6 +21,7 @@ struct DisplayStatus {
   std::string until;
   std::uint64_t frames_shown = 0;
   double frames_per_second = 0;
+  std::uint64_t bytes_per_frame = 0;  // on the wire, for the last frame sent
   std::uint64_t errors = 0;
   std::uint64_t reconnects = 0;
   // Panels that report what they show (Modbus): how often the CRC the panel read back differed
