@@ -41,6 +41,30 @@ std::string E131Link::describe() const {
   return text;
 }
 
+void E131Link::close() noexcept {
+  if (socket_.is_open()) send_stream_terminated();
+  socket_.close();
+}
+
+void E131Link::send_stream_terminated() noexcept {
+  // Only the universes a frame went to; a link that failed mid-send may fail here too, and
+  // closing goes on regardless.
+  try {
+    for (int round = 0; round < 3; ++round) {
+      for (std::size_t u = 0; u < sequences_.size() && u < packets_.size(); ++u) {
+        if (is_multicast(settings_.host) && u >= destinations_.size()) break;
+        e131::encode_data(source_,
+                          static_cast<std::uint16_t>(settings_.universe + static_cast<int>(u)),
+                          sequences_[u]++, {}, packets_[u], e131::kOptionStreamTerminated);
+        socket_.queue(packets_[u], destination_of(static_cast<int>(u)));
+      }
+      socket_.send_queued();
+    }
+  } catch (const std::exception&) {
+    // The receiver then lets go of the stream at its own timeout instead.
+  }
+}
+
 void E131Link::fail(const std::string& what) {
   close();
   throw LinkError(describe() + ": " + what);
@@ -81,15 +105,40 @@ std::optional<WireCost> E131Link::set_light(const PanelLight& light) {
   return WireCost{};
 }
 
+namespace {
+
+// Why `pixels` RGB pixels from `first_universe` cannot be sent; nothing when they can.
+std::optional<std::string> universe_span_problem(int first_universe, std::size_t pixels,
+                                                 const std::string& frame_name) {
+  const int universes = e131::universes_for(pixels);
+  if (first_universe + universes - 1 <= e131::kMaxUniverse) return std::nullopt;
+  return "a " + frame_name + " frame needs " + std::to_string(universes) + " universes from " +
+         std::to_string(first_universe) + ", past the last universe " +
+         std::to_string(e131::kMaxUniverse) + "; set universe= to at most " +
+         std::to_string(e131::kMaxUniverse - universes + 1);
+}
+
+}  // namespace
+
+std::optional<std::string> E131Link::cannot_show(int width, int height,
+                                                 PixelFormat /*format*/) const {
+  // Every format goes out as RGB, three channels a pixel.
+  const std::optional<std::string> problem = universe_span_problem(
+      settings_.universe, static_cast<std::size_t>(width) * static_cast<std::size_t>(height),
+      std::to_string(width) + "x" + std::to_string(height));
+  if (!problem) return std::nullopt;
+  return describe() + ": " + *problem;
+}
+
 WireCost E131Link::show(const Frame& frame, std::string_view /*text*/) {
   if (!socket_.is_open()) throw LinkError(describe() + ": show on a closed link (connect first)");
   const std::span<const std::uint8_t> rgb =
       rgb_at_light(frame, light_.brightness_percent, light_.on, rgb_);
   const int universes = e131::universes_for(rgb.size() / 3);
-  if (settings_.universe + universes - 1 > e131::kMaxUniverse)
-    fail("a " + std::to_string(frame.width) + "x" + std::to_string(frame.height) + " frame needs " +
-         std::to_string(universes) + " universes from " + std::to_string(settings_.universe) +
-         ", past the last universe " + std::to_string(e131::kMaxUniverse));
+  if (const std::optional<std::string> problem =
+          universe_span_problem(settings_.universe, rgb.size() / 3,
+                                std::to_string(frame.width) + "x" + std::to_string(frame.height)))
+    fail(*problem);
   sequences_.resize(static_cast<std::size_t>(universes), 0);
   packets_.resize(static_cast<std::size_t>(universes) + 1);
 

@@ -31,12 +31,16 @@ class E131Link final : public PanelLink {
   WireCost show(const Frame& frame, std::string_view text) override;
   std::optional<WireCost> set_light(const PanelLight& light) override;
   std::optional<PanelStatus> status() override { return std::nullopt; }
-  void close() noexcept override { socket_.close(); }
+  // Ends the stream as E1.31 asks (three Stream_Terminated packets a universe), so that the
+  // receiver lets go of the frame at once instead of holding it until its timeout.
+  void close() noexcept override;
   bool is_open() const override { return socket_.is_open(); }
   std::string describe() const override;
+  std::optional<std::string> cannot_show(int width, int height, PixelFormat format) const override;
 
  private:
   [[noreturn]] void fail(const std::string& what);
+  void send_stream_terminated() noexcept;
   // Multicast: resolves the groups of universes not sent to before.
   void resolve_groups(int universes);
   const UdpDestination& destination_of(int universe_index) const;

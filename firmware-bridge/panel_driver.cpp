@@ -158,17 +158,32 @@ void PanelDriver::update_counters(Change change) {
   counters_changed_.notify_all();
 }
 
-void PanelDriver::note_failure(const std::string& failure) {
+namespace {
+
+bool is_power_of_two(std::uint64_t n) { return n != 0 && (n & (n - 1)) == 0; }
+
+}  // namespace
+
+void PanelDriver::note_failure(const std::string& failure, std::string_view heading) {
   ++failures_in_a_row_;
   update_counters([](LinkCounters& counters) { ++counters.errors; });
   // A dead panel is retried every couple of seconds for hours: log a new reason at once, and the
   // same one again only now and then, so the log stays readable.
-  const bool power_of_two = (failures_in_a_row_ & (failures_in_a_row_ - 1)) == 0;
-  if (failure != last_failure_ || power_of_two) {
-    log_("link down: " + failure + " (attempt " + std::to_string(failures_in_a_row_) +
+  if (failure != last_failure_ || is_power_of_two(failures_in_a_row_)) {
+    log_(std::string(heading) + failure + " (attempt " + std::to_string(failures_in_a_row_) +
          ", next in " + std::to_string(delay_.count()) + " ms)");
     last_failure_ = failure;
   }
+}
+
+void PanelDriver::note_link_works() {
+  // Only a frame or a status read that got through proves the link: a panel that takes the
+  // connection but fails every frame must back off like one that refuses the connection.
+  connects_since_working_ = 0;
+  if (failures_in_a_row_ == 0) return;
+  delay_ = options_.backoff.first;
+  failures_in_a_row_ = 0;
+  last_failure_.clear();
 }
 
 bool PanelDriver::connect_once() {
@@ -178,16 +193,23 @@ bool PanelDriver::connect_once() {
     const bool matches =
         !panel || (panel->width == expected_.width && panel->height == expected_.height &&
                    panel->format == expected_.format);
-    if (matches) {
+    const std::optional<std::string> refusal =
+        matches ? link_->cannot_show(expected_.width, expected_.height, expected_.format)
+                : std::nullopt;
+    if (refusal) {
+      link_->close();
+      note_failure(*refusal);
+      return false;
+    }
+    // A link that connects and then fails at once is logged as seldom as its failures are.
+    if (matches && is_power_of_two(++connects_since_working_))
       log_("link connected: " + link_->describe() +
            (panel ? " (panel " + describe(panel->width, panel->height, panel->format) +
                         ", register map v" + std::to_string(panel->map_version) + ")"
                   : " (it does not describe itself; taken to be " +
                         describe(expected_.width, expected_.height, expected_.format) +
                         " as configured)"));
-      delay_ = options_.backoff.first;
-      failures_in_a_row_ = 0;
-      last_failure_.clear();
+    if (matches) {
       committed_crc_.reset();
       uptime_seconds_.reset();
       next_status_ = Clock::now() + options_.status_interval;
@@ -224,14 +246,12 @@ bool PanelDriver::wait_before_retry() {
 }
 
 void PanelDriver::drop_link(const std::string& why) {
-  log_(why);
   link_->close();
   committed_crc_.reset();
   uploading_.reset();
-  update_counters([](LinkCounters& counters) {
-    ++counters.errors;
-    counters.connected = false;
-  });
+  update_counters([](LinkCounters& counters) { counters.connected = false; });
+  note_failure(why, "");
+  retry_wait_due_ = true;
 }
 
 double PanelDriver::submitted_per_second() {
@@ -365,6 +385,11 @@ void PanelDriver::check_status() {
     return;
   }
   if (!status) return;
+  judge_status(status);
+  if (link_->is_open()) note_link_works();  // read, and nothing in it dropped the link
+}
+
+void PanelDriver::judge_status(const std::optional<PanelStatus>& status) {
   const std::optional<PanelStatus> previous = counters().last_status;
   update_counters([&](LinkCounters& counters) { counters.last_status = status; });
   const bool faults_changed = previous ? previous->faults != status->faults : status->faults != 0;
@@ -395,9 +420,14 @@ void PanelDriver::check_status() {
 void PanelDriver::run() {
   const bool timed_status = options_.status_interval.count() > 0;
   for (;;) {
-    if (!link_->is_open() && !connect_once()) {
-      if (wait_before_retry()) break;
-      continue;
+    if (!link_->is_open()) {
+      // After a dropped link as after a refused connect: wait, or a link that connects and then
+      // fails every frame reconnects as fast as it can.
+      if (std::exchange(retry_wait_due_, false) && wait_before_retry()) break;
+      if (!connect_once()) {
+        if (wait_before_retry()) break;
+        continue;
+      }
     }
     std::optional<Submission> next;
     PanelLight light;
@@ -429,6 +459,7 @@ void PanelDriver::run() {
     if (next) {
       const Sent sent = send(*next);
       showed = sent == Sent::shown;
+      if (sent != Sent::failed) note_link_works();  // a frame or a strip part got through
       if (sent == Sent::uploading) {
         // Not shown yet: the next part goes with the newest frame, this one if nothing newer came.
         const std::lock_guard lock(mutex_);

@@ -102,7 +102,14 @@ struct ModbusPeer {
   UniqueFd fd;
   bool rtu = false;
   bool awaiting_reply = false;  // a request is being answered; a master waits for it
+  // An RTU line whose far end hung up: a pty master polls as hung up until its slave is opened
+  // again, so it is looked at again only at this time, not in a busy loop.
+  std::optional<Clock::time_point> resting_until;
 };
+
+// How long a hung-up serial line rests before it is looked at again: short enough that a master
+// reopening the line finds the panel well within its reply timeout.
+constexpr std::chrono::milliseconds kHungUpLineRest{50};
 
 struct PendingReply {
   int fd = -1;
@@ -175,6 +182,9 @@ struct PanelSimulator::State {
   std::vector<PendingReply> pending;
   std::vector<std::uint8_t> rgb_back_buffer;  // DDP and E1.31 write here
   std::vector<bool> universes_received;
+  // The synchronization universe the data packets of the frame being received named (0: none).
+  std::uint16_t awaited_sync_universe = 0;
+  bool e131_stream_ended = false;  // blanked for a Stream_Terminated packet; until the next data
   std::mt19937 random;
   Clock::time_point boot_time = Clock::now();
   Clock::time_point down_until;
@@ -423,18 +433,31 @@ void PanelSimulator::State::serve() {
     };
     watch(wake_signal.get(), Source::wake);
     if (listener.get() >= 0) watch(listener.get(), Source::listener);
-    for (std::size_t i = 0; i < peers.size(); ++i)
-      if (!peers[i].awaiting_reply) watch(peers[i].fd.get(), Source::peer, i);
+    std::optional<Clock::time_point> wake_at;
+    const auto wake_by = [&wake_at](Clock::time_point at) {
+      wake_at = wake_at ? std::min(*wake_at, at) : at;
+    };
+    const Clock::time_point polled_at = Clock::now();
+    for (std::size_t i = 0; i < peers.size(); ++i) {
+      ModbusPeer& peer = peers[i];
+      if (peer.resting_until && *peer.resting_until > polled_at) {
+        wake_by(*peer.resting_until);
+        continue;
+      }
+      peer.resting_until.reset();
+      if (!peer.awaiting_reply) watch(peer.fd.get(), Source::peer, i);
+    }
     if (ddp_socket.get() >= 0) watch(ddp_socket.get(), Source::ddp);
     if (e131_socket.get() >= 0) watch(e131_socket.get(), Source::e131);
 
     timespec wait{};
     timespec* wait_for = nullptr;
-    if (!pending.empty()) {
-      const auto due = std::min_element(pending.begin(), pending.end(), [](auto& a, auto& b) {
-                         return a.due < b.due;
-                       })->due;
-      const auto left = std::max(due - Clock::now(), Clock::duration::zero());
+    if (!pending.empty())
+      wake_by(std::min_element(pending.begin(), pending.end(), [](auto& a, auto& b) {
+                return a.due < b.due;
+              })->due);
+    if (wake_at) {
+      const auto left = std::max(*wake_at - Clock::now(), Clock::duration::zero());
       const auto nanoseconds = std::chrono::duration_cast<std::chrono::nanoseconds>(left).count();
       wait.tv_sec = static_cast<time_t>(nanoseconds / 1'000'000'000);
       wait.tv_nsec = static_cast<long>(nanoseconds % 1'000'000'000);
@@ -483,6 +506,14 @@ void PanelSimulator::State::serve() {
     }
     for (const int fd : dropped) {
       std::erase_if(pending, [fd](const PendingReply& reply) { return reply.fd == fd; });
+      // The serial line stays (the master may open it again), but rests while it is hung up.
+      for (ModbusPeer& peer : peers)
+        if (peer.rtu && peer.fd.get() == fd) {
+          peer.resting_until = Clock::now() + kHungUpLineRest;
+          peer.awaiting_reply = false;
+          std::lock_guard lock(mutex);
+          ++counters.line_hangups;
+        }
       std::erase_if(peers,
                     [fd](const ModbusPeer& peer) { return !peer.rtu && peer.fd.get() == fd; });
     }
@@ -812,15 +843,27 @@ void PanelSimulator::State::receive_e131() {
     const std::span bytes(datagram, static_cast<std::size_t>(size));
     if (const auto sync = e131::decode_sync(bytes)) {
       // Only a sync that our data named, and only once all our universes have come.
-      if (std::all_of(universes_received.begin(), universes_received.end(),
+      if (awaited_sync_universe != 0 && sync->sync_universe == awaited_sync_universe &&
+          std::all_of(universes_received.begin(), universes_received.end(),
                       [](bool b) { return b; }))
         commit(sync->sequence);
       continue;
     }
     const auto packet = e131::decode_data(bytes);
-    if (!packet || (packet->options & (0x80 | e131::kOptionStreamTerminated)) != 0) continue;
+    if (!packet || (packet->options & 0x80) != 0) continue;  // preview data is not for show
     const int index = packet->universe - options.e131_universe;
     if (index < 0 || index >= universes) continue;
+    if ((packet->options & e131::kOptionStreamTerminated) != 0) {
+      // The source has gone: go dark at once rather than keep its last frame, once for the three
+      // packets of each universe.
+      if (!e131_stream_ended) {
+        e131_stream_ended = true;
+        std::fill(rgb_back_buffer.begin(), rgb_back_buffer.end(), 0);
+        commit(packet->sequence);
+      }
+      continue;
+    }
+    e131_stream_ended = false;
     const std::size_t first = static_cast<std::size_t>(index) * e131::kChannelsPerUniverse;
     const std::size_t count =
         std::min({packet->channels.size(), static_cast<std::size_t>(e131::kChannelsPerUniverse),
@@ -828,6 +871,7 @@ void PanelSimulator::State::receive_e131() {
     std::copy_n(packet->channels.data(), count,
                 rgb_back_buffer.begin() + static_cast<std::ptrdiff_t>(first));
     universes_received[static_cast<std::size_t>(index)] = true;
+    awaited_sync_universe = packet->sync_universe;
     // Without synchronization a receiver shows the frame when its last universe comes.
     if (packet->sync_universe == 0 && index == universes - 1) commit(packet->sequence);
   }
@@ -903,7 +947,10 @@ void PanelSimulator::reboot(std::chrono::milliseconds downtime) {
   const std::uint64_t one = 1;
   [[maybe_unused]] const auto written = ::write(state_->wake_signal.get(), &one, sizeof one);
   lock.lock();
-  state_->changed.wait(lock, [&] { return state_->rebooted; });
+  // Generous: the serving thread takes the command at once unless it is stuck.
+  if (!state_->changed.wait_for(lock, std::chrono::seconds(10), [&] { return state_->rebooted; }))
+    throw std::runtime_error(
+        "panel simulator: reboot not done within 10 s (serving thread stuck?)");
 }
 
 }  // namespace bangtin

@@ -200,7 +200,8 @@ std::string multicast_group(int universe) {
 }
 
 void encode_data(const Source& source, std::uint16_t universe, std::uint8_t sequence,
-                 std::span<const std::uint8_t> channels, std::vector<std::uint8_t>& packet) {
+                 std::span<const std::uint8_t> channels, std::vector<std::uint8_t>& packet,
+                 std::uint8_t options) {
   const std::size_t count = std::min(channels.size(), kMaxChannels);
   packet.assign(kDataHeaderBytes + count, 0);
   put_root(packet, kVectorRootData, source.cid);
@@ -212,7 +213,7 @@ void encode_data(const Source& source, std::uint16_t universe, std::uint8_t sequ
   at[108] = source.priority;
   put16(at + 109, source.sync_universe);
   at[111] = sequence;
-  at[112] = 0;  // options: not preview data, not terminating, no forced synchronization
+  at[112] = options;
   put16(at + 113, universe);
   // DMP layer.
   put_flags_length(at, 115, packet.size());

@@ -199,13 +199,19 @@ class PtyPair {
   }
   ~PtyPair() {
     ::close(master_);
-    ::close(slave_);
+    if (slave_ >= 0) ::close(slave_);
   }
   PtyPair(const PtyPair&) = delete;
   PtyPair& operator=(const PtyPair&) = delete;
 
   int master() const { return master_; }
   const std::string& slave_path() const { return path_; }
+  // Lets the line hang up once no link holds the slave open either (the master then polls as
+  // hung up until the slave is opened again).
+  void close_slave() {
+    if (slave_ >= 0) ::close(slave_);
+    slave_ = -1;
+  }
   std::string link_uri(int baud = 115200, int unit = 1) const {
     return "modbus-rtu://" + path_ + "?baud=" + std::to_string(baud) +
            "&unit=" + std::to_string(unit);

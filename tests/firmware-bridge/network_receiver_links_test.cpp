@@ -2,11 +2,22 @@
 // and in order of commit, mono and rgb565 frames widened to RGB on the way.
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <chrono>
+#include <cstdint>
+#include <span>
+#include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "bangtin/panel_link.hpp"
 #include "bangtin/panel_simulator.hpp"
+#include "bangtin/pixel_packets.hpp"
 #include "bridge_test_support.hpp"
 
 namespace bangtin {
@@ -103,6 +114,86 @@ TEST(E131Link, WithASyncUniverseThePanelShowsOnTheSyncPacket) {
   EXPECT_EQ(link->describe(),
             "e131://127.0.0.1:" + std::to_string(simulator.e131_port()) + " universe 1 sync 7000");
   expect_frames_arrive(*link, simulator, 64, 16, PixelFormat::rgb565, 3);
+}
+
+// Sends E1.31 packets as a source would, to the simulator's receiver on loopback.
+class E131Sender {
+ public:
+  explicit E131Sender(const PanelSimulator& simulator) : fd_(socket(AF_INET, SOCK_DGRAM, 0)) {
+    if (fd_ < 0) throw std::runtime_error("test setup: cannot open a UDP socket");
+    to_.sin_family = AF_INET;
+    to_.sin_port = htons(static_cast<std::uint16_t>(simulator.e131_port()));
+    to_.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    source_.name = "test";
+  }
+  ~E131Sender() { ::close(fd_); }
+  E131Sender(const E131Sender&) = delete;
+  E131Sender& operator=(const E131Sender&) = delete;
+
+  // The frame's universes from 1, naming `sync_universe`; no sync packet.
+  void data(const Frame& rgb888, std::uint16_t sync_universe) {
+    source_.sync_universe = sync_universe;
+    const std::span<const std::uint8_t> channels(rgb888.bytes);
+    for (std::size_t first = 0, u = 1; first < channels.size();
+         first += e131::kChannelsPerUniverse, ++u) {
+      const std::size_t count =
+          std::min<std::size_t>(e131::kChannelsPerUniverse, channels.size() - first);
+      e131::encode_data(source_, static_cast<std::uint16_t>(u), sequence_++,
+                        channels.subspan(first, count), packet_);
+      send();
+    }
+  }
+  void sync(std::uint16_t sync_universe) {
+    e131::encode_sync(source_, sync_universe, sync_sequence_++, packet_);
+    send();
+  }
+
+ private:
+  void send() {
+    if (sendto(fd_, packet_.data(), packet_.size(), 0, reinterpret_cast<const sockaddr*>(&to_),
+               sizeof to_) != static_cast<ssize_t>(packet_.size()))
+      throw std::runtime_error("test setup: sending to the simulator failed");
+  }
+  int fd_;
+  sockaddr_in to_{};
+  e131::Source source_;
+  std::vector<std::uint8_t> packet_;
+  std::uint8_t sequence_ = 0;
+  std::uint8_t sync_sequence_ = 0;
+};
+
+TEST(E131Link, DataNamingASyncUniverseIsShownOnlyOnThatUniversesSyncPacket) {
+  PanelSimulator simulator(udp_panel(32, 16, PixelFormat::rgb888));  // 512 pixels: 4 universes
+  E131Sender sender(simulator);
+  const Frame first = patterned_frame(32, 16, PixelFormat::rgb888, 1);
+  const Frame second = patterned_frame(32, 16, PixelFormat::rgb888, 2);
+  // Loopback keeps the order: the first frame's data without its sync, a sync for another
+  // universe, then the second frame and its sync. Only the last packet may commit anything.
+  sender.data(first, 7000);
+  sender.sync(7001);
+  sender.data(second, 7000);
+  sender.sync(7000);
+  const auto shown = simulator.wait_for_commit(0, kPatience);
+  ASSERT_TRUE(shown.has_value());
+  EXPECT_EQ(*shown, second) << "committed before the sync packet the data named";
+  EXPECT_EQ(simulator.commits(), 1u);
+  EXPECT_EQ(simulator.counters().datagrams, 10u);
+}
+
+TEST(E131Link, ClosingEndsTheStreamAndTheReceiverGoesDarkAtOnce) {
+  PanelSimulator simulator(udp_panel(32, 16, PixelFormat::rgb888));  // 4 universes
+  const auto link = open_link(e131_uri(simulator));
+  link->connect();
+  const Frame frame = patterned_frame(32, 16, PixelFormat::rgb888, 5);
+  link->show(frame);
+  const auto shown = simulator.wait_for_commit(0, kPatience);
+  ASSERT_TRUE(shown.has_value());
+  ASSERT_EQ(*shown, frame);
+  link->close();
+  const auto after_close = simulator.wait_for_commit(1, kPatience);
+  ASSERT_TRUE(after_close.has_value()) << "no Stream_Terminated packets reached the receiver";
+  EXPECT_EQ(*after_close, Frame::blank(32, 16, PixelFormat::rgb888));
+  EXPECT_FALSE(link->is_open());
 }
 
 TEST(E131Link, CostIsTheUniversesAndTheSyncPacket) {

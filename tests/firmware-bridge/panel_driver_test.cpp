@@ -391,5 +391,52 @@ TEST(PanelDriver, DroppedDatagramsLoseFramesButNotTheLink) {
   EXPECT_EQ(driver.counters().errors, 0u);
 }
 
+TEST(PanelDriver, ALinkThatConnectsButFailsEveryFrameBacksOffAndLogsSeldom) {
+  // Sending to the broadcast address without SO_BROADCAST: every connect works (a UDP socket
+  // opens), every frame fails with EACCES. Each failed frame must cost a backoff delay, doubling
+  // to the longest, not an immediate reconnect.
+  LogRecorder log;
+  const DriverOptions options{.backoff = {20ms, 40ms}, .status_interval = 0ms};
+  const auto started = std::chrono::steady_clock::now();
+  PanelDriver driver(open_link("ddp://255.255.255.255"), PanelShape{64, 8, PixelFormat::rgb888},
+                     log.sink(), options);
+  driver.submit(patterned_frame(64, 8, PixelFormat::rgb888, 1));
+  constexpr std::uint64_t kReconnects = 8;
+  ASSERT_TRUE(driver.wait_for(
+      [](const LinkCounters& counters) { return counters.reconnects >= kReconnects; }, kPatience))
+      << log.all();
+  const auto elapsed = std::chrono::steady_clock::now() - started;
+  const LinkCounters counters = driver.counters();
+  driver.stop();
+  // Waited before each reconnect: 20 ms, then 40 ms for each of the other seven.
+  EXPECT_GE(elapsed, 20ms + 40ms * (kReconnects - 1));
+  EXPECT_EQ(counters.frames_shown, 0u);
+  EXPECT_GE(counters.errors, kReconnects);
+  // Connects and failures are logged on the 1st, 2nd, 4th and 8th time only, not once each.
+  EXPECT_LE(log.count(""), 12) << log.all();
+  EXPECT_GE(log.count("link disconnected: ddp://255.255.255.255:4048: sending failed"), 1)
+      << log.all();
+}
+
+TEST(PanelDriver, AnE131UniverseSpanThatCannotHoldTheFrameIsRefusedAtConnect) {
+  // 64x8 RGB pixels need 4 universes; from 63999 they would run past the last universe.
+  LogRecorder log;
+  PanelDriver driver(open_link("e131://127.0.0.1?universe=63999"),
+                     PanelShape{64, 8, PixelFormat::rgb888}, log.sink(), quick());
+  driver.submit(patterned_frame(64, 8, PixelFormat::rgb888, 1));
+  ASSERT_TRUE(
+      log.wait_for("link down: e131://127.0.0.1:5568 universe 63999: a 64x8 frame needs "
+                   "4 universes from 63999, past the last universe 63999",
+                   kPatience))
+      << log.all();
+  ASSERT_TRUE(driver.wait_for([](const LinkCounters& counters) { return counters.errors >= 3; },
+                              kPatience));
+  const LinkCounters counters = driver.counters();
+  driver.stop();
+  EXPECT_EQ(log.count("link connected"), 0) << log.all();
+  EXPECT_EQ(counters.reconnects, 0u);
+  EXPECT_EQ(counters.frames_shown, 0u);
+}
+
 }  // namespace
 }  // namespace bangtin

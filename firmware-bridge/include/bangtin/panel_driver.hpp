@@ -135,8 +135,13 @@ class PanelDriver {
   void change_light(const std::function<void(PanelLight&)>& change);
   double submitted_per_second();
   void check_status();
+  // Acts on a status read: drops the link when the panel restarted or shows another frame.
+  void judge_status(const std::optional<PanelStatus>& status);
+  // Closes the link after a failure; the next connect waits for the backoff like a failed one.
   void drop_link(const std::string& why);
-  void note_failure(const std::string& failure);
+  void note_failure(const std::string& failure, std::string_view heading = "link down: ");
+  // A frame or status read got through: the backoff starts again from its first delay.
+  void note_link_works();
   template <typename Change>
   void update_counters(Change change);
 
@@ -156,7 +161,9 @@ class PanelDriver {
   // Touched only by the driver thread.
   std::chrono::milliseconds delay_;
   std::string last_failure_;
-  std::uint64_t failures_in_a_row_ = 0;
+  std::uint64_t failures_in_a_row_ = 0;  // since a frame or status read last got through
+  std::uint64_t connects_since_working_ = 0;
+  bool retry_wait_due_ = false;  // the link was dropped: wait before connecting again
   bool connected_before_ = false;
   // The frame the panel should be showing: re-sent after a reconnect when nothing newer waits.
   std::optional<Submission> last_shown_;

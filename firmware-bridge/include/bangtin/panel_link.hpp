@@ -139,6 +139,13 @@ class PanelLink {
   virtual std::string describe() const = 0;
   // How fast a serial line is; nothing for network links, where a whole frame costs little.
   virtual std::optional<LineCapacity> capacity() const { return std::nullopt; }
+  // Why the link can never carry frames of this size (an E1.31 universe span that runs past the
+  // last universe); nothing when it can. Asked after each connect, so the driver refuses the
+  // configuration with a clear error instead of failing every frame.
+  virtual std::optional<std::string> cannot_show(int /*width*/, int /*height*/,
+                                                 PixelFormat /*format*/) const {
+    return std::nullopt;
+  }
   // The panel's strip memory while connected to a panel that has one; nothing otherwise.
   virtual StripMemory* strip_memory() { return nullptr; }
 };

@@ -85,6 +85,7 @@ struct SimulatorCounters {
   std::uint64_t datagrams = 0;         // DDP and E1.31 datagrams received
   std::uint64_t strip_commits = 0;     // commits that showed a window of a strip
   std::uint64_t rejected_commits = 0;  // strip commits refused for a strip outside the window
+  std::uint64_t line_hangups = 0;      // times the serial line was found hung up (then rests)
 };
 
 class PanelSimulator {
@@ -120,7 +121,8 @@ class PanelSimulator {
   // Changes the faults from now on.
   void set_faults(const SimulatorFaults& faults);
   // Loses the frame and the back buffer, answers nothing for `downtime`, then comes back blank
-  // with the "frame lost" fault set until the next commit. Returns once the panel is down.
+  // with the "frame lost" fault set until the next commit. Returns once the panel is down; throws
+  // std::runtime_error when the serving thread has not taken the reboot within 10 s.
   void reboot(std::chrono::milliseconds downtime);
 
  private:

@@ -95,9 +95,11 @@ int universes_for(std::size_t pixels);
 // The 239.255.HI.LO group a universe is multicast to.
 std::string multicast_group(int universe);
 
-// One data packet carrying `channels` (at most 512) for `universe`, into `packet` (cleared).
+// One data packet carrying `channels` (at most 512) for `universe`, into `packet` (cleared);
+// `options` as kOptionStreamTerminated for the packets that end a stream.
 void encode_data(const Source& source, std::uint16_t universe, std::uint8_t sequence,
-                 std::span<const std::uint8_t> channels, std::vector<std::uint8_t>& packet);
+                 std::span<const std::uint8_t> channels, std::vector<std::uint8_t>& packet,
+                 std::uint8_t options = 0);
 // One synchronization packet telling receivers to show what they hold for `sync_universe`.
 void encode_sync(const Source& source, std::uint16_t sync_universe, std::uint8_t sequence,
                  std::vector<std::uint8_t>& packet);
