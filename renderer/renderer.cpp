@@ -69,6 +69,18 @@ GlyphMode glyph_mode(GlyphStyle style, PixelFormat format) {
 
 int side_margin(int width) { return std::max(1, width / 64); }
 
+// No item plays longer than a day: more is a mistake in the playlist, and passes times a round
+// that long would overflow the nanosecond count. `ms` is computed in double so it cannot wrap.
+constexpr double kLongestPlayMs = 24.0 * 60 * 60 * 1000;
+
+void check_play_length(double ms, std::string_view effect, int passes) {
+  if (ms <= kLongestPlayMs) return;
+  throw std::invalid_argument(std::string(effect) + " with " + std::to_string(passes) +
+                              " passes would play for " +
+                              std::to_string(static_cast<long long>(ms / 3'600'000)) +
+                              " hours; an item may play for at most 24 hours");
+}
+
 }  // namespace
 
 // --- PreparedItem ----------------------------------------------------------------------------
@@ -256,6 +268,7 @@ PreparedItem TextRenderer::prepare(std::string_view text, const TextStyle& style
       state->block = setter.single_line(*size, height);
       const double pass_pixels = state->block.width + width;
       const double seconds = std::max(1, style.passes) * pass_pixels / style.speed;
+      check_play_length(seconds * 1000, "scroll", style.passes);
       state->duration =
           std::chrono::nanoseconds(static_cast<std::int64_t>(std::ceil(seconds * 1e9)));
       break;
@@ -282,6 +295,10 @@ PreparedItem TextRenderer::prepare(std::string_view text, const TextStyle& style
                                   screen.alpha.end());
       }
       state->transition_ms = static_cast<Milliseconds>(std::ceil(height * 1000.0 / style.speed));
+      check_play_length(
+          std::max(1, style.passes) * (static_cast<double>(state->pages) * style.hold.count() +
+                                       (state->pages - 1.0) * state->transition_ms),
+          "page", style.passes);
       state->duration = from_ms(std::max(1, style.passes) * state->page_round_ms());
       break;
     }
@@ -290,27 +307,22 @@ PreparedItem TextRenderer::prepare(std::string_view text, const TextStyle& style
     case TextEffect::fade: {
       int best_size = 0;
       std::vector<std::string> best_lines;
-      const auto narrow_enough = [&](const std::vector<std::string>& wrapped, int size) {
-        return std::all_of(wrapped.begin(), wrapped.end(), [&](const std::string& line) {
-          return text_raster::advance_width(fonts_->sizes.at(size), line) <= text_width;
-        });
-      };
       if (style.size > 0) {
         best_lines = setter.wrap(style.size, text_width);
         size_for(static_cast<int>(best_lines.size()));  // throws when the lines do not fit
         best_size = style.size;
       }
-      // Otherwise as many lines as make the text biggest; fewer lines win a tie.
+      // Otherwise as many lines as make the text biggest; fewer lines win a tie. For each count,
+      // the largest size that wraps into that many lines first (advance widths only, cheap at
+      // any size), then whether those lines fit the height (rendered, costly at HD sizes).
       for (int lines = 1; style.size <= 0 && lines <= 12; ++lines) {
-        const auto largest = setter.largest_size(lines, height);
+        const auto wrapped = setter.largest_wrapping_size(
+            lines, text_width, best_size, text_layout::Typesetter::largest_candidate(height));
+        if (!wrapped) continue;  // too long for this many lines, at any size left to try
+        const auto largest = setter.largest_size(lines, height, *wrapped);
         if (!largest || *largest <= best_size) break;
-        for (int size = *largest; size > best_size; --size) {
-          std::vector<std::string> wrapped = setter.wrap(size, text_width);
-          if (static_cast<int>(wrapped.size()) > lines || !narrow_enough(wrapped, size)) continue;
-          best_size = size;
-          best_lines = std::move(wrapped);
-          break;
-        }
+        best_size = *largest;
+        setter.wraps_within(best_size, lines, text_width, &best_lines);
       }
       if (best_size == 0) {
         // Too long for one screen even at the smallest size: as many lines as fit are shown
@@ -326,6 +338,8 @@ PreparedItem TextRenderer::prepare(std::string_view text, const TextStyle& style
       state->size = best_size;
       state->block = setter.screen(best_size, best_lines, width, height);
       if (style.effect == TextEffect::blink) {
+        check_play_length(std::max(1, style.passes) * static_cast<double>(style.period.count()),
+                          "blink", style.passes);
         state->duration = from_ms(std::max(1, style.passes) * style.period.count());
       } else if (style.effect == TextEffect::fade) {
         state->duration = from_ms(2 * style.fade.count() + style.hold.count());

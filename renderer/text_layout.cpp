@@ -75,26 +75,61 @@ LineMetrics Typesetter::metrics(int size) {
   return metrics;
 }
 
-std::optional<int> Typesetter::largest_size(int lines, int height) {
-  const auto fits = [&](int size) {
+std::optional<int> Typesetter::largest_size(int lines, int height, int at_most) {
+  const auto needs = [&](int size) {
     const LineMetrics m = metrics(size);
-    return lines * m.pitch() + (lines - 1) * gap(m) <= height;
+    return lines * m.pitch() + (lines - 1) * gap(m);
   };
+  const auto fits = [&](int size) { return needs(size) <= height; };
   if (!fits(kSmallestSize)) return std::nullopt;
+  if (at_most <= largest_candidate(height) && fits(at_most)) return at_most;
+  const int limit = std::min(largest_candidate(height), std::max(kSmallestSize, at_most));
+  // The ink grows about in proportion to the size, so scaling a measured size by the room left
+  // lands within a size or two of the answer; each measurement renders the text's letters, which
+  // at HD sizes is the costly part. Scaling twice (from the smallest size, then from the first
+  // estimate) and then searching outwards needs a handful of renders instead of a dozen.
+  const auto scaled = [&](int size) {
+    const double estimate = static_cast<double>(size) * height / std::max(1, needs(size));
+    return static_cast<int>(
+        std::clamp(estimate, double{kSmallestSize}, static_cast<double>(limit)));
+  };
+  const int guess = scaled(scaled(kSmallestSize));
+  // Bracket the answer: `low` fits, `high` does not (or is past the limit).
   int low = kSmallestSize;
-  int high = std::max(kSmallestSize, height * 2);
-  while (low < high) {
-    const int mid = (low + high + 1) / 2;
+  int high = limit + 1;
+  if (fits(guess)) {
+    low = guess;
+    for (int step = 1; low < limit; step *= 2) {
+      const int probe = std::min(limit, low + step);
+      if (!fits(probe)) {
+        high = probe;
+        break;
+      }
+      low = probe;
+    }
+  } else {
+    high = guess;
+    for (int step = 1; high - step > kSmallestSize; step *= 2) {
+      const int probe = high - step;
+      if (fits(probe)) {
+        low = probe;
+        break;
+      }
+      high = probe;
+    }
+  }
+  while (high - low > 1) {
+    const int mid = low + (high - low) / 2;
     if (fits(mid)) {
       low = mid;
     } else {
-      high = mid - 1;
+      high = mid;
     }
   }
   return low;
 }
 
-std::vector<std::string> Typesetter::wrap(int size, int width) {
+std::vector<std::string> Typesetter::wrap(int size, int width, std::size_t stop_after) {
   TTF_Font* font = fonts_.at(size);
   std::vector<std::string> lines;
   std::istringstream paragraphs(text_);
@@ -109,12 +144,45 @@ std::vector<std::string> Typesetter::wrap(int size, int width) {
         line = longer;
       } else {
         lines.push_back(line);
+        if (lines.size() >= stop_after) return lines;
         line = word;
       }
     }
     if (!line.empty()) lines.push_back(line);
+    if (lines.size() >= stop_after) return lines;
   }
   return lines;
+}
+
+bool Typesetter::wraps_within(int size, int max_lines, int width,
+                              std::vector<std::string>* wrapped) {
+  std::vector<std::string> lines = wrap(size, width, static_cast<std::size_t>(max_lines) + 1);
+  if (static_cast<int>(lines.size()) > max_lines) return false;
+  TTF_Font* font = fonts_.at(size);
+  const bool narrow = std::all_of(lines.begin(), lines.end(), [&](const std::string& line) {
+    return advance_width(font, line) <= width;
+  });
+  if (narrow && wrapped) *wrapped = std::move(lines);
+  return narrow;
+}
+
+std::optional<int> Typesetter::largest_wrapping_size(int max_lines, int width, int above,
+                                                     int up_to) {
+  int fits = above;         // the answer is above this...
+  int too_big = up_to + 1;  // ...and below this
+  // Text too long for the lines even at the smallest candidate is common (a notice for a page
+  // item shown still): one wrap settles it.
+  if (fits < up_to && !wraps_within(fits + 1, max_lines, width)) return std::nullopt;
+  while (too_big - fits > 1) {
+    const int mid = fits + (too_big - fits) / 2;
+    if (wraps_within(mid, max_lines, width)) {
+      fits = mid;
+    } else {
+      too_big = mid;
+    }
+  }
+  if (fits == above) return std::nullopt;
+  return fits;
 }
 
 Coverage Typesetter::single_line(int size, int height) {

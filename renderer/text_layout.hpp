@@ -4,6 +4,9 @@
 // screen, a stack of screens for paging.
 #pragma once
 
+#include <algorithm>
+#include <climits>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -29,12 +32,23 @@ class Typesetter {
   Typesetter(text_raster::FontSizes& fonts, std::string text);
 
   LineMetrics metrics(int size);
-  // The largest size at which `lines` lines (with their gaps) fit `height`; nothing when even
-  // the smallest readable size does not.
-  std::optional<int> largest_size(int lines, int height);
+  // The largest size, up to `at_most`, at which `lines` lines (with their gaps) fit `height`;
+  // nothing when even the smallest readable size does not (`at_most` itself when it is below
+  // that size and fits). Each size tried renders the text's letters.
+  std::optional<int> largest_size(int lines, int height, int at_most = INT_MAX);
+  // The largest size largest_size() tries for `height`.
+  static int largest_candidate(int height) { return std::max(kSmallestSize, height * 2); }
   // Greedy word wrap at `size` into lines no wider than `width` (a word wider than that stands
-  // alone on its line). '\n' in the text always breaks.
-  std::vector<std::string> wrap(int size, int width);
+  // alone on its line). '\n' in the text always breaks. Stops once it has `stop_after` lines.
+  std::vector<std::string> wrap(int size, int width, std::size_t stop_after = SIZE_MAX);
+  // Whether the text at `size` wraps into at most `max_lines` lines, each no wider than `width`
+  // (a lone word wider than that fails it); the lines are left in `wrapped` when it does.
+  bool wraps_within(int size, int max_lines, int width,
+                    std::vector<std::string>* wrapped = nullptr);
+  // The largest size in (above, up_to] at which wraps_within holds; nothing when none does. Found
+  // by bisection: a larger size only makes the lines wider, so it never fits where a smaller one
+  // did not.
+  std::optional<int> largest_wrapping_size(int max_lines, int width, int above, int up_to);
 
   // The whole text on one line, `height` rows tall with the ink centred vertically.
   Coverage single_line(int size, int height);

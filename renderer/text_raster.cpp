@@ -28,9 +28,16 @@ FontSizes::FontSizes(std::filesystem::path file, GlyphMode mode)
 }
 
 TTF_Font* FontSizes::at(int size) {
-  auto& font = by_size_[size];
-  if (!font) font = open_font(file_, size, mode_);
-  return font.get();
+  const auto found = std::find_if(recent_.begin(), recent_.end(),
+                                  [size](const auto& entry) { return entry.first == size; });
+  if (found != recent_.end()) {
+    std::rotate(recent_.begin(), found, found + 1);
+  } else {
+    FontHandle font = open_font(file_, size, mode_);
+    if (recent_.size() >= kKeptSizes) recent_.pop_back();
+    recent_.insert(recent_.begin(), {size, std::move(font)});
+  }
+  return recent_.front().second.get();
 }
 
 namespace {

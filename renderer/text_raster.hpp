@@ -5,9 +5,9 @@
 
 #include <cstdint>
 #include <filesystem>
-#include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace bangtin::text_raster {
@@ -34,13 +34,18 @@ enum class GlyphMode { smooth, crisp };
 
 FontHandle open_font(const std::filesystem::path& file, int pixel_size, GlyphMode mode);
 
-// One font file opened at each pixel size asked for. Bitmap fonts (PCF, the X misc-fixed
-// faces) answer every size with their own strike.
+// One font file opened at the pixel sizes asked for lately. Only the few most recently used sizes
+// stay open: fitting a text tries many sizes, and each open size keeps its glyph cache (megabytes
+// at HD sizes). Bitmap fonts (PCF, the X misc-fixed faces) answer every size with their own strike.
 class FontSizes {
  public:
+  static constexpr std::size_t kKeptSizes = 4;
+
   // Throws std::runtime_error naming the file when it cannot be opened.
   FontSizes(std::filesystem::path file, GlyphMode mode);
+  // The font at `size`; the pointer stays valid until kKeptSizes other sizes have been asked for.
   TTF_Font* at(int size);
+  std::size_t open_sizes() const { return recent_.size(); }
   const std::filesystem::path& file() const { return file_; }
   GlyphMode mode() const { return mode_; }
 
@@ -48,7 +53,7 @@ class FontSizes {
   TtfLibrary library_;
   std::filesystem::path file_;
   GlyphMode mode_;
-  std::map<int, FontHandle> by_size_;
+  std::vector<std::pair<int, FontHandle>> recent_;  // most recently used first
 };
 
 // Coverage (0..255) of rendered text, one byte a pixel, row-major.

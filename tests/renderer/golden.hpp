@@ -48,15 +48,21 @@ inline void expect_matches(const bangtin::Frame& frame, const std::string& name)
                         static_cast<std::uint8_t>(a.b / 4)}
                   : Rgb{255, 0, 0});
     }
-  if (different == 0) return;
-  std::filesystem::create_directories(output_dir());
+  // A frame of another size differs even when it has no pixels to compare (a 0x0 frame).
+  if (same && different == 0) return;
   const auto actual_file = output_dir() / (name + ".actual.png");
   const auto diff_file = output_dir() / (name + ".diff.png");
+  ADD_FAILURE() << name << ": " << different << " pixels differ from " << golden_file
+                << (same ? ""
+                         : " (sizes differ: " + std::to_string(actual.width) + "x" +
+                               std::to_string(actual.height) + ", golden " +
+                               std::to_string(expected.width) + "x" +
+                               std::to_string(expected.height) + ")")
+                << "; see " << diff_file << " and " << actual_file;
+  if (actual.width == 0 || actual.height == 0) return;  // nothing a PNG could show
+  std::filesystem::create_directories(output_dir());
   write_png(actual, actual_file, 4);
   write_png(diff, diff_file, 4);
-  ADD_FAILURE() << name << ": " << different << " pixels differ from " << golden_file
-                << (same ? "" : " (sizes differ)") << "; see " << diff_file << " and "
-                << actual_file;
 }
 
 }  // namespace golden

@@ -1,5 +1,6 @@
 // Pixel-exact frames for a handful of texts and sizes, with the pinned Debian font
 // (fonts-dejavu-core 2.37: DejaVu Sans) rather than whatever fontconfig prefers on the machine.
+#include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -50,4 +51,17 @@ TEST(Golden, Rgb888SmoothText) {
   golden::expect_matches(
       still_frame({320, 48, PixelFormat::rgb888}, "Giờ làm việc: 7:30–11:30", Rgb{255, 255, 255}),
       "rgb888_320x48_office_hours");
+}
+
+TEST(Golden, AFrameOfAnotherSizeFails) {
+  if (const char* update = std::getenv("BANGTIN_UPDATE_GOLDEN"); update && *update == '1') {
+    GTEST_SKIP() << "would rewrite a golden with the wrong frame";
+  }
+  // An empty frame has no pixel to differ, yet is not the golden.
+  EXPECT_NONFATAL_FAILURE(golden::expect_matches(Frame{}, "mono128x32_title"),
+                          "sizes differ: 0x0, golden 128x32");
+  EXPECT_NONFATAL_FAILURE(
+      golden::expect_matches(still_frame({128, 16, PixelFormat::mono}, "CẢI CÁCH HÀNH CHÍNH"),
+                             "mono128x32_title"),
+      "sizes differ: 128x16, golden 128x32");
 }

@@ -2,6 +2,8 @@
 
 #include <chrono>
 #include <filesystem>
+#include <limits>
+#include <stdexcept>
 
 #include "bangtin/renderer.hpp"
 
@@ -132,4 +134,33 @@ TEST(TextRenderer, StillTextIsShrunkToTheBoardWidth) {
       }
   EXPECT_GT(first_column, 0);
   EXPECT_LT(last_column, 127);
+}
+
+TEST(TextRenderer, PlaysLongerThanADayAreRefusedNotOverflowed) {
+  const TextRenderer renderer({128, 32, PixelFormat::mono}, find_vietnamese_font());
+  const auto expect_refused = [&](TextStyle style) {
+    try {
+      renderer.prepare("Dịch vụ công trực tuyến", style);
+      ADD_FAILURE() << "prepared a play longer than a day";
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find("at most 24 hours"), std::string::npos) << e.what();
+    }
+  };
+  for (const TextEffect effect : {TextEffect::scroll, TextEffect::page, TextEffect::blink}) {
+    TextStyle style{effect};
+    style.passes = std::numeric_limits<int>::max();
+    expect_refused(style);
+  }
+  // Just under a day is a long play, not an error, and lasts what it says.
+  TextStyle scroll{TextEffect::scroll};
+  scroll.speed = 1;
+  scroll.passes = 1;
+  const PreparedItem one_pass = renderer.prepare("Dịch vụ công trực tuyến", scroll);
+  const auto pass = one_pass.duration();
+  scroll.passes = static_cast<int>(24h / pass);
+  const PreparedItem day = renderer.prepare("Dịch vụ công trực tuyến", scroll);
+  EXPECT_GT(day.duration(), 23h);
+  EXPECT_LE(day.duration(), 24h);
+  scroll.passes += 1;
+  expect_refused(scroll);
 }
