@@ -151,12 +151,23 @@ struct DisplayContent {
   DisplayContent(const Programme& programme, const DisplayConfig& display,
                  const TextRenderer& renderer, const Light& light) {
     for (const Item* item : items_for(programme, display)) {
-      auto [entry, added] = prepared.emplace(item->id, prepare(renderer, *item, display));
-      entry->second.frames.set_light(light);
+      // One item the renderer refuses is left out and reported; the others still play.
+      try {
+        auto [entry, added] = prepared.emplace(item->id, prepare(renderer, *item, display));
+        entry->second.frames.set_light(light);
+      } catch (const std::exception& error) {
+        problems.push_back(item->where.file.string() + ":" + std::to_string(item->where.line) +
+                           ":" + std::to_string(item->where.column) + ": error: item '" + item->id +
+                           "' cannot be shown on " + display.name + ": " + error.what());
+      }
     }
-    schedule = std::make_unique<Schedule>(
-        programme, display, [this](const Item& item) { return prepared.at(item.id).length; });
+    // Items left out play for no time, and a Schedule leaves those out.
+    schedule = std::make_unique<Schedule>(programme, display, [this](const Item& item) {
+      const auto found = prepared.find(item.id);
+      return found == prepared.end() ? PlayLength{} : found->second.length;
+    });
   }
+  std::vector<std::string> problems;
   const PreparedItem* frames_of(const Item* item) const {
     if (!item) return nullptr;
     const auto found = prepared.find(item->id);
@@ -252,6 +263,9 @@ DisplayPlayer::DisplayPlayer(DisplayPlayer&&) noexcept = default;
 DisplayPlayer& DisplayPlayer::operator=(DisplayPlayer&&) noexcept = default;
 
 const DisplayConfig& DisplayPlayer::display() const { return state_->display; }
+const std::vector<std::string>& DisplayPlayer::problems() const {
+  return state_->content->problems;
+}
 int DisplayPlayer::brightness() const { return state_->light.brightness; }
 
 std::optional<ScrollStrip> DisplayPlayer::scroll_strip() const {

@@ -41,6 +41,7 @@ DisplayRunner::DisplayRunner(boost::asio::io_context& loop, DisplayPlayer player
           std::chrono::duration<double>(1.0 / player_.display().fps))) {}
 
 void DisplayRunner::start() {
+  for (const auto& problem : player_.problems()) log_(problem);
   next_tick_ = std::chrono::steady_clock::now();
   tick();
 }
@@ -88,6 +89,7 @@ void DisplayRunner::reload(const Programme& programme) {
   std::vector<DisplayPlayer::Change> changes;
   const auto now = clocks_.wall();
   player_.reload(programme, now, &changes);
+  for (const auto& problem : player_.problems()) log_(problem);
   record(changes, now);
 }
 

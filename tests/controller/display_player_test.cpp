@@ -1,6 +1,8 @@
 // The display's player: the schedule followed play after play, and reloads mid-play.
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "test_support.hpp"
 
 using namespace bangtin;
@@ -237,4 +239,25 @@ TEST(PlayerLook, ZonesShowTheTitleAndTheBoardDimsAtNight) {
   const Frame night = player.frame_at(tuesday_morning() + std::chrono::hours(12));  // 20:00
   EXPECT_LE(brightest(night, 0, 64), 255 * 25 / 100 + 8);
   EXPECT_GT(brightest(night, 0, 64), 255 * 25 / 100 - 16);
+}
+
+TEST_F(PlayerTest, AnItemTheRendererRefusesIsLeftOutAndTheOthersPlay) {
+  std::string long_text;
+  for (int i = 0; i < 60; ++i) long_text += "Cải cách hành chính vì người dân. ";
+  // A thousand rounds of some sixty pages shown five seconds each: longer than a day.
+  const Programme programme =
+      programme_with(kTwoItems + "  - id: qua-dai\n    text: \"" + long_text +
+                     "\"\n    effect: page\n    passes: 1000\n");
+  DisplayPlayer player(programme, programme.config.displays[0]);
+  ASSERT_EQ(player.problems().size(), 1u);
+  EXPECT_NE(player.problems()[0].find("test.yaml:9:5: error: item 'qua-dai' cannot be shown"),
+            std::string::npos)
+      << player.problems()[0];
+  std::set<std::string> played;
+  for (auto t = tuesday_morning(); t < tuesday_morning() + std::chrono::minutes(5);
+       t = player.on_air()->end) {
+    player.frame_at(t);
+    played.insert(on_air_id(player));
+  }
+  EXPECT_EQ(played, (std::set<std::string>{"dich-vu-cong", "mot-cua"}));
 }

@@ -88,6 +88,9 @@ class DisplayPlayer {
 
   const DisplayConfig& display() const;
   const Play* on_air() const;
+  // Items of the loaded programme the renderer could not prepare (left out), as
+  // "FILE:LINE:COL: error: ..." lines.
+  const std::vector<std::string>& problems() const;
   // What the last frame was made of: the scroll strip it is a window of (when the item scrolls
   // over the whole display), and the text shown (the item's, or the idle content's).
   std::optional<ScrollStrip> scroll_strip() const;
