@@ -23,7 +23,10 @@ void replace_file(const std::filesystem::path& file, std::string_view bytes) {
   std::error_code error;
   std::filesystem::create_directories(file.parent_path(), error);
   if (error) fail(file, error.message());
-  const auto partial = file.parent_path() / ("." + file.filename().string() + ".partial");
+  std::string partial_name = file.filename().string();  // appended: GCC 12 -O3 -Wrestrict
+  partial_name.insert(0, 1, '.');
+  partial_name += ".partial";
+  const auto partial = file.parent_path() / partial_name;
   const int fd = ::open(partial.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) fail(file, std::strerror(errno));
   std::size_t done = 0;
