@@ -8,9 +8,7 @@
 
 #include <iostream>
 
-#include <fstream>
-#include <sstream>
-
+#include "atomic_file.hpp"
 #include "bangtin/controller.hpp"
 #include "bangtin/daemon_status.hpp"
 #include "bangtin/play_log.hpp"
@@ -219,10 +217,12 @@ int status(const std::vector<std::string>& args) {
   const Config* config = report_problems(loaded);
   if (!config) return 1;
   const auto file = config->state / "status.json";
-  std::ifstream in(file);
-  std::stringstream text;
-  text << in.rdbuf();
-  const auto parsed = in ? status_from_json(text.str()) : std::nullopt;
+  std::optional<DaemonStatus> parsed;
+  try {
+    parsed = status_from_json(read_file(file));
+  } catch (const std::runtime_error&) {
+    // no file yet: said below
+  }
   if (!parsed) {
     std::cerr << "bangtin status: no status at " << file.string()
               << " (bangtind writes it every second while it runs)\n";

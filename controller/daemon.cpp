@@ -2,17 +2,11 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 
-#include <algorithm>
-#include <map>
-#include <set>
 #include <stdexcept>
-
-#include <cstdio>
 
 #include "atomic_file.hpp"
 #include "bangtin/controller.hpp"
 #include "bangtin/daemon_status.hpp"
-#include "bangtin/panel_link.hpp"
 #include "display_runner.hpp"
 #include "playlist_watcher.hpp"
 #include "programme_source.hpp"

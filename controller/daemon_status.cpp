@@ -40,29 +40,30 @@ std::string to_json(const DaemonStatus& status) {
 std::optional<DaemonStatus> status_from_json(std::string_view text) {
   const json root = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (!root.is_object()) return std::nullopt;
+  // A field that another version of bangtind does not write takes its default.
   try {
     DaemonStatus status;
-    status.updated = root.at("updated").get<std::string>();
-    status.running = root.at("running").get<bool>();
-    status.clock_trusted = root.at("clock_trusted").get<bool>();
-    status.clock_note = root.at("clock_note").get<std::string>();
-    status.playlist_problems = root.at("playlist_problems").get<std::vector<std::string>>();
+    status.updated = root.value("updated", std::string{});
+    status.running = root.value("running", true);
+    status.clock_trusted = root.value("clock_trusted", true);
+    status.clock_note = root.value("clock_note", std::string{});
+    status.playlist_problems = root.value("playlist_problems", std::vector<std::string>{});
     for (const json& d : root.at("displays")) {
       DisplayStatus display;
-      display.name = d.at("name").get<std::string>();
-      display.link = d.at("link").get<std::string>();
-      display.connected = d.at("connected").get<bool>();
-      display.on_air = d.at("on_air").get<std::string>();
-      display.playlist = d.at("playlist").get<std::string>();
-      display.since = d.at("since").get<std::string>();
-      display.until = d.at("until").get<std::string>();
-      display.frames_shown = d.at("frames_shown").get<std::uint64_t>();
-      display.frames_per_second = d.at("frames_per_second").get<double>();
-      display.bytes_per_frame = d.at("bytes_per_frame").get<std::uint64_t>();
-      display.errors = d.at("errors").get<std::uint64_t>();
-      display.reconnects = d.at("reconnects").get<std::uint64_t>();
-      display.reads_back = d.at("reads_back").get<bool>();
-      display.readback_mismatches = d.at("readback_mismatches").get<std::uint64_t>();
+      display.name = d.value("name", std::string{});
+      display.link = d.value("link", std::string{});
+      display.connected = d.value("connected", bool{});
+      display.on_air = d.value("on_air", std::string{});
+      display.playlist = d.value("playlist", std::string{});
+      display.since = d.value("since", std::string{});
+      display.until = d.value("until", std::string{});
+      display.frames_shown = d.value("frames_shown", std::uint64_t{});
+      display.frames_per_second = d.value("frames_per_second", double{});
+      display.bytes_per_frame = d.value("bytes_per_frame", std::uint64_t{});
+      display.errors = d.value("errors", std::uint64_t{});
+      display.reconnects = d.value("reconnects", std::uint64_t{});
+      display.reads_back = d.value("reads_back", bool{});
+      display.readback_mismatches = d.value("readback_mismatches", std::uint64_t{});
       status.displays.push_back(std::move(display));
     }
     return status;
