@@ -204,10 +204,4 @@ void Daemon::stop() {
   for (auto& runner : d.runners) runner->stop();
 }
 
-std::vector<std::string> Daemon::running_displays() const {
-  std::vector<std::string> names;
-  for (const auto& runner : impl_->runners) names.push_back(runner->name());
-  return names;
-}
-
 }  // namespace bangtin

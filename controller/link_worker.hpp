@@ -38,7 +38,6 @@ class LinkWorker {
   void set_brightness(int percent) { driver_.set_brightness(percent); }
   void set_power(bool on) { driver_.set_power(on); }
   void stop() { driver_.stop(); }
-  std::uint64_t frames_shown() const { return driver_.counters().frames_shown; }
   // frames/s, bytes on the wire per frame, errors, reconnects, the panel's last status.
   LinkCounters counters() const { return driver_.counters(); }
 

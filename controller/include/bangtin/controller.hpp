@@ -115,8 +115,6 @@ class Daemon {
 
   // Stops the display timers, the watcher and the workers; the loop then runs out of work.
   void stop();
-  // Displays that are playing (those whose font and link could be set up).
-  std::vector<std::string> running_displays() const;
 
  private:
   struct Impl;
