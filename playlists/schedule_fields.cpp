@@ -52,21 +52,6 @@ std::optional<unsigned> weekday_named(std::string_view name) {
   return std::nullopt;
 }
 
-// A scalar is a list of one ("days: sat"), so short schedules read naturally.
-std::optional<std::vector<YAML::Node>> list_elements(YamlFile& yaml, const YAML::Node& node,
-                                                     std::string_view wrong_type) {
-  std::vector<YAML::Node> elements;
-  if (node.IsScalar()) {
-    elements.push_back(node);
-  } else if (node.IsSequence()) {
-    for (const auto& element : node) elements.push_back(element);
-  } else {
-    yaml.error(node, std::string(wrong_type));
-    return std::nullopt;
-  }
-  return elements;
-}
-
 // An element that must be a scalar (not a nested list or mapping); reported otherwise.
 std::optional<std::string> element_text(YamlFile& yaml, const YAML::Node& element,
                                         std::string_view wrong_type) {

@@ -208,8 +208,7 @@ std::optional<Rgb> read_colour(YamlFile& yaml, const YAML::Node& node) {
   return std::nullopt;
 }
 
-std::optional<std::vector<NamedNode>> read_name_list(YamlFile& yaml, const YAML::Node& node,
-                                                     std::string_view key,
+std::optional<std::vector<YAML::Node>> list_elements(YamlFile& yaml, const YAML::Node& node,
                                                      std::string_view wrong_type) {
   std::vector<YAML::Node> elements;
   if (node.IsScalar()) {
@@ -220,10 +219,18 @@ std::optional<std::vector<NamedNode>> read_name_list(YamlFile& yaml, const YAML:
     yaml.error(node, std::string(wrong_type));
     return std::nullopt;
   }
+  return elements;
+}
+
+std::optional<std::vector<NamedNode>> read_name_list(YamlFile& yaml, const YAML::Node& node,
+                                                     std::string_view key,
+                                                     std::string_view wrong_type) {
+  const auto elements = list_elements(yaml, node, wrong_type);
+  if (!elements) return std::nullopt;
 
   std::vector<NamedNode> names;
   bool all_good = true;
-  for (const auto& element : elements) {
+  for (const auto& element : *elements) {
     if (!element.IsScalar()) {
       yaml.error(element, std::string(wrong_type));
       all_good = false;

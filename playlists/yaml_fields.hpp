@@ -72,6 +72,11 @@ std::optional<std::size_t> read_choice(YamlFile& yaml, const YAML::Node& node,
 // A colour as items and displays write it: "#RRGGBB" or a name (white, red, amber, ...).
 std::optional<Rgb> read_colour(YamlFile& yaml, const YAML::Node& node);
 
+// The elements of a list; a scalar is a list of one ("days: sat", "targets: all"), so short
+// entries read naturally. Anything else is reported with `wrong_type`.
+std::optional<std::vector<YAML::Node>> list_elements(YamlFile& yaml, const YAML::Node& node,
+                                                     std::string_view wrong_type);
+
 // A list of names; a single name is taken as a list of one ("targets: all").
 struct NamedNode {
   std::string name;
