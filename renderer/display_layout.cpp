@@ -28,6 +28,15 @@ std::string vietnamese_clock_text(std::chrono::system_clock::time_point when,
   return std::string(clock) + " " + kWeekdays[weekday(day).c_encoding()] + ", " + numeric_date;
 }
 
+std::string vietnamese_clock_characters() {
+  using namespace std::chrono;
+  // A week of days names every weekday; the digits cover every date and time.
+  std::string characters = "0123456789";
+  for (int day = 0; day < 7; ++day)
+    characters += vietnamese_clock_text(sys_days(year{2026} / January / 1) + days(day), {});
+  return characters;
+}
+
 Layout Layout::single(const PanelGeometry& panel) {
   return Layout{{Zone{Rect{0, 0, panel.width, panel.height}, ZoneRole::content, {}, {}, {}}}};
 }
@@ -35,11 +44,12 @@ Layout Layout::single(const PanelGeometry& panel) {
 struct DisplayRenderer::Impl {
   struct ZoneState {
     Zone zone;
-    TextRenderer renderer;
-    PreparedItem shown;  // title: its text; clock: the current minute's text
+    std::optional<TextRenderer> renderer;  // nothing: a fixed zone that cannot be drawn, dark
+    PreparedItem shown;                    // title: its text; clock: the current minute's text
     std::string shown_text;
   };
   std::vector<ZoneState> zones;
+  std::vector<ZoneProblem> problems;
   std::size_t content = 0;
   std::chrono::minutes utc_offset{0};
   std::optional<Light> light;  // set_light's, kept for the clock's strips made after it
@@ -69,10 +79,27 @@ DisplayRenderer::DisplayRenderer(PanelGeometry panel, Layout layout,
       impl_->content = i;
     }
     const PanelGeometry geometry{zone.rect.width, zone.rect.height, panel.format};
-    impl_->zones.push_back(Impl::ZoneState{
-        zone, TextRenderer(geometry, zone.font.empty() ? font_file : zone.font, options), {}, {}});
-    if (zone.role == ZoneRole::title) {
-      impl_->zones.back().shown = impl_->zones.back().renderer.prepare(zone.text, zone.style);
+    Impl::ZoneState& state = impl_->zones.emplace_back(Impl::ZoneState{zone, {}, {}, {}});
+    const std::filesystem::path& font = zone.font.empty() ? font_file : zone.font;
+    if (zone.role == ZoneRole::content) {
+      state.renderer.emplace(geometry, font, options);
+      continue;
+    }
+    // A title or clock that cannot be drawn leaves its zone dark: the items still play.
+    try {
+      TextRenderer renderer(geometry, font, options);
+      if (zone.role == ZoneRole::title) state.shown = renderer.prepare(zone.text, zone.style);
+      if (zone.role == ZoneRole::clock) {
+        // Checked once for every minute of the week, not found out at some minute's frame.
+        const int rows_needed = renderer.rows_needed(vietnamese_clock_characters());
+        if (rows_needed > geometry.height)
+          throw TextDoesNotFit(renderer.font_file(), 1, rows_needed, geometry.height);
+      }
+      state.renderer = std::move(renderer);
+    } catch (const TextDoesNotFit& error) {
+      impl_->problems.push_back(ZoneProblem{i, error.what(), error.rows_needed()});
+    } catch (const std::exception& error) {
+      impl_->problems.push_back(ZoneProblem{i, error.what(), 0});
     }
   }
   if (content_zones != 1) {
@@ -86,8 +113,10 @@ DisplayRenderer::DisplayRenderer(DisplayRenderer&&) noexcept = default;
 DisplayRenderer& DisplayRenderer::operator=(DisplayRenderer&&) noexcept = default;
 
 const TextRenderer& DisplayRenderer::content() const {
-  return impl_->zones[impl_->content].renderer;
+  return *impl_->zones[impl_->content].renderer;
 }
+
+const std::vector<ZoneProblem>& DisplayRenderer::problems() const { return impl_->problems; }
 
 void DisplayRenderer::set_light(const Light& light) {
   impl_->light = light;
@@ -104,6 +133,10 @@ void DisplayRenderer::draw(Frame& out, const PreparedItem* item, std::chrono::na
       std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch());
   for (auto& state : impl_->zones) {
     const Rect where = state.zone.rect;
+    if (!state.renderer) {
+      clear_rect(out, where);
+      continue;
+    }
     switch (state.zone.role) {
       case ZoneRole::content:
         if (item) {
@@ -115,7 +148,7 @@ void DisplayRenderer::draw(Frame& out, const PreparedItem* item, std::chrono::na
       case ZoneRole::clock: {
         std::string text = vietnamese_clock_text(now, impl_->utc_offset);
         if (text != state.shown_text) {
-          state.shown = state.renderer.prepare(text, state.zone.style);
+          state.shown = state.renderer->prepare(text, state.zone.style);
           if (impl_->light) state.shown.set_light(*impl_->light);
           state.shown_text = std::move(text);
         }

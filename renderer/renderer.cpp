@@ -213,6 +213,15 @@ void PreparedItem::draw(std::chrono::nanoseconds elapsed, Frame& out, Rect where
 
 // --- TextRenderer ----------------------------------------------------------------------------
 
+TextDoesNotFit::TextDoesNotFit(const std::filesystem::path& font_file, int lines, int rows_needed,
+                               int rows)
+    : std::runtime_error("font " + font_file.string() + " needs at least " +
+                         std::to_string(rows_needed) + " rows for " +
+                         (lines == 1 ? std::string("a line") : std::to_string(lines) + " lines") +
+                         " with its Vietnamese marks whole; the zone has " + std::to_string(rows)),
+      rows_needed_(rows_needed),
+      rows_(rows) {}
+
 struct TextRenderer::Fonts {
   explicit Fonts(std::filesystem::path file, GlyphMode mode) : sizes(std::move(file), mode) {}
   text_raster::FontSizes sizes;
@@ -240,32 +249,25 @@ PreparedItem TextRenderer::prepare(std::string_view text, const TextStyle& style
   const int width = zone_.width;
   const int height = zone_.height;
   const int text_width = width - 2 * side_margin(width);
-  const std::string font_name = fonts_->sizes.file().string();
-  // The size for `lines` lines: the one asked for, or the largest whose ink fits the zone.
-  const auto size_for = [&](int lines) -> std::optional<int> {
-    if (style.size <= 0) return setter.largest_size(lines, height);
-    const auto m = setter.metrics(style.size);
-    if (lines * m.pitch() + (lines - 1) * text_layout::Typesetter::gap(m) > height) {
-      throw std::runtime_error(
-          "text at " + std::to_string(style.size) + " px in " + font_name + " needs " +
-          std::to_string(lines * m.pitch() + (lines - 1) * text_layout::Typesetter::gap(m)) +
-          " rows; the zone has " + std::to_string(height));
-    }
-    return style.size;
+  const auto no_fit = [&](int lines, int size = text_layout::Typesetter::kSmallestSize) {
+    return TextDoesNotFit(fonts_->sizes.file(), lines, setter.rows_for(lines, size), height);
   };
-  const auto no_fit = [&] {
-    return std::runtime_error("font " + font_name +
-                              " cannot fit its Vietnamese marks into a zone " +
-                              std::to_string(height) + " pixels high");
+  // The size for `lines` lines: the one asked for, or the largest whose ink fits the zone.
+  const auto size_for = [&](int lines) -> int {
+    if (style.size <= 0) {
+      const auto largest = setter.largest_size(lines, height);
+      if (!largest) throw no_fit(lines);
+      return *largest;
+    }
+    if (setter.rows_for(lines, style.size) > height) throw no_fit(lines, style.size);
+    return style.size;
   };
 
   switch (style.effect) {
     case TextEffect::scroll: {
       if (style.speed <= 0) throw std::invalid_argument("scroll speed must be above zero");
-      const auto size = size_for(1);
-      if (!size) throw no_fit();
-      state->size = *size;
-      state->block = setter.single_line(*size, height);
+      state->size = size_for(1);
+      state->block = setter.single_line(state->size, height);
       const double pass_pixels = state->block.width + width;
       const double seconds = std::max(1, style.passes) * pass_pixels / style.speed;
       check_play_length(seconds * 1000, "scroll", style.passes);
@@ -278,10 +280,9 @@ PreparedItem TextRenderer::prepare(std::string_view text, const TextStyle& style
       const int lines = style.lines > 0 ? style.lines
                         : height < 48   ? 1
                                         : std::clamp(height / 100, 1, 8);
-      const auto size = size_for(lines);
-      if (!size) throw no_fit();
-      state->size = *size;
-      const std::vector<std::string> wrapped = setter.wrap(*size, text_width);
+      const int size = size_for(lines);
+      state->size = size;
+      const std::vector<std::string> wrapped = setter.wrap(size, text_width);
       const auto per_page = static_cast<std::size_t>(lines);
       state->pages = std::max(1, static_cast<int>((wrapped.size() + per_page - 1) / per_page));
       state->block = Coverage{width, height * state->pages, {}};
@@ -290,7 +291,7 @@ PreparedItem TextRenderer::prepare(std::string_view text, const TextStyle& style
                            static_cast<std::ptrdiff_t>(std::min(wrapped.size(), page * per_page));
         const auto last = wrapped.begin() + static_cast<std::ptrdiff_t>(
                                                 std::min(wrapped.size(), (page + 1) * per_page));
-        const Coverage screen = setter.screen(*size, {first, last}, width, height);
+        const Coverage screen = setter.screen(size, {first, last}, width, height);
         state->block.alpha.insert(state->block.alpha.end(), screen.alpha.begin(),
                                   screen.alpha.end());
       }
@@ -327,7 +328,7 @@ PreparedItem TextRenderer::prepare(std::string_view text, const TextStyle& style
       if (best_size == 0) {
         // Too long for one screen even at the smallest size: as many lines as fit are shown
         // (validation warns about such items; page or scroll suits them).
-        if (!setter.largest_size(1, height)) throw no_fit();
+        if (!setter.largest_size(1, height)) throw no_fit(1);
         best_size = text_layout::Typesetter::kSmallestSize;
         best_lines = setter.wrap(best_size, text_width);
         const auto m = setter.metrics(best_size);
@@ -353,6 +354,11 @@ PreparedItem TextRenderer::prepare(std::string_view text, const TextStyle& style
   PreparedItem item;
   item.state_ = std::move(state);
   return item;
+}
+
+int TextRenderer::rows_needed(std::string_view text) const {
+  text_layout::Typesetter setter(fonts_->sizes, text_raster::nfc(text));
+  return setter.rows_for(1, text_layout::Typesetter::kSmallestSize);
 }
 
 PreparedItem TextRenderer::scroll(std::string_view text, double speed, int passes,

@@ -75,11 +75,13 @@ LineMetrics Typesetter::metrics(int size) {
   return metrics;
 }
 
+int Typesetter::rows_for(int lines, int size) {
+  const LineMetrics m = metrics(size);
+  return lines * m.pitch() + std::max(0, lines - 1) * gap(m);
+}
+
 std::optional<int> Typesetter::largest_size(int lines, int height, int at_most) {
-  const auto needs = [&](int size) {
-    const LineMetrics m = metrics(size);
-    return lines * m.pitch() + (lines - 1) * gap(m);
-  };
+  const auto needs = [&](int size) { return rows_for(lines, size); };
   const auto fits = [&](int size) { return needs(size) <= height; };
   if (!fits(kSmallestSize)) return std::nullopt;
   if (at_most <= largest_candidate(height) && fits(at_most)) return at_most;
@@ -206,8 +208,7 @@ Coverage Typesetter::screen(int size, const std::vector<std::string>& lines, int
   const LineMetrics m = metrics(size);
   Coverage out{width, height, {}};
   out.alpha.assign(static_cast<std::size_t>(width) * static_cast<std::size_t>(height), 0);
-  const int count = static_cast<int>(lines.size());
-  const int block = count * m.pitch() + std::max(0, count - 1) * gap(m);
+  const int block = rows_for(static_cast<int>(lines.size()), size);
   int top = (height - block) / 2;
   for (const std::string& text : lines) {
     place_centred(out, render_line(size, text), top + m.above);

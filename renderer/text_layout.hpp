@@ -32,6 +32,8 @@ class Typesetter {
   Typesetter(text_raster::FontSizes& fonts, std::string text);
 
   LineMetrics metrics(int size);
+  // Rows `lines` lines of the text take at `size`, the gaps between them included.
+  int rows_for(int lines, int size);
   // The largest size, up to `at_most`, at which `lines` lines (with their gaps) fit `height`;
   // nothing when even the smallest readable size does not (`at_most` itself when it is below
   // that size and fits). Each size tried renders the text's letters.

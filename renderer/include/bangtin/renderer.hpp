@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -121,6 +122,21 @@ class PreparedItem {
   std::unique_ptr<State> state_;
 };
 
+// Thrown by TextRenderer::prepare when the text cannot be set in the zone at any size: even at
+// the smallest size its lines need more rows than the zone has. Every line keeps room for the
+// tallest stacked Vietnamese marks and the deepest descenders, whatever letters it holds, so this
+// is foremost a zone too low for its font.
+class TextDoesNotFit : public std::runtime_error {
+ public:
+  TextDoesNotFit(const std::filesystem::path& font_file, int lines, int rows_needed, int rows);
+  int rows_needed() const { return rows_needed_; }
+  int rows() const { return rows_; }  // the zone's
+
+ private:
+  int rows_needed_;
+  int rows_;
+};
+
 // Renders items for one zone (a whole panel, or one zone of a display).
 class TextRenderer {
  public:
@@ -133,9 +149,14 @@ class TextRenderer {
   const PanelGeometry& panel() const { return zone_; }
   const std::filesystem::path& font_file() const;
 
-  // Text (UTF-8, NFC or NFD alike) playing as `style` says. Throws std::invalid_argument for
-  // text that is not UTF-8.
+  // Text (UTF-8, NFC or NFD alike) playing as `style` says. Throws TextDoesNotFit when the zone
+  // is too low for it, std::invalid_argument for text that is not UTF-8 and for plays longer
+  // than a day.
   PreparedItem prepare(std::string_view text, const TextStyle& style) const;
+  // The fewest rows one line of `text` needs in this zone's font and glyph style, at the
+  // smallest size text is set in; with no text, what every line needs (the Vietnamese marks and
+  // descenders). A zone with fewer rows cannot draw the text: prepare() throws TextDoesNotFit.
+  int rows_needed(std::string_view text = {}) const;
   // Text moving right to left at `speed` pixels per second, entering at the right edge and
   // leaving at the left, `passes` times.
   PreparedItem scroll(std::string_view text, double speed, int passes,
@@ -181,12 +202,25 @@ struct Layout {
 // "09:41 Thứ Năm, 26/11/2026": a clock zone's text at the given instant and offset from UTC.
 std::string vietnamese_clock_text(std::chrono::system_clock::time_point when,
                                   std::chrono::minutes utc_offset);
+// Every character vietnamese_clock_text ever writes: a zone that can draw one line of these
+// draws the clock at every minute of the week.
+std::string vietnamese_clock_characters();
+
+// A title or clock zone the display cannot draw: it stays dark, and the rest of the display
+// plays on.
+struct ZoneProblem {
+  std::size_t zone = 0;  // its place in the layout
+  std::string message;
+  int rows_needed = 0;  // when the zone is too low for its text (TextDoesNotFit); else 0
+};
 
 // A whole display: its zones, each drawn from a strip prepared once (the clock once a minute).
 class DisplayRenderer {
  public:
   // Throws std::invalid_argument for zones outside the panel, overlapping zones or a layout
-  // without exactly one content zone; std::runtime_error for fonts that cannot be opened.
+  // without exactly one content zone; std::runtime_error when the content zone's font cannot be
+  // opened. A title or clock zone that cannot be drawn (too low for its text, its font cannot be
+  // opened) stays dark and is one of problems().
   DisplayRenderer(PanelGeometry panel, Layout layout, std::filesystem::path font_file,
                   RenderOptions options = {}, std::chrono::minutes utc_offset = {});
   ~DisplayRenderer();
@@ -196,6 +230,7 @@ class DisplayRenderer {
   const PanelGeometry& panel() const { return panel_; }
   // Prepares items for the content zone.
   const TextRenderer& content() const;
+  const std::vector<ZoneProblem>& problems() const;
   // The display at `now` with `item` (prepared by content(); none: the zone stays dark) at
   // `elapsed` into its play. Reuses `out` when it already has the panel's size and format.
   void draw(Frame& out, const PreparedItem* item, std::chrono::nanoseconds elapsed,
