@@ -4,6 +4,8 @@
 
 #include <cstdio>
 
+#include "printable_text.hpp"
+
 namespace bangtin {
 
 using nlohmann::json;
@@ -24,7 +26,8 @@ std::string to_json(const DaemonStatus& status) {
                     {"errors", d.errors},
                     {"reconnects", d.reconnects},
                     {"reads_back", d.reads_back},
-                    {"readback_mismatches", d.readback_mismatches}};
+                    {"readback_mismatches", d.readback_mismatches},
+                    {"problems", d.problems}};
     displays.push_back(std::move(display));
   }
   const json root = {{"updated", status.updated},
@@ -64,6 +67,7 @@ std::optional<DaemonStatus> status_from_json(std::string_view text) {
       display.reconnects = d.value("reconnects", std::uint64_t{});
       display.reads_back = d.value("reads_back", bool{});
       display.readback_mismatches = d.value("readback_mismatches", std::uint64_t{});
+      display.problems = d.value("problems", std::vector<std::string>{});
       status.displays.push_back(std::move(display));
     }
     return status;
@@ -73,16 +77,19 @@ std::optional<DaemonStatus> status_from_json(std::string_view text) {
 }
 
 std::string status_text(const DaemonStatus& status) {
-  std::string out = "bangtind status at " + status.updated +
+  // Every field may hold text from a playlist or from another version's file: escaped, so that
+  // no field can add a line or drive the terminal.
+  std::string out = "bangtind status at " + printable(status.updated) +
                     (status.running ? "\n" : " (bangtind has stopped since)\n");
-  out +=
-      status.clock_trusted ? "clock: trusted\n" : "clock: NOT TRUSTED: " + status.clock_note + "\n";
+  out += status.clock_trusted ? "clock: trusted\n"
+                              : "clock: NOT TRUSTED: " + printable(status.clock_note) + "\n";
   for (const DisplayStatus& d : status.displays) {
     char rate[32];
     std::snprintf(rate, sizeof rate, "%.1f", d.frames_per_second);
-    out += "display " + d.name + ": " + (d.connected ? "connected" : "LINK DOWN") + " (" + d.link +
-           "), " + rate + " frames/s, " + std::to_string(d.bytes_per_frame) + " bytes a frame, " +
-           std::to_string(d.errors) + " errors, " + std::to_string(d.reconnects) + " reconnects";
+    out += "display " + printable(d.name) + ": " + (d.connected ? "connected" : "LINK DOWN") +
+           " (" + printable(d.link) + "), " + rate + " frames/s, " +
+           std::to_string(d.bytes_per_frame) + " bytes a frame, " + std::to_string(d.errors) +
+           " errors, " + std::to_string(d.reconnects) + " reconnects";
     if (d.reads_back) {
       out += ", panel read-back: " +
              (d.readback_mismatches == 0
@@ -90,16 +97,17 @@ std::string status_text(const DaemonStatus& status) {
                   : std::to_string(d.readback_mismatches) + " mismatch(es), repaired");
     }
     out += "\n  on air: " +
-           (d.on_air.empty()
-                ? std::string("idle content")
-                : d.on_air + " (" + d.playlist + ") since " + d.since + " until " + d.until) +
+           (d.on_air.empty() ? std::string("idle content")
+                             : printable(d.on_air) + " (" + printable(d.playlist) + ") since " +
+                                   printable(d.since) + " until " + printable(d.until)) +
            "\n";
+    for (const auto& line : d.problems) out += "  problem: " + line + "\n";
   }
   if (status.playlist_problems.empty()) {
     out += "playlists: no problems\n";
   } else {
     out += "playlists: " + std::to_string(status.playlist_problems.size()) + " problem(s):\n";
-    for (const auto& line : status.playlist_problems) out += "  " + line + "\n";
+    for (const auto& line : status.playlist_problems) out += "  " + printable(line) + "\n";
   }
   return out;
 }

@@ -3,11 +3,15 @@
 #include <mutex>
 
 #include "bangtin/controller.hpp"
+#include "printable_text.hpp"
 
 namespace bangtin {
 
 LogSink stderr_log() {
   return [](std::string_view line) {
+    // Lines carry operator text (item ids, key names, file names): escaped here, at the one
+    // place every line passes, no caller can forge a line or send the terminal an ESC sequence.
+    const std::string shown = printable(line);
     // Link workers log from their own threads; one lock keeps lines whole.
     static std::mutex mutex;
     const auto now = SystemClock::now();
@@ -17,7 +21,7 @@ LogSink stderr_log() {
     char stamp[32];
     std::strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M:%S", &local);
     const std::lock_guard lock(mutex);
-    std::cerr << stamp << ' ' << line << '\n';
+    std::cerr << stamp << ' ' << shown << '\n';
   };
 }
 

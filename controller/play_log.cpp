@@ -44,9 +44,12 @@ class Statement {
     return false;
   }
   std::int64_t integer(int column) const { return sqlite3_column_int64(statement_.get(), column); }
+  // All of it: a NUL written by an older version must not cut the rest off the report.
   std::string text(int column) const {
     const auto* value = sqlite3_column_text(statement_.get(), column);
-    return value ? reinterpret_cast<const char*>(value) : "";
+    if (!value) return "";
+    return std::string(reinterpret_cast<const char*>(value),
+                       static_cast<std::size_t>(sqlite3_column_bytes(statement_.get(), column)));
   }
 
  private:

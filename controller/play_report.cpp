@@ -4,6 +4,7 @@
 #include <tuple>
 
 #include "bangtin/play_log.hpp"
+#include "printable_text.hpp"
 
 namespace bangtin {
 
@@ -23,10 +24,14 @@ std::size_t characters(const std::string& utf8) {
       std::count_if(utf8.begin(), utf8.end(), [](char c) { return (c & 0xC0) != 0x80; }));
 }
 
+// RFC 4180, on one line: control characters are escaped first (a newline inside a quoted cell is
+// valid CSV, but line-based tools and some spreadsheets split the row there), then a cell with a
+// comma or a quote is quoted and its quotes doubled.
 std::string csv_field(const std::string& text) {
-  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+  const std::string shown = printable(text);
+  if (shown.find_first_of(",\"") == std::string::npos) return shown;
   std::string quoted = "\"";
-  for (char c : text) {
+  for (char c : shown) {
     if (c == '"') quoted += '"';
     quoted += c;
   }
@@ -41,8 +46,9 @@ std::string totals_table(const std::vector<PlayTotals>& rows) {
   int plays = 0;
   std::chrono::seconds on_air{0};
   for (const PlayTotals& row : rows) {
-    cells.push_back({row.day, row.display, row.item, std::to_string(row.plays),
-                     std::to_string(row.interrupted), hours_minutes_seconds(row.on_air), row.text});
+    cells.push_back({printable(row.day), printable(row.display), printable(row.item),
+                     std::to_string(row.plays), std::to_string(row.interrupted),
+                     hours_minutes_seconds(row.on_air), printable(row.text)});
     plays += row.plays;
     on_air += row.on_air;
   }
@@ -70,7 +76,7 @@ std::string totals_table(const std::vector<PlayTotals>& rows) {
 std::string totals_csv(const std::vector<PlayTotals>& rows) {
   std::string out = "day,display,playlist,item,plays,interrupted,on_air_seconds,text\r\n";
   for (const PlayTotals& row : rows) {
-    out += row.day + "," + csv_field(row.display) + "," + csv_field(row.playlist) + "," +
+    out += csv_field(row.day) + "," + csv_field(row.display) + "," + csv_field(row.playlist) + "," +
            csv_field(row.item) + "," + std::to_string(row.plays) + "," +
            std::to_string(row.interrupted) + "," + std::to_string(row.on_air.count()) + "," +
            csv_field(row.text) + "\r\n";

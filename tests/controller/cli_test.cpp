@@ -2,11 +2,14 @@
 #include <gtest/gtest.h>
 #include <png.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <memory>
 
+#include "bangtin/daemon_status.hpp"
 #include "bangtin/play_log.hpp"
+#include "output_text.hpp"
 #include "test_support.hpp"
 
 using namespace bangtin;
@@ -33,6 +36,13 @@ ToolRun run(const std::string& arguments) {
   const int status = pclose(pipe.release());
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return result;
+}
+
+// A copy of the example whose config the commands below read.
+std::string example_copy(const ScratchDir& dir) {
+  std::filesystem::copy_file(kSource / "examples/bangtin.yaml", dir.path() / "bangtin.yaml");
+  std::filesystem::copy(kSource / "examples/playlists", dir.path() / "playlists");
+  return (dir.path() / "bangtin.yaml").string();
 }
 
 // Reads an RGB PNG into a frame of the given format (mono: any lit colour is on).
@@ -135,9 +145,7 @@ TEST(BangtinPlan, ShowsTheUrgentNoticeOnlyOnItsDayAndOfficeHoursOnlyOnWeekdays) 
 
 TEST(BangtinReport, PrintsWhatWasRecordedAndSaysWhenThereIsNothingYet) {
   ScratchDir dir;
-  std::filesystem::copy_file(kSource / "examples/bangtin.yaml", dir.path() / "bangtin.yaml");
-  std::filesystem::copy(kSource / "examples/playlists", dir.path() / "playlists");
-  const std::string config = (dir.path() / "bangtin.yaml").string();
+  const std::string config = example_copy(dir);
   ToolRun result = run("report --config " + config + " --from 2026-11-01 --to 2026-11-30");
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_NE(result.output.find("no proof of play yet"), std::string::npos) << result.output;
@@ -170,5 +178,57 @@ TEST(BangtinValidate, WarnsThatATextDisplayShowsVietnameseFoldedToAscii) {
   EXPECT_NE(result.output.find("a.yaml:4:11: warning: the font of display 'cho' cannot draw 'ộ' "
                                "(U+1ED9), 'ử' (U+1EED)"),
             std::string::npos)
+      << result.output;
+}
+
+TEST(BangtinReport, TextFromAnOldDatabaseCannotBreakTheTableOrTheCsv) {
+  ScratchDir dir;
+  const std::string config = example_copy(dir);
+  {
+    // As an older version could have recorded them, before ids refused control characters.
+    PlayStore store(dir.path() / "state/plays.sqlite3");
+    const auto id = store.begin({"cong-ubnd", "cchc-2026", "mot,\"cua\"\n2026-11-24,forged",
+                                 "Một cửa\x1b[2J, \"giờ\"\r\nhết", tuesday_morning()});
+    store.end(id, tuesday_morning() + std::chrono::seconds(75), PlayOutcome::completed);
+  }
+  const ToolRun table = run("report --config " + config + " --from 2026-11-24 --to 2026-11-24");
+  ASSERT_EQ(table.exit_code, 0) << table.output;
+  EXPECT_FALSE(has_control_bytes(table.output, "\n")) << table.output;
+  EXPECT_EQ(std::count(table.output.begin(), table.output.end(), '\n'), 3) << table.output;
+  EXPECT_NE(table.output.find("mot,\"cua\"\\n2026-11-24,forged"), std::string::npos)
+      << table.output;
+
+  const ToolRun csv = run("report --config " + config + " --from 2026-11-24 --to 2026-11-24 --csv");
+  ASSERT_EQ(csv.exit_code, 0) << csv.output;
+  EXPECT_FALSE(has_control_bytes(csv.output, "\r\n")) << csv.output;
+  const auto records = read_csv(csv.output);
+  ASSERT_EQ(records.size(), 2u) << csv.output;
+  ASSERT_EQ(records[1].size(), 8u) << csv.output;
+  EXPECT_EQ(records[1][3], "mot,\"cua\"\\n2026-11-24,forged");
+  EXPECT_EQ(records[1][4], "1");
+  EXPECT_EQ(records[1][7], "Một cửa\\x1b[2J, \"giờ\"\\r\\nhết");
+}
+
+TEST(BangtinStatus, ItemIdsAndProblemsCannotAddLinesOrDriveTheTerminal) {
+  ScratchDir dir;
+  const std::string config = example_copy(dir);
+  DaemonStatus status;
+  status.updated = "2026-11-24T08:00:00";
+  status.playlist_problems = {"a.yaml:3:5: error: unknown key 'x\x1b[1A\nclock: trusted'"};
+  DisplayStatus display;
+  display.name = "cong-ubnd";
+  display.link = "modbus-tcp://127.0.0.1:1502";
+  display.on_air = "id\x1b]0;owned\x07\r\ndisplay cong-ubnd: connected";
+  display.playlist = "cchc-2026";
+  status.displays.push_back(display);
+  dir.write("state/status.json", to_json(status));
+  const ToolRun result = run("status --config " + config);
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_FALSE(has_control_bytes(result.output, "\n")) << result.output;
+  EXPECT_EQ(std::count(result.output.begin(), result.output.end(), '\n'), 6) << result.output;
+  EXPECT_NE(result.output.find("on air: id\\x1b]0;owned\\x07\\r\\ndisplay cong-ubnd: connected"),
+            std::string::npos)
+      << result.output;
+  EXPECT_NE(result.output.find("unknown key 'x\\x1b[1A\\nclock: trusted'"), std::string::npos)
       << result.output;
 }

@@ -1,6 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "bangtin/play_log.hpp"
+#include "output_text.hpp"
 #include "test_support.hpp"
 
 using namespace bangtin;
@@ -135,4 +138,44 @@ TEST(PlayReport, CsvQuotesTextWithCommasAndQuotes) {
       totals_csv(rows),
       "day,display,playlist,item,plays,interrupted,on_air_seconds,text\r\n"
       "2026-11-24,cong-ubnd,cchc-2026,gio,3,0,60,\"Sáng 7:30, chiều 13:30 \"\"đúng giờ\"\"\"\r\n");
+}
+
+namespace {
+
+// An id and a text as an old database or a hand-edited playlist may hold them: a comma, quotes,
+// a line break with a fake row after it, and an escape sequence that clears a terminal.
+const PlayTotals kHostileRow{"2026-11-24",
+                             "cong\x1b[2J",
+                             "cchc,2026",
+                             "a,\"b\"\r\n2026-11-24,fake,row",
+                             "Dòng 1\nDòng 2, \"trích\" \x1b]0;x\x07\x9b",
+                             3,
+                             0,
+                             60s};
+
+}  // namespace
+
+TEST(PlayReport, CsvCellsStayCellsWhateverTheTextHolds) {
+  const std::string csv = totals_csv({kHostileRow, kHostileRow});
+  EXPECT_FALSE(has_control_bytes(csv, "\r\n")) << csv;
+  // One physical line per record: a line-based tool splits it where a spreadsheet does.
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 3) << csv;
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\r'), 3) << csv;
+  const auto records = read_csv(csv);
+  ASSERT_EQ(records.size(), 3u) << csv;
+  for (const auto& record : records) ASSERT_EQ(record.size(), 8u) << csv;
+  EXPECT_EQ(records[1][1], "cong\\x1b[2J");
+  EXPECT_EQ(records[1][2], "cchc,2026");
+  EXPECT_EQ(records[1][3], "a,\"b\"\\r\\n2026-11-24,fake,row");
+  EXPECT_EQ(records[1][4], "3");
+  EXPECT_EQ(records[1][7], "Dòng 1\\nDòng 2, \"trích\" \\x1b]0;x\\x07\\x9b");
+}
+
+TEST(PlayReport, TableKeepsOneLinePerRowWhateverTheTextHolds) {
+  const std::string table = totals_table({kHostileRow});
+  EXPECT_FALSE(has_control_bytes(table, "\n")) << table;
+  EXPECT_EQ(std::count(table.begin(), table.end(), '\n'), 3) << table;  // header, row, total
+  EXPECT_NE(table.find("2026-11-24  cong\\x1b[2J  a,\"b\"\\r\\n2026-11-24,fake,row      3"),
+            std::string::npos)
+      << table;
 }
