@@ -7,9 +7,11 @@
 
 namespace bangtin {
 
-// Replaces `file` with `bytes`: written beside it, flushed to the disk, then renamed over it, so
-// a reader (or a restart after a power cut) sees the old file or the new one, never a mix.
-// Creates the directory. Throws std::runtime_error naming the file when it cannot.
+// Replaces `file` in the state directory with `bytes`: written beside it and flushed to the
+// disk, renamed over it, then the rename flushed too, so a reader (or a restart after a power
+// cut) sees the old file or the new one, never a mix, and never loses the new one once this
+// returns. The file gets kStateFileMode and missing directories kStateDirectoryMode, whatever
+// the umask. Throws std::runtime_error naming the file when it cannot.
 void replace_file(const std::filesystem::path& file, std::string_view bytes);
 
 // The whole file; throws std::runtime_error naming it when it cannot be read.

@@ -10,6 +10,7 @@
 #include "display_runner.hpp"
 #include "playlist_watcher.hpp"
 #include "programme_source.hpp"
+#include "state_directory.hpp"
 
 namespace bangtin {
 
@@ -150,6 +151,8 @@ Daemon::Daemon(boost::asio::io_context& loop, const std::filesystem::path& confi
   }
   const Programme& programme = *loaded.value;
   d.config = programme.config;
+  // Said once, at start: from then on everything in it is created with the right modes.
+  for (const std::string& line : tighten_state_directory(d.config.state)) d.log(line);
 
   try {
     d.journal = std::make_unique<PlayJournal>(d.config.state / "plays.sqlite3", d.log);

@@ -3,8 +3,14 @@
 #include <openssl/evp.h>
 #include <sqlite3.h>
 
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
 #include <stdexcept>
 #include <unordered_map>
+
+#include "state_directory.hpp"
 
 namespace bangtin {
 
@@ -113,9 +119,16 @@ void PlayStore::Closer::operator()(sqlite3* db) const { sqlite3_close(db); }
 
 PlayStore::PlayStore(const std::filesystem::path& file, Access access) : file_(file) {
   sqlite3* raw = nullptr;
+  bool creating = false;
   if (access == Access::read_write) {
+    try {
+      make_state_directory(file.parent_path());
+    } catch (const std::runtime_error& error) {
+      throw std::runtime_error("cannot open proof-of-play database " + file.string() + ": " +
+                               error.what());
+    }
     std::error_code ignored;
-    std::filesystem::create_directories(file.parent_path(), ignored);
+    creating = !std::filesystem::exists(file, ignored);
   }
   const int flags = access == Access::read_write ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
                                                  : SQLITE_OPEN_READONLY;
@@ -127,6 +140,12 @@ PlayStore::PlayStore(const std::filesystem::path& file, Access access) : file_(f
   }
   sqlite3_busy_timeout(db_.get(), 2000);  // `bangtin report` may read while the daemon writes
   if (access == Access::read_only) return;
+  // SQLite creates the file with its own mode, cut by the umask; set before the first write,
+  // the mode is also the one SQLite gives the -wal and -shm files beside it.
+  if (creating && ::chmod(file.c_str(), kStateFileMode) != 0) {
+    throw std::runtime_error("cannot open proof-of-play database " + file.string() + ": " +
+                             std::strerror(errno));
+  }
   try {
     execute(db_.get(), kSchema);
   } catch (const std::runtime_error& error) {

@@ -37,7 +37,9 @@ Loaded<Programme> ProgrammeSource::load() {
     last_good_[name] = playlist;
     if (copies_ == Copies::keep) {
       try {
-        replace_file(last_good_directory(programme.config) / name, read_file(playlist.file));
+        // The bytes that were checked, not the file read again: an edit saved since then has
+        // not been checked and must not become what plays after a restart.
+        replace_file(last_good_directory(programme.config) / name, playlist.source_bytes);
       } catch (const std::exception& error) {
         warn(loaded.diagnostics, playlist.file,
              std::string("no last-good copy kept: ") + error.what());

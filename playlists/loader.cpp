@@ -239,6 +239,7 @@ Loaded<Playlist> load_playlist(const std::filesystem::path& file, const Config* 
 
   Playlist playlist;
   playlist.file = file;
+  playlist.source_bytes = yaml->bytes();
   const MappingFields fields(*yaml, root, playlist_keys);
   if (const auto value = fields.require("playlist", "playlist file")) {
     if (const auto name = read_name(*yaml, *value, "playlist")) playlist.name = *name;

@@ -23,6 +23,7 @@ class YamlFile {
 
   const std::filesystem::path& file() const { return source_.file(); }
   const YAML::Node& root() const { return root_; }
+  const std::string& bytes() const { return source_.bytes(); }
 
   SourceMark mark_of(const YAML::Node& node) const;
   // The place of a byte inside a scalar's value, e.g. the second date of a range, when the value

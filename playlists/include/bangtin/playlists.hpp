@@ -100,6 +100,9 @@ struct Playlist {
   std::string title;
   std::filesystem::path file;
   std::vector<Item> items;
+  // The file exactly as read and checked: the daemon keeps these bytes as the last-good copy,
+  // never the file read again (it may have been edited since).
+  std::string source_bytes;
 };
 
 // --- Displays ------------------------------------------------------------------------------
