@@ -124,6 +124,7 @@ int render(const std::vector<std::string>& args) {
     return 1;
   }
   DisplayPlayer player(programme, *display);
+  for (const std::string& problem : player.problems()) std::cerr << problem << '\n';
   const Frame frame = player.frame_at(*at);
   const int scale = std::max(1, vm["scale"].as<int>());
   if (vm.count("dots")) {

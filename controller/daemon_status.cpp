@@ -101,7 +101,7 @@ std::string status_text(const DaemonStatus& status) {
                              : printable(d.on_air) + " (" + printable(d.playlist) + ") since " +
                                    printable(d.since) + " until " + printable(d.until)) +
            "\n";
-    for (const auto& line : d.problems) out += "  problem: " + line + "\n";
+    for (const auto& line : d.problems) out += "  problem: " + printable(line) + "\n";
   }
   if (status.playlist_problems.empty()) {
     out += "playlists: no problems\n";

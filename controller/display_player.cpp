@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "bangtin/controller.hpp"
 
@@ -62,11 +63,15 @@ GlyphStyle glyphs_of(GlyphSetting setting) {
   return GlyphStyle::automatic;
 }
 
-// An item's colour: its own, else its zone's, else the display's.
-Rgb colour_of(const Item& item, const DisplayConfig& display) {
-  if (item.colour) return *item.colour;
+// The text colour of the content zone: its own, else the display's.
+Rgb content_colour(const DisplayConfig& display) {
   if (!display.zones.empty() && content_zone(display).colour) return *content_zone(display).colour;
   return display.colour.value_or(kWhite);
+}
+
+// An item's colour: its own, else its zone's, else the display's.
+Rgb colour_of(const Item& item, const DisplayConfig& display) {
+  return item.colour ? *item.colour : content_colour(display);
 }
 
 Light light_at(const DisplayConfig& display, SystemClock::time_point now,
@@ -142,24 +147,186 @@ std::vector<char32_t> non_ascii_characters(std::string_view text) {
   return found;
 }
 
+GlyphStyle resolved_glyphs(const DisplayConfig& display) {
+  const GlyphStyle style = glyphs_of(display.glyphs);
+  if (style != GlyphStyle::automatic) return style;
+  return display.pixel == PixelFormat::mono ? GlyphStyle::crisp : GlyphStyle::smooth;
+}
+
+// "display 'bang-nho'", or "the title zone 'tieu-de' of display 'sanh-ubnd'" in a split display.
+std::string zone_description(const DisplayConfig& display, const ZoneConfig& zone) {
+  if (display.zones.size() == 1 && zone.rect == Rect{0, 0, display.width, display.height})
+    return "display '" + display.name + "'";
+  const char* role = zone.kind == ZoneKind::title   ? "title"
+                     : zone.kind == ZoneKind::clock ? "clock"
+                                                    : "content";
+  return std::string("the ") + role + " zone" + (zone.name.empty() ? "" : " '" + zone.name + "'") +
+         " of display '" + display.name + "'";
+}
+
+std::filesystem::path font_of(const DisplayConfig& display, const ZoneConfig& zone) {
+  return zone.font.empty() ? font_for(display) : std::filesystem::path(zone.font);
+}
+
+// What lets a zone draw text of `rows_needed` rows: more rows, or the other glyph style when
+// that needs no more than the zone has.
+std::string fit_advice(const DisplayConfig& display, const ZoneConfig& zone, std::string_view text,
+                       int rows_needed) {
+  std::string advice = "make it at least " + std::to_string(rows_needed) + " pixels high";
+  const GlyphStyle other =
+      resolved_glyphs(display) == GlyphStyle::crisp ? GlyphStyle::smooth : GlyphStyle::crisp;
+  try {
+    const TextRenderer alternative(geometry_of(display, zone.rect), font_of(display, zone),
+                                   RenderOptions{Light{}, other});
+    const int rows = alternative.rows_needed(text);
+    if (rows <= zone.rect.height) {
+      advice += std::string(", or set 'glyphs: ") +
+                (other == GlyphStyle::crisp ? "crisp" : "smooth") + "', which needs " +
+                std::to_string(rows);
+    }
+  } catch (const std::exception&) {
+    // The font itself cannot be opened: that is the problem reported, not the zone's height.
+  }
+  return advice;
+}
+
+// "is 8 pixels high; its font DejaVuSans.ttf needs at least 9 rows to draw WHAT whole"
+std::string too_low(const DisplayConfig& display, const ZoneConfig& zone, int rows_needed,
+                    std::string_view what) {
+  return zone_description(display, zone) + " is " + std::to_string(zone.rect.height) +
+         " pixels high; its font " + font_of(display, zone).filename().string() +
+         " needs at least " + std::to_string(rows_needed) + " rows to draw " + std::string(what) +
+         " whole";
+}
+
+Diagnostic error_at(const SourceMark& where, std::string message) {
+  return Diagnostic{where, Severity::error, std::move(message)};
+}
+
+std::string item_problem_text(const Item& item, const DisplayConfig& display,
+                              const std::exception& error) {
+  return "item '" + item.id + "' cannot be drawn on display '" + display.name +
+         "' and is left out there: " + error.what();
+}
+
+// The display's zones as the renderer can draw them, set up once. The player draws with it and
+// render_checks() sets up the same for `bangtin validate`: what validate calls an error is
+// exactly what the board would go without.
+struct DisplayDrawing {
+  // Nothing when not even the content zone could be set up (its font cannot be opened): the
+  // board then gets dark frames.
+  std::optional<DisplayRenderer> renderer;
+  bool content_draws = false;  // the content zone is high enough for a line of text
+  std::vector<Diagnostic> problems;
+
+  DisplayDrawing(const DisplayConfig& display, std::chrono::minutes utc_offset) {
+    try {
+      renderer.emplace(PanelGeometry{display.width, display.height, display.pixel},
+                       layout_of(display), font_for(display),
+                       RenderOptions{Light{display.gamma, 100}, glyphs_of(display.glyphs)},
+                       utc_offset);
+    } catch (const std::exception& error) {
+      problems.push_back(error_at(
+          display.where,
+          "display '" + display.name + "' cannot be drawn, so it stays dark: " + error.what()));
+      return;
+    }
+    for (const ZoneProblem& problem : renderer->problems()) {
+      const ZoneConfig& zone = display.zones.at(problem.zone);
+      const bool title = zone.kind == ZoneKind::title;
+      problems.push_back(error_at(
+          zone.where,
+          problem.rows_needed > 0
+              ? too_low(display, zone, problem.rows_needed, title ? "its text" : "the clock") +
+                    ", so it stays dark (" +
+                    fit_advice(display, zone, title ? zone.text : vietnamese_clock_characters(),
+                               problem.rows_needed) +
+                    ")"
+              : zone_description(display, zone) +
+                    " cannot be drawn, so it stays dark: " + problem.message));
+    }
+    const ZoneConfig& zone = content_zone(display);
+    const int rows_needed = renderer->content().rows_needed();
+    content_draws = rows_needed <= zone.rect.height;
+    if (!content_draws) {
+      problems.push_back(error_at(
+          zone.where, too_low(display, zone, rows_needed, "Vietnamese marks") +
+                          ", so no item and no idle content can be drawn there and it stays "
+                          "dark (" +
+                          fit_advice(display, zone, {}, rows_needed) + ")"));
+    }
+  }
+  // Prepares the display's items and idle content; nothing when the content zone draws no text.
+  const TextRenderer* content() const { return content_draws ? &renderer->content() : nullptr; }
+};
+
+// What the content zone shows when nothing plays: the idle text, else the clock, else nothing.
+struct IdleDrawing {
+  std::optional<PreparedItem> text;
+  bool clock = false;
+  std::vector<Diagnostic> problems;
+
+  IdleDrawing(const DisplayDrawing& drawing, const DisplayConfig& display,
+              const IdleContent& idle) {
+    const TextRenderer* content = drawing.content();
+    if (!content) return;  // the display's own problem says it stays dark
+    std::string instead = "the idle clock shows instead";
+    if (idle.kind == IdleContent::Kind::text) {
+      try {
+        text = content->still(idle.text, content_colour(display));
+        return;
+      } catch (const std::exception& error) {
+        // Reported below, once it is known what shows instead.
+        instead = error.what();
+      }
+    }
+    const std::string clock_characters = vietnamese_clock_characters();
+    const int rows_needed = content->rows_needed(clock_characters);
+    clock = rows_needed <= content->panel().height;
+    const std::string dark = "the content zone stays dark when nothing plays";
+    if (idle.kind == IdleContent::Kind::text) {
+      problems.push_back(error_at(
+          idle.text_where, "the idle text cannot be drawn on display '" + display.name + "' (" +
+                               instead + "); " + (clock ? "the idle clock shows instead" : dark)));
+    } else if (!clock) {
+      const ZoneConfig& zone = content_zone(display);
+      problems.push_back(error_at(
+          zone.where, too_low(display, zone, rows_needed, "the idle clock") + ", so " + dark +
+                          " (" + fit_advice(display, zone, clock_characters, rows_needed) + ")"));
+    }
+  }
+
+  std::string description() const {
+    return text ? "the idle text" : clock ? "the idle clock" : "a dark content zone";
+  }
+};
+
 }  // namespace
 
 struct DisplayContent {
   std::map<std::string, PreparedPlay, std::less<>> prepared;  // by item id
   std::unique_ptr<Schedule> schedule;                         // Play::item points into it
+  std::vector<Diagnostic> problems;
+  std::string note;  // when every item is left out: what the display shows instead
 
   DisplayContent(const Programme& programme, const DisplayConfig& display,
-                 const TextRenderer& renderer, const Light& light) {
-    for (const Item* item : items_for(programme, display)) {
-      // One item the renderer refuses is left out and reported; the others still play.
-      try {
-        auto [entry, added] = prepared.emplace(item->id, prepare(renderer, *item, display));
-        entry->second.frames.set_light(light);
-      } catch (const std::exception& error) {
-        problems.push_back(item->where.file.string() + ":" + std::to_string(item->where.line) +
-                           ":" + std::to_string(item->where.column) + ": error: item '" + item->id +
-                           "' cannot be shown on " + display.name + ": " + error.what());
+                 const DisplayDrawing& drawing, const IdleDrawing& idle, const Light& light) {
+    const std::vector<const Item*> items = items_for(programme, display);
+    // A content zone too low for any text is the display's problem, reported once.
+    if (const TextRenderer* renderer = drawing.content()) {
+      for (const Item* item : items) {
+        // One item the renderer refuses is left out and reported; the others still play.
+        try {
+          auto [entry, added] = prepared.emplace(item->id, prepare(*renderer, *item, display));
+          entry->second.frames.set_light(light);
+        } catch (const std::exception& error) {
+          problems.push_back(error_at(item->where, item_problem_text(*item, display, error)));
+        }
       }
+    }
+    if (!items.empty() && prepared.empty()) {
+      note = "display '" + display.name + "' shows " + idle.description() + ": none of its " +
+             std::to_string(items.size()) + " item(s) can be drawn";
     }
     // Items left out play for no time, and a Schedule leaves those out.
     schedule = std::make_unique<Schedule>(programme, display, [this](const Item& item) {
@@ -167,7 +334,6 @@ struct DisplayContent {
       return found == prepared.end() ? PlayLength{} : found->second.length;
     });
   }
-  std::vector<std::string> problems;
   const PreparedItem* frames_of(const Item* item) const {
     if (!item) return nullptr;
     const auto found = prepared.find(item->id);
@@ -178,9 +344,9 @@ struct DisplayContent {
 struct DisplayPlayer::State {
   DisplayConfig display;
   std::chrono::minutes utc_offset;
-  IdleContent idle;
   std::string untimed_text;
-  DisplayRenderer renderer;
+  DisplayDrawing drawing;
+  IdleDrawing idle;
   // Not const: the strips are re-lit when the brightness changes through the day.
   std::shared_ptr<DisplayContent> content;
   // The content the play on air came from: after a reload it may still be the old one.
@@ -188,7 +354,6 @@ struct DisplayPlayer::State {
   Light light;
   std::optional<Play> play;
   SystemClock::time_point last_drawn;
-  std::optional<PreparedItem> idle_text;
   std::string clock_text;
   PreparedItem clock;
   Frame frame;
@@ -196,26 +361,17 @@ struct DisplayPlayer::State {
   State(const Programme& programme, const DisplayConfig& display_config)
       : display(display_config),
         utc_offset(programme.config.utc_offset),
-        idle(programme.config.idle),
-        renderer(PanelGeometry{display.width, display.height, display.pixel}, layout_of(display),
-                 font_for(display),
-                 RenderOptions{Light{display.gamma, 100}, glyphs_of(display.glyphs)},
-                 programme.config.utc_offset),
+        drawing(display, utc_offset),
+        idle(drawing, display, programme.config.idle),
         light{display.gamma, 100} {
-    untimed_text = idle.kind == IdleContent::Kind::text ? idle.text : std::string();
+    const IdleContent& idle_content = programme.config.idle;
+    untimed_text = idle_content.kind == IdleContent::Kind::text ? idle_content.text : std::string();
     for (const Playlist& playlist : programme.playlists) {
       if (!untimed_text.empty()) break;
       untimed_text = !playlist.title.empty() ? playlist.title : playlist.name;
     }
-    if (idle.kind == IdleContent::Kind::text)
-      idle_text = renderer.content().still(idle.text, colour());
-    content = std::make_shared<DisplayContent>(programme, display, renderer.content(), light);
-  }
-
-  Rgb colour() const {
-    if (!display.zones.empty() && content_zone(display).colour)
-      return *content_zone(display).colour;
-    return display.colour.value_or(kWhite);
+    if (idle.text) clock_text = idle_content.text;
+    content = std::make_shared<DisplayContent>(programme, display, drawing, idle, light);
   }
 
   // Street boards dim at night: the strips on hand are converted again, no font work.
@@ -223,12 +379,12 @@ struct DisplayPlayer::State {
     const Light wanted = light_at(display, now, utc_offset);
     if (wanted == light) return;
     light = wanted;
-    renderer.set_light(light);
+    if (drawing.renderer) drawing.renderer->set_light(light);
     for (const auto& shared : {content, play_content}) {
       if (!shared) continue;
       for (auto& [id, prepared] : shared->prepared) prepared.frames.set_light(light);
     }
-    if (idle_text) idle_text->set_light(light);
+    if (idle.text) idle.text->set_light(light);
     clock.set_light(light);
   }
 
@@ -244,15 +400,28 @@ struct DisplayPlayer::State {
     begin(content->schedule->at(now), changes, play.has_value());
   }
 
+  // Nothing when the content zone can draw neither the idle text nor the clock: it stays dark.
   const PreparedItem* idle_frames(SystemClock::time_point now) {
-    if (idle_text) return &*idle_text;
+    if (idle.text) return &*idle.text;
+    if (!idle.clock) {
+      clock_text = vietnamese_clock_text(now, utc_offset);  // a text display still shows it
+      return nullptr;
+    }
     const std::string text = vietnamese_clock_text(now, utc_offset);
     if (text != clock_text) {
-      clock = renderer.content().still(text, colour());
+      clock = drawing.content()->still(text, content_colour(display));
       clock.set_light(light);
       clock_text = text;
     }
     return &clock;
+  }
+
+  void draw(const PreparedItem* item, nanoseconds elapsed, SystemClock::time_point now) {
+    if (drawing.renderer) {
+      drawing.renderer->draw(frame, item, elapsed, now);
+    } else if (frame.width != display.width || frame.height != display.height) {
+      frame = Frame::blank(display.width, display.height, display.pixel);
+    }
   }
 };
 
@@ -263,8 +432,14 @@ DisplayPlayer::DisplayPlayer(DisplayPlayer&&) noexcept = default;
 DisplayPlayer& DisplayPlayer::operator=(DisplayPlayer&&) noexcept = default;
 
 const DisplayConfig& DisplayPlayer::display() const { return state_->display; }
-const std::vector<std::string>& DisplayPlayer::problems() const {
-  return state_->content->problems;
+std::vector<std::string> DisplayPlayer::problems() const {
+  const State& s = *state_;
+  std::vector<std::string> lines;
+  for (const std::vector<Diagnostic>* diagnostics :
+       {&s.drawing.problems, &s.idle.problems, &std::as_const(s.content->problems)})
+    for (const Diagnostic& diagnostic : *diagnostics) lines.push_back(diagnostic.to_string());
+  if (!s.content->note.empty()) lines.push_back(s.content->note);
+  return lines;
 }
 int DisplayPlayer::brightness() const { return state_->light.brightness; }
 
@@ -278,7 +453,7 @@ std::optional<ScrollStrip> DisplayPlayer::scroll_strip() const {
 std::string DisplayPlayer::text_shown() const {
   const State& s = *state_;
   if (s.play && s.play->item) return s.play->item->text;
-  return s.idle_text ? s.idle.text : s.clock_text;
+  return s.clock_text;
 }
 const Play* DisplayPlayer::on_air() const { return state_->play ? &*state_->play : nullptr; }
 
@@ -307,7 +482,7 @@ Frame DisplayPlayer::frame_at(SystemClock::time_point now, std::vector<Change>* 
   const PreparedItem* frames =
       s.play->item ? s.play_content->frames_of(s.play->item) : s.idle_frames(now);
   const auto elapsed = s.play->item ? now - s.play->start : nanoseconds(0);
-  s.renderer.draw(s.frame, frames, elapsed, now);
+  s.draw(frames, elapsed, now);
   return s.frame;
 }
 
@@ -320,7 +495,7 @@ void DisplayPlayer::resume(SystemClock::time_point now, std::vector<Change>* cha
 void DisplayPlayer::reload(const Programme& programme, SystemClock::time_point now,
                            std::vector<Change>* changes) {
   State& s = *state_;
-  s.content = std::make_shared<DisplayContent>(programme, s.display, s.renderer.content(), s.light);
+  s.content = std::make_shared<DisplayContent>(programme, s.display, s.drawing, s.idle, s.light);
   if (!s.play || now >= s.play->end) return;  // the next frame moves on with the new schedule
 
   const Schedule& schedule = *s.content->schedule;
@@ -360,45 +535,84 @@ void DisplayPlayer::reload(const Programme& programme, SystemClock::time_point n
 
 Frame DisplayPlayer::untimed_frame() {
   State& s = *state_;
-  PreparedItem still = s.renderer.content().still(s.untimed_text, s.colour());
-  still.set_light(s.light);
-  return s.renderer.frame(&still, nanoseconds(0), SystemClock::time_point{});
+  std::optional<PreparedItem> still;
+  if (const TextRenderer* content = s.drawing.content()) {
+    try {
+      still = content->still(s.untimed_text, content_colour(s.display));
+      still->set_light(s.light);
+    } catch (const std::exception&) {
+      // A title the zone cannot draw leaves it dark; the display's problems say why already.
+    }
+  }
+  s.draw(still ? &*still : nullptr, nanoseconds(0), SystemClock::time_point{});
+  return s.frame;
 }
 
 RenderChecks render_checks() {
-  // Renderers are kept per display while the checks live, so a programme of many items opens
-  // each font once.
-  auto renderers = std::make_shared<std::map<std::string, std::unique_ptr<TextRenderer>>>();
-  const auto renderer_for = [renderers](const DisplayConfig& display) -> const TextRenderer& {
-    auto& renderer = (*renderers)[display.name];
-    if (!renderer) {
-      const ZoneConfig* zone = display.zones.empty() ? nullptr : &content_zone(display);
-      const PanelGeometry geometry =
-          zone ? geometry_of(display, zone->rect)
-               : PanelGeometry{display.width, display.height, display.pixel};
-      const std::filesystem::path font =
-          zone && !zone->font.empty() ? std::filesystem::path(zone->font) : font_for(display);
-      renderer = std::make_unique<TextRenderer>(
-          geometry, font, RenderOptions{Light{display.gamma, 100}, glyphs_of(display.glyphs)});
+  // Displays are set up once while the checks live, so a programme of many items opens each font
+  // once. Keyed by the config file too: `bangtin validate` may check several configs.
+  auto drawings = std::make_shared<std::map<std::string, std::unique_ptr<DisplayDrawing>>>();
+  const auto drawing_for = [drawings](const DisplayConfig& display) -> const DisplayDrawing& {
+    auto& drawing = (*drawings)[display.where.file.string() + '\n' + display.name];
+    if (!drawing) drawing = std::make_unique<DisplayDrawing>(display, std::chrono::minutes(0));
+    return *drawing;
+  };
+  // Configs are often checked on another machine than the controller's: a font file missing here
+  // has been warned about by the loader, and what it would draw cannot be known.
+  const auto fonts_here = [](const DisplayConfig& display) {
+    std::error_code ignored;
+    if (!display.font.empty() && !std::filesystem::exists(display.font, ignored)) return false;
+    return std::all_of(display.zones.begin(), display.zones.end(), [](const ZoneConfig& zone) {
+      std::error_code ignored_too;
+      return zone.font.empty() || std::filesystem::exists(zone.font, ignored_too);
+    });
+  };
+  // An item is prepared once for both of the checks that need it.
+  struct Prepared {
+    PlayLength length;
+    std::optional<std::string> problem;
+  };
+  auto prepared = std::make_shared<std::map<std::string, std::optional<Prepared>>>();
+  const auto prepared_for = [drawing_for, fonts_here, prepared](
+                                const Item& item, const DisplayConfig& display) -> Prepared {
+    if (!fonts_here(display)) return {};
+    const TextRenderer* renderer = drawing_for(display).content();
+    if (!renderer) return {};  // the display's own problem, reported once
+    auto& outcome = (*prepared)[item.where.file.string() + ':' + std::to_string(item.where.line) +
+                                ':' + std::to_string(item.where.column) + '\n' +
+                                display.where.file.string() + '\n' + display.name];
+    if (!outcome) {
+      try {
+        outcome = Prepared{prepare(*renderer, item, display).length, std::nullopt};
+      } catch (const std::exception& error) {
+        outcome = Prepared{{}, item_problem_text(item, display, error)};
+      }
     }
-    return *renderer;
+    return *outcome;
   };
   RenderChecks checks;
-  checks.missing_glyphs = [renderer_for](const DisplayConfig& display, std::string_view text) {
+  checks.missing_glyphs = [drawing_for, fonts_here](const DisplayConfig& display,
+                                                    std::string_view text) {
     // Message displays that draw their own font know ASCII only: the rest is folded (ộ -> o).
     if (display.link.rfind("modbus-text-", 0) == 0) return non_ascii_characters(text);
-    try {
-      return renderer_for(display).missing_glyphs(text);
-    } catch (const std::exception&) {
-      return std::vector<char32_t>{};  // an unusable font is reported when the display starts
-    }
+    const DisplayDrawing& drawing = drawing_for(display);
+    if (!fonts_here(display) || !drawing.renderer) return std::vector<char32_t>{};
+    return drawing.renderer->content().missing_glyphs(text);
   };
-  checks.play_length = [renderer_for](const Item& item, const DisplayConfig& display) {
-    try {
-      return prepare(renderer_for(display), item, display).length;
-    } catch (const std::exception&) {
-      return PlayLength{};
-    }
+  checks.play_length = [prepared_for](const Item& item, const DisplayConfig& display) {
+    return prepared_for(item, display).length;
+  };
+  checks.item_problem = [prepared_for](const Item& item, const DisplayConfig& display) {
+    return prepared_for(item, display).problem;
+  };
+  checks.display_problems = [drawing_for, fonts_here](const DisplayConfig& display,
+                                                      const IdleContent& idle) {
+    if (!fonts_here(display)) return std::vector<Diagnostic>{};
+    const DisplayDrawing& drawing = drawing_for(display);
+    std::vector<Diagnostic> problems = drawing.problems;
+    const IdleDrawing idle_drawing(drawing, display, idle);
+    problems.insert(problems.end(), idle_drawing.problems.begin(), idle_drawing.problems.end());
+    return problems;
   };
   return checks;
 }

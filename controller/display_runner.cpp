@@ -77,6 +77,7 @@ DisplayStatus DisplayRunner::status(std::chrono::minutes utc_offset) const {
   status.reconnects = health.reconnects;
   status.reads_back = health.reads_back;
   status.readback_mismatches = health.readback_mismatches;
+  status.problems = player_.problems();
   return status;
 }
 

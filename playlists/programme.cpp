@@ -107,7 +107,7 @@ Loaded<Programme> load_programme(const std::filesystem::path& config_file,
   auto config = load_config(config_file);
   result.diagnostics = std::move(config.diagnostics);
   if (!config.value) return result;
-  playlists_detail::check_idle_text(*config.value, checks, result.diagnostics);
+  playlists_detail::check_displays(*config.value, checks, result.diagnostics);
 
   Programme programme{std::move(*config.value), {}};
   const SourceMark config_as_a_whole{config_file, 0, 0};

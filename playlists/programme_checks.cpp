@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <iterator>
 
 #include "eligibility.hpp"
 #include "time_text.hpp"
@@ -137,16 +138,27 @@ void check_item(const Item& item, bool never_plays_reported, const Config& confi
     warn(diagnostics, item.where,
          "item never plays: no time fits its " + schedule_keys_of(item) + " together");
   const auto displays = targeted_displays(item, config);
+  if (checks.item_problem) {
+    for (const DisplayConfig* display : displays)
+      if (auto problem = checks.item_problem(item, *display))
+        diagnostics.push_back(Diagnostic{item.where, Severity::error, std::move(*problem)});
+  }
   check_glyphs(item.text, item.text_where, displays, checks, diagnostics);
   if (!never_plays) check_length(item, displays, checks, diagnostics);
 }
 
-void check_idle_text(const Config& config, const RenderChecks& checks,
-                     std::vector<Diagnostic>& diagnostics) {
-  if (config.idle.kind != IdleContent::Kind::text) return;
+void check_displays(const Config& config, const RenderChecks& checks,
+                    std::vector<Diagnostic>& diagnostics) {
   std::vector<const DisplayConfig*> displays;
-  for (const auto& display : config.displays) displays.push_back(&display);
-  check_glyphs(config.idle.text, config.idle.text_where, displays, checks, diagnostics);
+  for (const auto& display : config.displays) {
+    displays.push_back(&display);
+    if (!checks.display_problems) continue;
+    auto problems = checks.display_problems(display, config.idle);
+    diagnostics.insert(diagnostics.end(), std::make_move_iterator(problems.begin()),
+                       std::make_move_iterator(problems.end()));
+  }
+  if (config.idle.kind == IdleContent::Kind::text)
+    check_glyphs(config.idle.text, config.idle.text_where, displays, checks, diagnostics);
 }
 
 }  // namespace bangtin::playlists_detail

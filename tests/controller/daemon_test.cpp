@@ -15,6 +15,7 @@
 
 #include <fstream>
 #include <sstream>
+#include "running_daemon.hpp"
 #include "test_support.hpp"
 
 using namespace bangtin;
@@ -61,23 +62,6 @@ int free_port() {
   return ntohs(address.sin_port);
 }
 
-class RunningDaemon {
- public:
-  RunningDaemon(const std::filesystem::path& config, Clocks clock, LogSink log)
-      : daemon_(loop_, config, std::move(clock), std::move(log)),
-        thread_([this] { loop_.run(); }) {}
-  ~RunningDaemon() {
-    boost::asio::post(loop_, [this] { daemon_.stop(); });
-    thread_.join();
-  }
-  Daemon& daemon() { return daemon_; }
-
- private:
-  boost::asio::io_context loop_;
-  Daemon daemon_;
-  std::thread thread_;
-};
-
 // The frame `bangtin render` would give for the display at that instant.
 Frame expected_frame(const std::filesystem::path& config, const std::string& display,
                      SystemClock::time_point at) {
@@ -85,20 +69,6 @@ Frame expected_frame(const std::filesystem::path& config, const std::string& dis
   EXPECT_TRUE(programme.value);
   DisplayPlayer player(*programme.value, *find_display(programme.value->config, display));
   return player.frame_at(at);
-}
-
-// Waits for the panel to show `wanted`; it may first show frames computed before the clock moved.
-bool panel_shows(const PanelSimulator& panel, const Frame& wanted) {
-  const auto deadline = std::chrono::steady_clock::now() + 5s;
-  std::uint64_t seen = panel.commits();
-  if (seen > 0 && panel.shown_frame() == wanted) return true;
-  while (std::chrono::steady_clock::now() < deadline) {
-    const auto frame = panel.wait_for_commit(seen, 1s);
-    if (!frame) continue;
-    if (*frame == wanted) return true;
-    seen = panel.commits();
-  }
-  return false;
 }
 
 }  // namespace

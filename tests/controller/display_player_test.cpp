@@ -250,7 +250,7 @@ TEST_F(PlayerTest, AnItemTheRendererRefusesIsLeftOutAndTheOthersPlay) {
                      "\"\n    effect: page\n    passes: 1000\n");
   DisplayPlayer player(programme, programme.config.displays[0]);
   ASSERT_EQ(player.problems().size(), 1u);
-  EXPECT_NE(player.problems()[0].find("test.yaml:9:5: error: item 'qua-dai' cannot be shown"),
+  EXPECT_NE(player.problems()[0].find("test.yaml:9:5: error: item 'qua-dai' cannot be drawn"),
             std::string::npos)
       << player.problems()[0];
   std::set<std::string> played;

@@ -120,7 +120,9 @@ TEST_P(Corpus, ReportsExactlyWhatItsFileExpects) {
   if (!path.filename().string().starts_with("config-"))
     config = directory.write("bangtin.yaml", "timezone: \"+07:00\"\nplaylists: " + path.string() +
                                                  "\n" + std::string(boards));
-  const RenderChecks checks{missing_from_latin_font, fixed_width_length};
+  RenderChecks checks;
+  checks.missing_glyphs = missing_from_latin_font;
+  checks.play_length = fixed_width_length;
   const auto loaded = load_programme(config, checks);
   EXPECT_EQ(texts(loaded.diagnostics), expected);
 }

@@ -43,8 +43,9 @@ struct Clocks {
 using LogSink = std::function<void(std::string_view line)>;
 LogSink stderr_log();
 
-// The checks `bangtin validate` and the daemon run with the renderer's knowledge: characters a
-// display's font cannot draw, and how long an item plays on a display.
+// The checks `bangtin validate` runs with the renderer's knowledge: characters a display's font
+// cannot draw, how long an item plays on a display, and what a display or item cannot be drawn
+// (the daemon's DisplayPlayer sets displays up the same way).
 RenderChecks render_checks();
 
 // One loaded programme made ready for one display: its schedule and every item rasterized once.
@@ -52,7 +53,9 @@ struct DisplayContent;
 
 class DisplayPlayer {
  public:
-  // Throws std::runtime_error when the display's font cannot be found or opened.
+  // Never refuses a display: what it cannot draw (a zone too low for its font, a font that
+  // cannot be opened, items the renderer refuses) stays dark or is left out, and problems() says
+  // so. The board always gets frames.
   DisplayPlayer(const Programme& programme, const DisplayConfig& display);
   ~DisplayPlayer();
   DisplayPlayer(DisplayPlayer&&) noexcept;
@@ -88,9 +91,11 @@ class DisplayPlayer {
 
   const DisplayConfig& display() const;
   const Play* on_air() const;
-  // Items of the loaded programme the renderer could not prepare (left out), as
-  // "FILE:LINE:COL: error: ..." lines.
-  const std::vector<std::string>& problems() const;
+  // What the display cannot draw, as "FILE:LINE:COL: error: ..." lines that say what shows
+  // instead: its set-up (zones, fonts, the idle content), then the items of the loaded programme
+  // it leaves out, and a last line without a place when it can draw none of its items.
+  // render_checks() reports the same lines to `bangtin validate`.
+  std::vector<std::string> problems() const;
   // What the last frame was made of: the scroll strip it is a window of (when the item scrolls
   // over the whole display), and the text shown (the item's, or the idle content's).
   std::optional<ScrollStrip> scroll_strip() const;

@@ -28,6 +28,8 @@ struct DisplayStatus {
   // from the frame committed (each one repaired by sending the frame again).
   bool reads_back = false;
   std::uint64_t readback_mismatches = 0;
+  // What the display cannot draw and what it shows instead (DisplayPlayer::problems).
+  std::vector<std::string> problems;
   friend bool operator==(const DisplayStatus&, const DisplayStatus&) = default;
 };
 

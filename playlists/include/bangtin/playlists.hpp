@@ -228,12 +228,18 @@ struct PlayLength {
   std::chrono::nanoseconds pass{0};
 };
 
-// Checks that need the renderer; the controller supplies them. Either may be left empty.
+// Checks that need the renderer; the controller supplies them. Any may be left empty.
 struct RenderChecks {
   // The characters of `text` the display's font cannot draw.
   std::function<std::vector<char32_t>(const DisplayConfig&, std::string_view text)> missing_glyphs;
   // How long the item plays on the display, to warn when it cannot finish inside its window.
   std::function<PlayLength(const Item&, const DisplayConfig&)> play_length;
+  // What keeps the display from drawing as set up (a zone too low for its font, its title or the
+  // idle content; a font that cannot be opened), as errors at the display, zone or idle text.
+  std::function<std::vector<Diagnostic>(const DisplayConfig&, const IdleContent&)> display_problems;
+  // Why the display cannot draw the item (the daemon leaves it out there); nothing when it can, or
+  // when the display draws no item at all, which display_problems reports once.
+  std::function<std::optional<std::string>(const Item&, const DisplayConfig&)> item_problem;
 };
 
 // Reads a daemon config. Relative paths in it are resolved against the config's directory.
