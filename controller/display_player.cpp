@@ -311,17 +311,17 @@ struct DisplayContent {
 
   DisplayContent(const Programme& programme, const DisplayConfig& display,
                  const DisplayDrawing& drawing, const IdleDrawing& idle, const Light& light) {
-    const std::vector<const Item*> items = items_for(programme, display);
+    std::vector<const Item*> items = items_for(programme, display);
     // A content zone too low for any text is the display's problem, reported once.
-    if (const TextRenderer* renderer = drawing.content()) {
-      for (const Item* item : items) {
-        // One item the renderer refuses is left out and reported; the others still play.
-        try {
-          auto [entry, added] = prepared.emplace(item->id, prepare(*renderer, *item, display));
-          entry->second.frames.set_light(light);
-        } catch (const std::exception& error) {
-          problems.push_back(error_at(item->where, item_problem_text(*item, display, error)));
-        }
+    const TextRenderer* renderer = drawing.content();
+    if (!renderer) items.clear();
+    for (const Item* item : items) {
+      // One item the renderer refuses is left out and reported; the others still play.
+      try {
+        auto [entry, added] = prepared.emplace(item->id, prepare(*renderer, *item, display));
+        entry->second.frames.set_light(light);
+      } catch (const std::exception& error) {
+        problems.push_back(error_at(item->where, item_problem_text(*item, display, error)));
       }
     }
     if (!items.empty() && prepared.empty()) {
