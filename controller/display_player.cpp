@@ -269,15 +269,14 @@ struct IdleDrawing {
   IdleDrawing(const DisplayDrawing& drawing, const DisplayConfig& display,
               const IdleContent& idle) {
     const TextRenderer* content = drawing.content();
-    if (!content) return;  // the display's own problem says it stays dark
-    std::string instead = "the idle clock shows instead";
+    if (!content) return;      // the display's own problem says it stays dark
+    std::string text_refused;  // why, reported below once it is known what shows instead
     if (idle.kind == IdleContent::Kind::text) {
       try {
         text = content->still(idle.text, content_colour(display));
         return;
       } catch (const std::exception& error) {
-        // Reported below, once it is known what shows instead.
-        instead = error.what();
+        text_refused = error.what();
       }
     }
     const std::string clock_characters = vietnamese_clock_characters();
@@ -285,9 +284,10 @@ struct IdleDrawing {
     clock = rows_needed <= content->panel().height;
     const std::string dark = "the content zone stays dark when nothing plays";
     if (idle.kind == IdleContent::Kind::text) {
-      problems.push_back(error_at(
-          idle.text_where, "the idle text cannot be drawn on display '" + display.name + "' (" +
-                               instead + "); " + (clock ? "the idle clock shows instead" : dark)));
+      problems.push_back(
+          error_at(idle.text_where, "the idle text cannot be drawn on display '" + display.name +
+                                        "' (" + text_refused + "); " +
+                                        (clock ? "the idle clock shows instead" : dark)));
     } else if (!clock) {
       const ZoneConfig& zone = content_zone(display);
       problems.push_back(error_at(
