@@ -177,6 +177,13 @@ int main(int argc, char** argv) {
       "ddp", po::value<int>(), "receive DDP on this UDP port (4048 is DDP's own; 0 picks)")(
       "e131", po::value<int>(), "receive E1.31 on this UDP port (5568 is E1.31's own; 0 picks)")(
       "universe", po::value<int>()->default_value(1), "the panel's first E1.31 universe")(
+      "max-connections", po::value<int>()->default_value(32),
+      "Modbus TCP clients served at once; a newcomer beyond that drops the one that never "
+      "completed a request, or went longest without one")(
+      "request-timeout-ms", po::value<int>()->default_value(1000),
+      "close a Modbus TCP connection whose request is not complete this long after its first byte")(
+      "idle-timeout-s", po::value<int>()->default_value(60),
+      "close a Modbus TCP connection that completes no request for this long")(
       "map-version", po::value<int>()->default_value(3),
       "register map version served: 3, or 2 for a panel without strips")(
       "strip-memory", po::value<int>()->default_value(32768),
@@ -247,6 +254,12 @@ int main(int argc, char** argv) {
     if (sim.e131_universe < 1 || sim.e131_universe > 63999)
       throw po::error("--universe must be 1-63999");
     if (args["scale"].as<int>() < 1) throw po::error("--scale must be at least 1");
+    sim.max_connections = args["max-connections"].as<int>();
+    if (sim.max_connections < 1) throw po::error("--max-connections must be at least 1");
+    if (args["request-timeout-ms"].as<int>() < 1 || args["idle-timeout-s"].as<int>() < 1)
+      throw po::error("--request-timeout-ms and --idle-timeout-s must be positive");
+    sim.request_timeout = std::chrono::milliseconds(args["request-timeout-ms"].as<int>());
+    sim.idle_timeout = std::chrono::seconds(args["idle-timeout-s"].as<int>());
     sim.map_version = args["map-version"].as<int>();
     if (sim.map_version < 2 || sim.map_version > 3) throw po::error("--map-version must be 2 or 3");
     sim.strip_registers = args["strip-memory"].as<int>();
@@ -364,6 +377,14 @@ int main(int argc, char** argv) {
         std::cerr << "; faults so far: " << faults.dropped << " dropped, " << faults.corrupted
                   << " corrupted, " << faults.disconnects << " disconnects, " << faults.reboots
                   << " reboots";
+      const std::uint64_t closed =
+          faults.stalled_requests + faults.idle_disconnects + faults.evictions;
+      if (closed > 0 || faults.accept_pauses > 0)
+        std::cerr << "; connections closed so far: " << faults.stalled_requests
+                  << " with a request unfinished after " << sim.request_timeout.count() << " ms, "
+                  << faults.idle_disconnects << " idle, " << faults.evictions
+                  << " to make room; accepting paused " << faults.accept_pauses
+                  << " times for want of file descriptors";
       std::cerr << std::endl;
       last_commits = commits;
       const bangtin::SimulatorLight light = panel.light();

@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <condition_variable>
+#include <iterator>
 #include <mutex>
 #include <optional>
 #include <random>
@@ -24,13 +25,15 @@
 #include <utility>
 #include <vector>
 
-#include "bangtin/panel_link.hpp"
+#include "bangtin/modbus_framing.hpp"
 #include "bangtin/pixel_packets.hpp"
 #include "bangtin/register_map.hpp"
+#include "bangtin/simulated_panel.hpp"
 
 namespace bangtin {
 
 namespace rm = register_map;
+namespace mf = modbus_framing;
 
 namespace {
 
@@ -60,20 +63,12 @@ class UniqueFd {
   int fd_ = -1;
 };
 
-// Only modbus_free: the server contexts borrow descriptors for each request, and UniqueFd owns
-// them, so modbus_close here would close a descriptor twice.
-struct ServerContextFreer {
+// Only modbus_free: the RTU context is used only to open and set up the serial device, whose
+// descriptor UniqueFd then owns, so modbus_close here would close it twice.
+struct ContextFreer {
   void operator()(modbus_t* context) const noexcept { modbus_free(context); }
 };
-using ServerContext = std::unique_ptr<modbus_t, ServerContextFreer>;
-
-struct MappingFreer {
-  void operator()(modbus_mapping_t* mapping) const noexcept { modbus_mapping_free(mapping); }
-};
-
-std::uint16_t big_endian_16(const std::uint8_t* bytes) {
-  return static_cast<std::uint16_t>((bytes[0] << 8) | bytes[1]);
-}
+using RtuContext = std::unique_ptr<modbus_t, ContextFreer>;
 
 std::string last_system_error() { return std::system_category().message(errno); }
 
@@ -97,25 +92,81 @@ UniqueFd bind_udp(const std::string& where, const std::string& host, int port, i
   return socket;
 }
 
-// One way into the panel over Modbus: a TCP client connection or the RTU line.
+// A non-blocking TCP socket listening on host:port; the port it got through `bound_port`.
+UniqueFd listen_tcp(const std::string& where, const std::string& host, int port, int& bound_port) {
+  UniqueFd socket(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+  if (socket.get() < 0) throw std::runtime_error(where + ": " + last_system_error());
+  // A simulator restarted at once must get its port back, though the last run's connections
+  // linger in TIME_WAIT.
+  const int enable = 1;
+  setsockopt(socket.get(), SOL_SOCKET, SO_REUSEADDR, &enable, sizeof enable);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<std::uint16_t>(port));
+  inet_pton(AF_INET, host.c_str(), &address.sin_addr);
+  if (bind(socket.get(), reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+      listen(socket.get(), 64) != 0)
+    throw std::runtime_error(where + ": cannot listen on TCP port " + std::to_string(port) + ": " +
+                             last_system_error());
+  socklen_t size = sizeof address;
+  if (getsockname(socket.get(), reinterpret_cast<sockaddr*>(&address), &size) != 0)
+    throw std::runtime_error(where + ": cannot read the bound port: " + last_system_error());
+  bound_port = ntohs(address.sin_port);
+  return socket;
+}
+
+// How long a hung-up serial line rests before it is looked at again: a pty master polls as hung
+// up until its slave is opened again, and this is short enough that a master reopening the line
+// finds the panel well within its reply timeout.
+constexpr std::chrono::milliseconds kHungUpLineRest{50};
+// A serial line that has been quiet this long is between requests: a partial request is dropped
+// as noise, and after garbage the next byte starts a request again. A master sends a request in
+// one go and waits at least half a second for a reply before it tries again.
+constexpr std::chrono::milliseconds kLineSilence{50};
+// How long accepting rests when the process is out of file descriptors, unless a connection
+// closes first: what is pending waits in the listen backlog meanwhile.
+constexpr std::chrono::milliseconds kDescriptorShortageRest{100};
+// Each pass of the serving loop takes at most this many connections and datagrams a door, so that
+// a flood on one door cannot starve the others.
+constexpr int kAcceptsPerPass = 16;
+constexpr int kDatagramsPerPass = 256;
+
+// One way into the panel over Modbus: a TCP client connection or the RTU line. Bytes are taken as
+// they come and cut into requests; nothing waits for the rest of a request.
 struct ModbusPeer {
   UniqueFd fd;
-  bool rtu = false;
-  bool awaiting_reply = false;  // a request is being answered; a master waits for it
-  // An RTU line whose far end hung up: a pty master polls as hung up until its slave is opened
-  // again, so it is looked at again only at this time, not in a busy loop.
+  bool serial = false;
+  bool closed = false;                 // a TCP client disconnected in this pass of the serving loop
+  std::vector<std::uint8_t> received;  // requests not yet served, the last maybe partial
+  std::vector<std::uint8_t> unsent;    // reply bytes the descriptor has not taken yet
+  // A reply held back by added latency or pacing; the master waits for it before it asks again.
+  std::vector<std::uint8_t> delayed_reply;
+  std::optional<Clock::time_point> delayed_until;
+  // TCP: when the first byte of the request now in `received` came (the request deadline), when
+  // the connection was accepted, and when it last completed a request (the idle clock counts from
+  // the later of the two; both rank who is dropped first over the connection cap).
+  std::optional<Clock::time_point> request_started;
+  Clock::time_point accepted_at;
+  std::optional<Clock::time_point> last_request_at;
+  // Serial: when a byte last came; after garbage, bytes are dropped until the line falls silent.
+  Clock::time_point last_byte_at;
+  bool resynchronizing = false;
+  // A serial line whose far end hung up is looked at again only at this time.
   std::optional<Clock::time_point> resting_until;
+
+  // Takes requests now: no reply is on its way to it. A master waits for each reply anyway, and
+  // one that does not read its replies stops being read from.
+  bool taking_requests() const { return unsent.empty() && !delayed_until; }
+  Clock::time_point idle_since() const { return last_request_at.value_or(accepted_at); }
 };
 
-// How long a hung-up serial line rests before it is looked at again: short enough that a master
-// reopening the line finds the panel well within its reply timeout.
-constexpr std::chrono::milliseconds kHungUpLineRest{50};
-
-struct PendingReply {
-  int fd = -1;
-  std::vector<std::uint8_t> bytes;
-  Clock::time_point due;
-};
+// Whether `a` goes before `b` when a client must make room: first the clients that never
+// completed a request, oldest first, then the one longest without a request.
+bool dropped_first(const ModbusPeer& a, const ModbusPeer& b) {
+  if (a.last_request_at.has_value() != b.last_request_at.has_value())
+    return !a.last_request_at.has_value();
+  return a.idle_since() < b.idle_since();
+}
 
 }  // namespace
 
@@ -128,69 +179,51 @@ struct PanelSimulator::State {
   void open_rtu(const std::string& where);
   void serve();
   void take_commands();
-  void accept_client();
-  // False when the peer has gone or sent garbage, and should be dropped.
-  bool serve_modbus_request(ModbusPeer& peer);
-  struct Commit {
-    std::uint16_t sequence = 0;
-    // What the request wrote over, to put back when the commit is refused.
-    int first_written = 0;
-    std::vector<std::uint16_t> written_over;
-  };
-  std::optional<Commit> commit_in(modbus_t* context, const std::uint8_t* query, int length);
-  // The frame a commit shows now: the back buffer, or the window of the strip; nothing when the
-  // strip registers point outside the window.
-  std::optional<Frame> committed_frame() const;
-  void reset_control_registers();
-  // Text profile: whether an accepted request wrote into a line; then the lines are read anew.
-  bool writes_text_lines(modbus_t* context, const std::uint8_t* query, int length) const;
-  void take_text_lines();
+  void accept_clients(Clock::time_point now);
+  // Reads what the peer has sent and serves each request that is complete.
+  void take_bytes(ModbusPeer& peer, Clock::time_point now);
+  void serve_received(ModbusPeer& peer, Clock::time_point now);
+  void answer(ModbusPeer& peer, std::span<const std::uint8_t> request, Clock::time_point now);
+  void send(ModbusPeer& peer, std::vector<std::uint8_t> reply);
+  void flush(ModbusPeer& peer);
   void send_due_replies(Clock::time_point now);
-  void send_reply(int fd, std::span<const std::uint8_t> bytes);
+  // Closes connections past their deadlines and forgets partial requests on a quiet line.
+  void enforce_deadlines(Clock::time_point now);
+  // When the peer must next be looked at although it sends nothing; nothing when never.
+  std::optional<Clock::time_point> next_deadline(const ModbusPeer& peer) const;
+  void disconnect(ModbusPeer& client);
+  void line_hung_up(ModbusPeer& line, Clock::time_point now);
   void drop_tcp_clients();
-  void receive_ddp();
-  void receive_e131();
-  void show(Frame frame, std::uint16_t sequence);
+  void receive_datagrams(int socket, bool ddp);
+  // Copies what other threads read (the frame on show, the light, the lines) out of the panel.
+  void publish(bool whole);
   void after_commit();
   void reboot_now(std::chrono::milliseconds downtime);
-  void refresh_read_only_registers();
   bool down() const { return Clock::now() < down_until; }
   bool draw(double rate);
   SimulatorFaults current_faults() const {
     std::lock_guard lock(mutex);
     return faults;
   }
+  template <typename Action>
+  void for_each_peer(Action action) {
+    if (serial_line) action(*serial_line);
+    for (ModbusPeer& client : clients) action(client);
+  }
 
   const SimulatorOptions options;
-  const bool text_profile;
-  const std::size_t frame_bytes;
-  const std::size_t frame_pixels;
-  int window_registers = 0;  // from kFramebuffer
   // Touched only by the serving thread once it runs.
-  std::unique_ptr<modbus_mapping_t, MappingFreer> registers;
-  ServerContext tcp_server;
-  ServerContext rtu_server;
+  SimulatedPanel panel;
   UniqueFd listener;
-  std::vector<ModbusPeer> peers;  // the RTU line first when there is one, then TCP clients
+  std::optional<ModbusPeer> serial_line;
+  std::vector<ModbusPeer> clients;  // Modbus TCP
+  // Accepting rests until then when the process has run out of file descriptors.
+  std::optional<Clock::time_point> accepting_resumes_at;
   UniqueFd ddp_socket;
   UniqueFd e131_socket;
-  // Replies are written into this socket pair by modbus_reply and read back, so that they can be
-  // delayed, paced or damaged before they go out.
-  UniqueFd capture_in;
-  UniqueFd capture_out;
   UniqueFd wake_signal;  // an eventfd: wakes poll() at once for commands and the destructor
-  std::vector<PendingReply> pending;
-  std::vector<std::uint8_t> rgb_back_buffer;  // DDP and E1.31 write here
-  std::vector<bool> universes_received;
-  // The synchronization universe the data packets of the frame being received named (0: none).
-  std::uint16_t awaited_sync_universe = 0;
-  bool e131_stream_ended = false;  // blanked for a Stream_Terminated packet; until the next data
   std::mt19937 random;
-  Clock::time_point boot_time = Clock::now();
   Clock::time_point down_until;
-  std::uint16_t fault_bits = rm::kFaultFramebufferLost;  // as at any power-up
-  std::uint16_t shown_sequence = 0;
-  std::uint32_t shown_crc = 0;
   int tcp_port = -1;
   int ddp_bound_port = -1;
   int e131_bound_port = -1;
@@ -209,30 +242,43 @@ struct PanelSimulator::State {
   std::thread serving_thread;  // last: starts once everything above exists
 };
 
+namespace {
+
+// The panel's part of the options, checked with the simulator's address in its errors.
+SimulatedPanel make_panel(const SimulatorOptions& options, const std::string& where) {
+  try {
+    return SimulatedPanel(options);
+  } catch (const std::invalid_argument& error) {
+    throw std::invalid_argument(where + ": " + error.what());
+  }
+}
+
+std::string where_of(const SimulatorOptions& options) {
+  return "panel simulator on " + options.host + ":" + std::to_string(options.port);
+}
+
+}  // namespace
+
 PanelSimulator::State::State(SimulatorOptions simulator_options)
     : options(std::move(simulator_options)),
-      text_profile(options.text_display.has_value()),
-      frame_bytes(options.width > 0 && options.height > 0
-                      ? row_bytes(options.format, options.width) *
-                            static_cast<std::size_t>(options.height)
-                      : 0),
-      frame_pixels(static_cast<std::size_t>(std::max(options.width, 0)) *
-                   static_cast<std::size_t>(std::max(options.height, 0))),
+      panel(make_panel(options, where_of(options))),
       random(options.faults.seed),
       faults(options.faults) {
-  const std::string where =
-      "panel simulator on " + options.host + ":" + std::to_string(options.port);
-  if (frame_bytes == 0) throw std::invalid_argument(where + ": width and height must be positive");
-  // Modbus addresses are 16 bits: the identity registers and the back buffer must fit in them.
-  constexpr std::size_t kMaxFrameBytes = 2 * (0x10000 - rm::kFramebuffer);
-  if (options.width > 0xFFFF || options.height > 0xFFFF || frame_bytes > kMaxFrameBytes)
-    throw std::invalid_argument(
-        where + ": a " + std::to_string(options.width) + "x" + std::to_string(options.height) +
-        " " + std::string(to_string(options.format)) + " panel does not fit in the register map");
+  const std::string where = where_of(options);
+  const std::size_t pixels =
+      static_cast<std::size_t>(options.width) * static_cast<std::size_t>(options.height);
   if (options.e131_port >= 0 &&
-      options.e131_universe + e131::universes_for(frame_pixels) - 1 > e131::kMaxUniverse)
+      (options.e131_universe < 1 ||
+       options.e131_universe + e131::universes_for(pixels) - 1 > e131::kMaxUniverse))
     throw std::invalid_argument(where + ": the panel's universes run past " +
                                 std::to_string(e131::kMaxUniverse));
+  if (options.text_display && (options.ddp_port >= 0 || options.e131_port >= 0))
+    throw std::invalid_argument(where + ": a text display takes no pixels (no DDP or E1.31)");
+  if (options.max_connections < 1)
+    throw std::invalid_argument(where + ": it must serve at least one connection");
+  if (options.request_timeout <= std::chrono::milliseconds::zero() ||
+      options.idle_timeout <= std::chrono::milliseconds::zero())
+    throw std::invalid_argument(where + ": request and idle timeouts must be positive");
   // Address problems are runtime_errors, as the header promises for an address it cannot bind.
   for (const int port : {options.port, options.ddp_port, options.e131_port})
     if (port < -1 || port > 65535) throw std::runtime_error(where + ": ports must be 0-65535");
@@ -240,70 +286,16 @@ PanelSimulator::State::State(SimulatorOptions simulator_options)
   if (inet_pton(AF_INET, options.host.c_str(), &probe) != 1)
     throw std::runtime_error(where + ": host must be an IPv4 address such as 127.0.0.1");
 
-  if (text_profile) {
-    const TextDisplayLayout& layout = *options.text_display;
-    if (layout.line_registers.empty() || layout.chars < 1 || layout.chars > kMaxTextDisplayChars)
-      throw std::invalid_argument(where + ": a text display needs lines and 1-" +
-                                  std::to_string(kMaxTextDisplayChars) + " characters a line");
-    if (options.ddp_port >= 0 || options.e131_port >= 0)
-      throw std::invalid_argument(where + ": a text display takes no pixels (no DDP or E1.31)");
-    int register_count = layout.brightness_register.value_or(0) + 1;
-    for (const int line : layout.line_registers)
-      register_count = std::max(register_count, line + layout.registers_per_line());
-    if (register_count > 0x10000)
-      throw std::invalid_argument(where + ": the text display's registers run past 65535");
-    registers.reset(modbus_mapping_new(0, 0, register_count, 0));
-    if (!registers)
-      throw std::runtime_error(where + ": cannot set up libmodbus: " + last_system_error());
-    light = SimulatorLight{0, true};
-  }
-  if (options.map_version < rm::kOldestMapVersion || options.map_version > rm::kMapVersion)
-    throw std::invalid_argument(where + ": register map version must be " +
-                                std::to_string(rm::kOldestMapVersion) + " to " +
-                                std::to_string(rm::kMapVersion));
-  if (options.strip_registers < 0)
-    throw std::invalid_argument(where + ": strip memory cannot be negative");
-  window_registers = rm::framebuffer_registers(frame_bytes);
-  if (options.map_version >= 3)
-    window_registers = static_cast<int>(std::min<long>(
-        long{window_registers} + options.strip_registers, 0x10000 - rm::kFramebuffer));
-  if (!text_profile) {
-    registers.reset(modbus_mapping_new(0, 0, rm::kFramebuffer + window_registers, 0));
-    if (!registers)
-      throw std::runtime_error(where + ": cannot set up libmodbus: " + last_system_error());
-  }
-  shown = Frame::blank(options.width, options.height, options.format);
-  shown_crc = frame_crc32(shown);
-  rgb_back_buffer.assign(3 * frame_pixels, 0);
-  universes_received.assign(static_cast<std::size_t>(e131::universes_for(frame_pixels)), false);
-  reset_control_registers();
-  refresh_read_only_registers();
-  if (text_profile) take_text_lines();
+  shown = panel.shown_frame();
+  light = panel.light();
+  text_lines = panel.text_lines();
 
-  if (options.port >= 0) {
-    // modbus_new_tcp binds only dotted IPv4 (and treats any host starting with '0' as "all").
-    tcp_server.reset(modbus_new_tcp(options.host.c_str(), options.port));
-    if (!tcp_server)
-      throw std::runtime_error(where + ": cannot set up libmodbus: " + last_system_error());
-    listener = UniqueFd(modbus_tcp_listen(tcp_server.get(), 16));
-    if (listener.get() < 0) throw std::runtime_error(where + ": " + last_system_error());
-    sockaddr_in bound{};
-    socklen_t bound_size = sizeof bound;
-    if (getsockname(listener.get(), reinterpret_cast<sockaddr*>(&bound), &bound_size) == -1)
-      throw std::runtime_error(where + ": cannot read the bound port: " + last_system_error());
-    tcp_port = ntohs(bound.sin_port);
-  }
+  if (options.port >= 0) listener = listen_tcp(where, options.host, options.port, tcp_port);
   if (!options.rtu_device.empty() || options.rtu_fd >= 0) open_rtu(where);
   if (options.ddp_port >= 0)
     ddp_socket = bind_udp(where, options.host, options.ddp_port, ddp_bound_port);
   if (options.e131_port >= 0)
     e131_socket = bind_udp(where, options.host, options.e131_port, e131_bound_port);
-
-  int capture[2];
-  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, capture) != 0)
-    throw std::runtime_error(where + ": socketpair: " + last_system_error());
-  capture_in = UniqueFd(capture[0]);
-  capture_out = UniqueFd(capture[1]);
   wake_signal = UniqueFd(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
   if (wake_signal.get() < 0) throw std::runtime_error(where + ": eventfd: " + last_system_error());
 
@@ -311,24 +303,29 @@ PanelSimulator::State::State(SimulatorOptions simulator_options)
 }
 
 void PanelSimulator::State::open_rtu(const std::string& where) {
-  const std::string device = options.rtu_device.empty() ? "/dev/null" : options.rtu_device;
-  rtu_server.reset(modbus_new_rtu(device.c_str(), options.rtu_baud, 'N', 8, 1));
-  if (!rtu_server || modbus_set_slave(rtu_server.get(), options.unit) == -1)
-    throw std::runtime_error(where + ": cannot set up libmodbus RTU: " + modbus_strerror(errno));
   ModbusPeer line;
-  line.rtu = true;
+  line.serial = true;
   if (options.rtu_fd >= 0) {
     line.fd = UniqueFd(fcntl(options.rtu_fd, F_DUPFD_CLOEXEC, 0));
     if (line.fd.get() < 0)
       throw std::runtime_error(where + ": cannot use descriptor " + std::to_string(options.rtu_fd) +
                                ": " + last_system_error());
   } else {
-    if (modbus_connect(rtu_server.get()) == -1)
+    // libmodbus opens the device and sets its baud rate and 8N1; the framing is ours.
+    const RtuContext context(
+        modbus_new_rtu(options.rtu_device.c_str(), options.rtu_baud, 'N', 8, 1));
+    if (!context)
+      throw std::runtime_error(where + ": cannot set up libmodbus RTU: " + modbus_strerror(errno));
+    if (modbus_connect(context.get()) == -1)
       throw std::runtime_error(where + ": cannot open " + options.rtu_device + ": " +
                                modbus_strerror(errno));
-    line.fd = UniqueFd(modbus_get_socket(rtu_server.get()));
+    line.fd = UniqueFd(modbus_get_socket(context.get()));
   }
-  peers.insert(peers.begin(), std::move(line));
+  const int flags = fcntl(line.fd.get(), F_GETFL);
+  if (flags == -1 || fcntl(line.fd.get(), F_SETFL, flags | O_NONBLOCK) == -1)
+    throw std::runtime_error(where +
+                             ": cannot make the serial line non-blocking: " + last_system_error());
+  serial_line = std::move(line);
 }
 
 PanelSimulator::State::~State() {
@@ -343,78 +340,6 @@ PanelSimulator::State::~State() {
   serving_thread.join();
 }
 
-void PanelSimulator::State::reset_control_registers() {
-  std::uint16_t* const holding = registers->tab_registers;
-  if (text_profile) {
-    // Power-up: blank lines, brightness 0 (as the register reads until written).
-    std::fill(holding, holding + registers->nb_registers, 0);
-    const TextDisplayLayout& layout = *options.text_display;
-    for (const int line : layout.line_registers)
-      std::fill_n(holding + line, layout.registers_per_line(), 0x2020);
-    return;
-  }
-  std::fill(holding + rm::kBrightness, holding + rm::kCommit + 1, 0);
-  holding[rm::kBrightness] = 255;
-  holding[rm::kPower] = 1;
-  holding[rm::kMode] = rm::kModeFramebuffer;
-}
-
-void PanelSimulator::State::take_text_lines() {
-  const TextDisplayLayout& layout = *options.text_display;
-  std::vector<std::string> lines;
-  for (const int line : layout.line_registers)
-    lines.push_back(decode_text_line(
-        std::span<const std::uint16_t>(registers->tab_registers + line,
-                                       static_cast<std::size_t>(layout.registers_per_line())),
-        layout));
-  std::lock_guard lock(mutex);
-  text_lines = std::move(lines);
-}
-
-bool PanelSimulator::State::writes_text_lines(modbus_t* context, const std::uint8_t* query,
-                                              int length) const {
-  const int header = modbus_get_header_length(context);
-  if (length < header + 5) return false;
-  const std::uint8_t* const pdu = query + header;
-  const int address = big_endian_16(pdu + 1);
-  int count = 0;
-  if (pdu[0] == MODBUS_FC_WRITE_SINGLE_REGISTER) count = 1;
-  if (pdu[0] == MODBUS_FC_WRITE_MULTIPLE_REGISTERS) count = big_endian_16(pdu + 3);
-  // modbus_reply refuses writes outside the registers, and so writes nothing for them.
-  if (count < 1 || address + count > registers->nb_registers) return false;
-  const TextDisplayLayout& layout = *options.text_display;
-  return std::any_of(layout.line_registers.begin(), layout.line_registers.end(), [&](int line) {
-    return address < line + layout.registers_per_line() && line < address + count;
-  });
-}
-
-void PanelSimulator::State::refresh_read_only_registers() {
-  if (text_profile) return;  // such displays have no identity or status block
-  std::uint16_t* const holding = registers->tab_registers;
-  const bool strips = options.map_version >= 3 && options.strip_registers > 0;
-  holding[rm::kMagic] = rm::kMagicValue;
-  holding[rm::kVersion] = static_cast<std::uint16_t>(options.map_version);
-  holding[rm::kWidth] = static_cast<std::uint16_t>(options.width);
-  holding[rm::kHeight] = static_cast<std::uint16_t>(options.height);
-  holding[rm::kPixelFormat] = static_cast<std::uint16_t>(options.format);
-  holding[rm::kCapabilities] =
-      static_cast<std::uint16_t>(rm::kCapabilityBrightness | rm::kCapabilityPower |
-                                 (options.keeps_back_buffer ? rm::kCapabilityKeepsBackBuffer : 0) |
-                                 (strips ? rm::kCapabilityStrip : 0));
-  holding[rm::kWindowRegisters] =
-      options.map_version >= 3 ? static_cast<std::uint16_t>(window_registers) : 0;
-  holding[rm::kShownSequence] = shown_sequence;
-  holding[rm::kShownCrcHigh] = static_cast<std::uint16_t>(shown_crc >> 16);
-  holding[rm::kShownCrcLow] = static_cast<std::uint16_t>(shown_crc & 0xFFFF);
-  holding[rm::kTemperature] = 350;  // 35.0 °C: a board in the shade
-  holding[rm::kFaults] = fault_bits;
-  const auto uptime = std::chrono::duration_cast<std::chrono::seconds>(
-      std::max(Clock::now() - boot_time, Clock::duration::zero()));
-  const auto seconds = static_cast<std::uint32_t>(uptime.count());
-  holding[rm::kUptimeHigh] = static_cast<std::uint16_t>(seconds >> 16);
-  holding[rm::kUptimeLow] = static_cast<std::uint16_t>(seconds & 0xFFFF);
-}
-
 bool PanelSimulator::State::draw(double rate) {
   if (rate <= 0) return false;
   return std::uniform_real_distribution<double>(0.0, 1.0)(random) < rate;
@@ -422,40 +347,44 @@ bool PanelSimulator::State::draw(double rate) {
 
 void PanelSimulator::State::serve() {
   std::vector<pollfd> watched;
-  enum class Source { wake, listener, peer, ddp, e131 };
-  std::vector<std::pair<Source, std::size_t>> sources;  // what each watched descriptor is
+  std::vector<ModbusPeer*> watched_peers;  // for each watched descriptor; null for the others
   for (;;) {
     watched.clear();
-    sources.clear();
-    const auto watch = [&](int fd, Source source, std::size_t index = 0) {
-      watched.push_back({fd, POLLIN, 0});
-      sources.emplace_back(source, index);
+    watched_peers.clear();
+    const auto watch = [&](int fd, short events, ModbusPeer* peer = nullptr) {
+      watched.push_back({fd, events, 0});
+      watched_peers.push_back(peer);
     };
-    watch(wake_signal.get(), Source::wake);
-    if (listener.get() >= 0) watch(listener.get(), Source::listener);
     std::optional<Clock::time_point> wake_at;
-    const auto wake_by = [&wake_at](Clock::time_point at) {
-      wake_at = wake_at ? std::min(*wake_at, at) : at;
+    const auto wake_by = [&wake_at](std::optional<Clock::time_point> at) {
+      if (at) wake_at = wake_at ? std::min(*wake_at, *at) : *at;
     };
+    watch(wake_signal.get(), POLLIN);
     const Clock::time_point polled_at = Clock::now();
-    for (std::size_t i = 0; i < peers.size(); ++i) {
-      ModbusPeer& peer = peers[i];
+    if (accepting_resumes_at && *accepting_resumes_at <= polled_at) accepting_resumes_at.reset();
+    const std::size_t listener_index = watched.size();
+    if (listener.get() >= 0 && !accepting_resumes_at) watch(listener.get(), POLLIN);
+    wake_by(accepting_resumes_at);
+    for_each_peer([&](ModbusPeer& peer) {
       if (peer.resting_until && *peer.resting_until > polled_at) {
-        wake_by(*peer.resting_until);
-        continue;
+        wake_by(peer.resting_until);
+        return;
       }
       peer.resting_until.reset();
-      if (!peer.awaiting_reply) watch(peer.fd.get(), Source::peer, i);
-    }
-    if (ddp_socket.get() >= 0) watch(ddp_socket.get(), Source::ddp);
-    if (e131_socket.get() >= 0) watch(e131_socket.get(), Source::e131);
+      if (!peer.unsent.empty())
+        watch(peer.fd.get(), POLLOUT, &peer);
+      else if (!peer.delayed_until)
+        watch(peer.fd.get(), POLLIN, &peer);
+      wake_by(peer.delayed_until);
+      wake_by(next_deadline(peer));
+    });
+    const std::size_t ddp_index = watched.size();
+    if (ddp_socket.get() >= 0) watch(ddp_socket.get(), POLLIN);
+    const std::size_t e131_index = watched.size();
+    if (e131_socket.get() >= 0) watch(e131_socket.get(), POLLIN);
 
     timespec wait{};
     timespec* wait_for = nullptr;
-    if (!pending.empty())
-      wake_by(std::min_element(pending.begin(), pending.end(), [](auto& a, auto& b) {
-                return a.due < b.due;
-              })->due);
     if (wake_at) {
       const auto left = std::max(*wake_at - Clock::now(), Clock::duration::zero());
       const auto nanoseconds = std::chrono::duration_cast<std::chrono::nanoseconds>(left).count();
@@ -475,49 +404,34 @@ void PanelSimulator::State::serve() {
         if (stop_requested) return;
       }
       take_commands();
-      continue;  // a reboot may have dropped peers the poll list still names
     }
-    send_due_replies(Clock::now());
-    bool accept = false;
-    std::vector<int> dropped;
+
+    const Clock::time_point now = Clock::now();
     for (std::size_t i = 1; i < watched.size(); ++i) {
-      if (watched[i].revents == 0) continue;
-      switch (sources[i].first) {
-        case Source::listener:
-          accept = true;
-          break;
-        case Source::peer: {
-          // Found by descriptor: a commit before this one may have dropped TCP clients.
-          const int fd = watched[i].fd;
-          const auto peer = std::find_if(peers.begin(), peers.end(),
-                                         [fd](const ModbusPeer& p) { return p.fd.get() == fd; });
-          if (peer != peers.end() && !serve_modbus_request(*peer)) dropped.push_back(fd);
-          break;
-        }
-        case Source::ddp:
-          receive_ddp();
-          break;
-        case Source::e131:
-          receive_e131();
-          break;
-        case Source::wake:
-          break;
+      ModbusPeer* const peer = watched_peers[i];
+      if (watched[i].revents == 0 || peer == nullptr || peer->closed) continue;
+      // A reboot may have left the peer another state than the one it was polled for.
+      if (!peer->unsent.empty()) {
+        flush(*peer);
+        if (peer->taking_requests() && !peer->closed) serve_received(*peer, now);
+      } else if (peer->taking_requests()) {
+        take_bytes(*peer, now);
       }
     }
-    for (const int fd : dropped) {
-      std::erase_if(pending, [fd](const PendingReply& reply) { return reply.fd == fd; });
-      // The serial line stays (the master may open it again), but rests while it is hung up.
-      for (ModbusPeer& peer : peers)
-        if (peer.rtu && peer.fd.get() == fd) {
-          peer.resting_until = Clock::now() + kHungUpLineRest;
-          peer.awaiting_reply = false;
-          std::lock_guard lock(mutex);
-          ++counters.line_hangups;
-        }
-      std::erase_if(peers,
-                    [fd](const ModbusPeer& peer) { return !peer.rtu && peer.fd.get() == fd; });
-    }
-    if (accept) accept_client();
+    if (ddp_index < watched.size() && watched[ddp_index].revents != 0)
+      receive_datagrams(ddp_socket.get(), true);
+    if (e131_index < watched.size() && watched[e131_index].revents != 0)
+      receive_datagrams(e131_socket.get(), false);
+    send_due_replies(Clock::now());
+    enforce_deadlines(Clock::now());
+
+    const std::size_t before = clients.size();
+    std::erase_if(clients, [](const ModbusPeer& client) { return client.closed; });
+    // A descriptor freed is one to accept with.
+    if (clients.size() < before) accepting_resumes_at.reset();
+    if (listener_index < watched.size() && watched[listener_index].fd == listener.get() &&
+        watched[listener_index].revents != 0)
+      accept_clients(Clock::now());
   }
 }
 
@@ -530,28 +444,99 @@ void PanelSimulator::State::take_commands() {
   if (downtime) reboot_now(*downtime);
 }
 
-void PanelSimulator::State::accept_client() {
-  UniqueFd client(accept4(listener.get(), nullptr, nullptr, SOCK_CLOEXEC));
-  if (client.get() < 0) return;  // the peer gave up between poll and accept; nothing to serve
-  if (down()) return;            // a panel that is rebooting answers nobody
-  // Replies are small and a controller waits for each one; do not let Nagle hold them back.
-  const int enable = 1;
-  setsockopt(client.get(), IPPROTO_TCP, TCP_NODELAY, &enable, sizeof enable);
-  ModbusPeer peer;
-  peer.fd = std::move(client);
-  peers.push_back(std::move(peer));
+void PanelSimulator::State::accept_clients(Clock::time_point now) {
+  for (int accepted = 0; accepted < kAcceptsPerPass; ++accepted) {
+    UniqueFd client(accept4(listener.get(), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK));
+    if (client.get() < 0) {
+      if (errno == EINTR || errno == ECONNABORTED || errno == EPROTO) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) return;
+      // Out of descriptors (EMFILE, ENFILE) or memory: the connection stays pending, and the
+      // listener stays readable, so watching it again at once would spin. Rest instead, until a
+      // connection closes or a little while has passed.
+      accepting_resumes_at = now + kDescriptorShortageRest;
+      std::lock_guard lock(mutex);
+      ++counters.accept_pauses;
+      return;
+    }
+    if (down()) continue;  // a panel that is rebooting answers nobody
+    // Replies are small and a controller waits for each one; do not let Nagle hold them back.
+    const int enable = 1;
+    setsockopt(client.get(), IPPROTO_TCP, TCP_NODELAY, &enable, sizeof enable);
+    if (std::ssize(clients) >= options.max_connections) {
+      // Make room (see the header).
+      const auto victim = std::min_element(clients.begin(), clients.end(), dropped_first);
+      {
+        std::lock_guard lock(mutex);
+        ++counters.evictions;
+      }
+      disconnect(*victim);
+      clients.erase(victim);
+    }
+    ModbusPeer peer;
+    peer.fd = std::move(client);
+    peer.accepted_at = now;
+    clients.push_back(std::move(peer));
+  }
 }
 
-bool PanelSimulator::State::serve_modbus_request(ModbusPeer& peer) {
-  modbus_t* const server = peer.rtu ? rtu_server.get() : tcp_server.get();
-  std::uint8_t query[MODBUS_TCP_MAX_ADU_LENGTH];
-  modbus_set_socket(server, peer.fd.get());
-  const int length = modbus_receive(server, query);
-  // A TCP client that sent garbage or hung up is dropped; on a serial line a damaged request is
-  // just noise, and the master will try again.
-  if (length == -1) return peer.rtu && errno != EIO && errno != EBADF;
-  if (length == 0) return true;  // a request for another unit
-  if (down()) return true;       // rebooting: nobody is listening
+void PanelSimulator::State::take_bytes(ModbusPeer& peer, Clock::time_point now) {
+  std::uint8_t bytes[mf::kMaxTcpAduBytes];
+  const ssize_t got = peer.serial ? ::read(peer.fd.get(), bytes, sizeof bytes)
+                                  : recv(peer.fd.get(), bytes, sizeof bytes, MSG_DONTWAIT);
+  if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return;
+  if (got <= 0) {
+    // A TCP client hung up or failed. A serial line hangs up when its far end closes (a pty
+    // master reads EIO until the slave is opened again); it stays, resting meanwhile.
+    if (peer.serial)
+      line_hung_up(peer, now);
+    else
+      disconnect(peer);
+    return;
+  }
+  if (peer.serial) {
+    peer.last_byte_at = now;
+    if (peer.resynchronizing) return;  // the rest of the noise
+  } else if (peer.received.empty()) {
+    peer.request_started = now;
+  }
+  peer.received.insert(peer.received.end(), bytes, bytes + got);
+  serve_received(peer, now);
+}
+
+void PanelSimulator::State::serve_received(ModbusPeer& peer, Clock::time_point now) {
+  while (peer.taking_requests() && !peer.closed && !peer.received.empty()) {
+    const mf::Cut cut =
+        peer.serial ? mf::cut_rtu_request(peer.received) : mf::cut_tcp_request(peer.received);
+    if (cut.kind == mf::Cut::Kind::incomplete) return;
+    if (cut.kind == mf::Cut::Kind::garbage) {
+      // A TCP stream that has lost its framing cannot find it again; a serial line can, after a
+      // silence, and its master will ask again.
+      if (peer.serial) {
+        peer.received.clear();
+        peer.resynchronizing = true;
+      } else {
+        disconnect(peer);
+      }
+      return;
+    }
+    const auto request_end = peer.received.begin() + static_cast<std::ptrdiff_t>(cut.length);
+    const std::vector<std::uint8_t> request(peer.received.begin(), request_end);
+    peer.received.erase(peer.received.begin(), request_end);
+    if (!peer.serial) {
+      peer.last_request_at = now;
+      peer.request_started = peer.received.empty() ? std::nullopt : std::optional(now);
+    }
+    answer(peer, request, now);
+  }
+}
+
+void PanelSimulator::State::answer(ModbusPeer& peer, std::span<const std::uint8_t> request,
+                                   Clock::time_point now) {
+  const std::uint8_t unit = peer.serial ? mf::rtu_unit(request) : mf::tcp_unit(request);
+  // On a serial line the panel answers only its own unit, and a broadcast silently. A TCP device
+  // of its own may ignore the unit, as this one does.
+  if (peer.serial && unit != options.unit && unit != mf::kBroadcastUnit) return;
+  if (down()) return;  // rebooting: nobody is listening
 
   const SimulatorFaults faults_now = current_faults();
   {
@@ -561,191 +546,152 @@ bool PanelSimulator::State::serve_modbus_request(ModbusPeer& peer) {
   if (draw(faults_now.drop_rate)) {
     std::lock_guard lock(mutex);
     ++counters.dropped;
-    return true;
+    return;
   }
-  // Show before replying: once a controller sees its commit acknowledged, the frame is on show.
-  std::optional<Commit> commit = text_profile ? std::nullopt : commit_in(server, query, length);
-  bool refused = false;
-  if (commit) {
-    std::optional<Frame> frame = committed_frame();
-    if (frame) {
-      show(std::move(*frame), commit->sequence);
-      if (registers->tab_registers[rm::kMode] == rm::kModeStrip) {
-        std::lock_guard lock(mutex);
-        ++counters.strip_commits;
-      }
-    } else {
-      // The whole write is refused, as firmware would: nothing it carried stays.
-      std::copy(commit->written_over.begin(), commit->written_over.end(),
-                registers->tab_registers + commit->first_written);
-      refused = true;
-      commit.reset();
-      std::lock_guard lock(mutex);
-      ++counters.rejected_commits;
-    }
-  }
-  refresh_read_only_registers();
-  modbus_set_socket(server, capture_in.get());
-  const int replied =
-      refused ? modbus_reply_exception(server, query, MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE)
-              : modbus_reply(server, query, length, registers.get());
-  modbus_set_socket(server, peer.fd.get());
-  // After the reply, so that a write covering them cannot change what the panel reports.
-  refresh_read_only_registers();
-  bool committed = commit.has_value();
-  if (text_profile && replied != -1 && writes_text_lines(server, query, length)) {
-    take_text_lines();
-    {
-      std::lock_guard lock(mutex);
-      ++commit_count;
-    }
-    changed.notify_all();
-    committed = true;
-  }
-  {
-    std::lock_guard lock(mutex);
-    if (!text_profile) {
-      light.brightness = std::min<int>(registers->tab_registers[rm::kBrightness], 255);
-      light.on = registers->tab_registers[rm::kPower] != 0;
-    } else if (const auto brightness = options.text_display->brightness_register) {
-      light.brightness = registers->tab_registers[*brightness];
-    }
-  }
-  if (replied == -1) return peer.rtu;
-  std::vector<std::uint8_t> reply(MODBUS_TCP_MAX_ADU_LENGTH);
-  const ssize_t got = recv(capture_out.get(), reply.data(), reply.size(), MSG_DONTWAIT);
-  reply.resize(got > 0 ? static_cast<std::size_t>(got) : 0);
-  if (reply.empty()) return true;  // a broadcast: no reply
+  const std::span<const std::uint8_t> pdu =
+      peer.serial ? mf::rtu_pdu(request) : mf::tcp_pdu(request);
+  const std::uint64_t commits_before = panel.commits();
+  const std::vector<std::uint8_t> reply_pdu = panel.modbus_request(pdu, now);
+  // Before the reply: once a controller sees its commit acknowledged, the frame is on show.
+  publish(false);
+  const bool committed = panel.commits() != commits_before;
 
-  if (draw(faults_now.corrupt_rate)) {
-    // RTU: a damaged CRC. TCP: a transaction id that matches no request.
-    reply[peer.rtu ? reply.size() - 1 : 0] ^= 0xFF;
-    std::lock_guard lock(mutex);
-    ++counters.corrupted;
-  }
-  Clock::duration delay = faults_now.added_latency;
-  if (options.line_rate > 0) {
-    // The exchange as it would be on an RTU line: the PDU plus a unit byte and a CRC each way.
-    const int header = modbus_get_header_length(server);
-    const std::size_t trailer = peer.rtu ? 2 : 0;
-    const std::size_t request_pdu = static_cast<std::size_t>(length - header) - trailer;
-    const std::size_t reply_pdu = reply.size() - static_cast<std::size_t>(header) - trailer;
-    const WireCost exchange{request_pdu + reply_pdu + 6, 1, false};
-    delay += std::chrono::duration_cast<Clock::duration>(
-        std::chrono::duration<double>(rm::rtu_wire_seconds(exchange, options.line_rate)));
-  }
-  if (delay <= Clock::duration::zero()) {
-    send_reply(peer.fd.get(), reply);
-  } else {
-    pending.push_back({peer.fd.get(), std::move(reply), Clock::now() + delay});
-    peer.awaiting_reply = true;
+  if (!reply_pdu.empty() && !(peer.serial && unit == mf::kBroadcastUnit)) {
+    std::vector<std::uint8_t> reply =
+        peer.serial ? mf::rtu_reply(unit, reply_pdu) : mf::tcp_reply(request, reply_pdu);
+    if (draw(faults_now.corrupt_rate)) {
+      // RTU: a damaged CRC. TCP: a transaction id that matches no request.
+      reply[peer.serial ? reply.size() - 1 : 0] ^= 0xFF;
+      std::lock_guard lock(mutex);
+      ++counters.corrupted;
+    }
+    Clock::duration delay = faults_now.added_latency;
+    if (options.line_rate > 0) {
+      // The exchange as it would be on an RTU line: the PDU plus a unit byte and a CRC each way.
+      const WireCost exchange{pdu.size() + reply_pdu.size() + 6, 1, false};
+      delay += std::chrono::duration_cast<Clock::duration>(
+          std::chrono::duration<double>(rm::rtu_wire_seconds(exchange, options.line_rate)));
+    }
+    if (delay <= Clock::duration::zero()) {
+      send(peer, std::move(reply));
+    } else {
+      peer.delayed_reply = std::move(reply);
+      peer.delayed_until = Clock::now() + delay;
+    }
   }
   if (committed) after_commit();
-  return true;
 }
 
-// Any accepted register write covering kCommit is a commit, even one that repeats the previous
-// sequence number: a panel must not drop a frame because the controller restarted its count.
-std::optional<PanelSimulator::State::Commit> PanelSimulator::State::commit_in(
-    modbus_t* context, const std::uint8_t* query, int length) {
-  const int header = modbus_get_header_length(context);
-  if (length < header + 5) return std::nullopt;
-  const std::uint8_t* const pdu = query + header;
-  const int function = pdu[0];
-  const int address = big_endian_16(pdu + 1);
-
-  if (function == MODBUS_FC_WRITE_SINGLE_REGISTER) {
-    if (address != rm::kCommit) return std::nullopt;
-    return Commit{big_endian_16(pdu + 3), rm::kCommit, {registers->tab_registers[rm::kCommit]}};
-  }
-  if (function == MODBUS_FC_WRITE_MULTIPLE_REGISTERS) {
-    const int count = big_endian_16(pdu + 3);
-    if (length < header + 6) return std::nullopt;
-    const int byte_count = pdu[5];
-    // The checks modbus_reply makes before it writes; a request failing them gets an exception
-    // reply and changes nothing, so it commits nothing either.
-    const bool accepted = count >= 1 && count <= MODBUS_MAX_WRITE_REGISTERS &&
-                          byte_count == 2 * count && length >= header + 6 + byte_count &&
-                          address + count <= registers->nb_registers;
-    if (!accepted || rm::kCommit < address || rm::kCommit >= address + count) return std::nullopt;
-    // The frame shown is the back buffer (or the strip) after this very write.
-    Commit commit{big_endian_16(pdu + 6 + 2 * (rm::kCommit - address)), address,
-                  std::vector<std::uint16_t>(registers->tab_registers + address,
-                                             registers->tab_registers + address + count)};
-    for (int i = 0; i < count; ++i)
-      registers->tab_registers[address + i] = big_endian_16(pdu + 6 + 2 * i);
-    return commit;
-  }
-  return std::nullopt;
+void PanelSimulator::State::send(ModbusPeer& peer, std::vector<std::uint8_t> reply) {
+  peer.unsent.insert(peer.unsent.end(), reply.begin(), reply.end());
+  flush(peer);
 }
 
-std::optional<Frame> PanelSimulator::State::committed_frame() const {
-  const std::uint16_t* const holding = registers->tab_registers;
-  const auto unpack = [&](int first, Frame& frame) {
-    const std::uint16_t* const words = holding + rm::kFramebuffer + first;
-    for (std::size_t i = 0; i < frame.bytes.size(); ++i) {
-      const std::uint16_t word = words[i / 2];
-      frame.bytes[i] = static_cast<std::uint8_t>(i % 2 == 0 ? word >> 8 : word & 0xFF);
+void PanelSimulator::State::flush(ModbusPeer& peer) {
+  while (!peer.unsent.empty()) {
+    const ssize_t sent = peer.serial
+                             ? ::write(peer.fd.get(), peer.unsent.data(), peer.unsent.size())
+                             : ::send(peer.fd.get(), peer.unsent.data(), peer.unsent.size(),
+                                      MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (sent > 0) {
+      peer.unsent.erase(peer.unsent.begin(), peer.unsent.begin() + sent);
+      continue;
     }
-  };
-  Frame frame = Frame::blank(options.width, options.height, options.format);
-  const bool strips = options.map_version >= 3 && options.strip_registers > 0;
-  if (!strips || holding[rm::kMode] == rm::kModeFramebuffer) {
-    unpack(0, frame);
-    return frame;
-  }
-  if (holding[rm::kMode] != rm::kModeStrip) return std::nullopt;
-  const int width = holding[rm::kStripWidth];
-  const int base = holding[rm::kStripBase];
-  if (width < 1) return std::nullopt;
-  Frame strip = Frame::blank(width, options.height, options.format);
-  if (long{base} + rm::framebuffer_registers(strip.bytes.size()) > window_registers)
-    return std::nullopt;
-  unpack(base, strip);
-  cut_strip_window(strip, static_cast<std::int16_t>(holding[rm::kViewportX]), frame);
-  return frame;
-}
-
-void PanelSimulator::State::send_reply(int fd, std::span<const std::uint8_t> bytes) {
-  // A peer that cannot take a few hundred bytes has gone; the next read tells.
-  [[maybe_unused]] const auto sent = ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-  if (sent < 0 && errno == ENOTSOCK) {
-    [[maybe_unused]] const auto written = ::write(fd, bytes.data(), bytes.size());
+    if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+      return;  // the rest when the descriptor can take it
+    // Gone: a TCP client is dropped; on a serial line the reply is lost, and the next read tells
+    // whether the line hung up.
+    if (peer.serial)
+      peer.unsent.clear();
+    else
+      disconnect(peer);
+    return;
   }
 }
 
 void PanelSimulator::State::send_due_replies(Clock::time_point now) {
-  for (auto reply = pending.begin(); reply != pending.end();) {
-    if (reply->due > now) {
-      ++reply;
-      continue;
-    }
-    send_reply(reply->fd, reply->bytes);
-    for (ModbusPeer& peer : peers)
-      if (peer.fd.get() == reply->fd) peer.awaiting_reply = false;
-    reply = pending.erase(reply);
-  }
-}
-
-void PanelSimulator::State::drop_tcp_clients() {
-  std::erase_if(peers, [this](const ModbusPeer& peer) {
-    if (peer.rtu) return false;
-    const int fd = peer.fd.get();
-    std::erase_if(pending, [fd](const PendingReply& reply) { return reply.fd == fd; });
-    return true;
+  for_each_peer([&](ModbusPeer& peer) {
+    if (peer.closed || !peer.delayed_until || *peer.delayed_until > now) return;
+    peer.delayed_until.reset();
+    send(peer, std::exchange(peer.delayed_reply, {}));
+    if (peer.closed || !peer.taking_requests()) return;
+    // What came before the reply was held back waited on us, not on the client.
+    if (!peer.serial && !peer.received.empty()) peer.request_started = now;
+    serve_received(peer, now);
   });
 }
 
-void PanelSimulator::State::show(Frame frame, std::uint16_t sequence) {
-  shown_sequence = sequence;
-  shown_crc = frame_crc32(frame);
-  fault_bits = static_cast<std::uint16_t>(fault_bits & ~rm::kFaultFramebufferLost);
+std::optional<Clock::time_point> PanelSimulator::State::next_deadline(
+    const ModbusPeer& peer) const {
+  if (peer.serial) {
+    if (peer.received.empty() && !peer.resynchronizing) return std::nullopt;
+    return peer.last_byte_at + kLineSilence;
+  }
+  Clock::time_point deadline = peer.idle_since() + options.idle_timeout;
+  if (peer.request_started && peer.taking_requests())
+    deadline = std::min(deadline, *peer.request_started + options.request_timeout);
+  return deadline;
+}
+
+void PanelSimulator::State::enforce_deadlines(Clock::time_point now) {
+  if (serial_line && now >= next_deadline(*serial_line).value_or(Clock::time_point::max())) {
+    serial_line->received.clear();
+    serial_line->resynchronizing = false;
+  }
+  for (ModbusPeer& client : clients) {
+    if (client.closed) continue;
+    const bool stalled = client.request_started && client.taking_requests() &&
+                         now >= *client.request_started + options.request_timeout;
+    const bool idle = now >= client.idle_since() + options.idle_timeout;
+    if (!stalled && !idle) continue;
+    {
+      // Counted first, so that whoever sees the connection close finds it counted.
+      std::lock_guard lock(mutex);
+      ++(stalled ? counters.stalled_requests : counters.idle_disconnects);
+    }
+    disconnect(client);
+  }
+}
+
+void PanelSimulator::State::disconnect(ModbusPeer& client) {
+  client.fd.reset();
+  client.closed = true;
+  client.received.clear();
+  client.unsent.clear();
+  client.delayed_reply.clear();
+  client.delayed_until.reset();
+}
+
+void PanelSimulator::State::line_hung_up(ModbusPeer& line, Clock::time_point now) {
+  line.received.clear();
+  line.unsent.clear();
+  line.delayed_reply.clear();
+  line.delayed_until.reset();
+  line.resynchronizing = false;
+  line.resting_until = now + kHungUpLineRest;
+  std::lock_guard lock(mutex);
+  ++counters.line_hangups;
+}
+
+void PanelSimulator::State::drop_tcp_clients() {
+  for (ModbusPeer& client : clients) disconnect(client);
+}
+
+void PanelSimulator::State::publish(bool whole) {
+  bool committed = false;
   {
     std::lock_guard lock(mutex);
-    shown = std::move(frame);
-    ++commit_count;
+    committed = commit_count != panel.commits();
+    if (committed || whole) {
+      shown = panel.shown_frame();
+      text_lines = panel.text_lines();
+      commit_count = panel.commits();
+    }
+    light = panel.light();
+    counters.strip_commits = panel.strip_commits();
+    counters.rejected_commits = panel.rejected_commits();
   }
-  changed.notify_all();
+  if (committed || whole) changed.notify_all();
 }
 
 void PanelSimulator::State::after_commit() {
@@ -766,74 +712,28 @@ void PanelSimulator::State::after_commit() {
 
 void PanelSimulator::State::reboot_now(std::chrono::milliseconds downtime) {
   drop_tcp_clients();
-  pending.clear();
-  for (ModbusPeer& peer : peers) peer.awaiting_reply = false;
-  if (!text_profile)
-    std::fill(registers->tab_registers + rm::kFramebuffer,
-              registers->tab_registers + registers->nb_registers, 0);
-  reset_control_registers();
-  if (text_profile) take_text_lines();
-  std::fill(rgb_back_buffer.begin(), rgb_back_buffer.end(), 0);
-  std::fill(universes_received.begin(), universes_received.end(), false);
-  const auto now = Clock::now();
-  down_until = now + downtime;
-  boot_time = down_until;
-  shown_sequence = 0;
-  fault_bits = rm::kFaultFramebufferLost;
-  Frame blank = Frame::blank(options.width, options.height, options.format);
-  shown_crc = frame_crc32(blank);
-  refresh_read_only_registers();
+  if (serial_line) {
+    // What the line carried before the power cut is lost with it.
+    serial_line->received.clear();
+    serial_line->delayed_reply.clear();
+    serial_line->delayed_until.reset();
+  }
+  down_until = Clock::now() + downtime;
+  panel.restart(down_until);
+  publish(true);
   {
     std::lock_guard lock(mutex);
-    shown = std::move(blank);
-    light = text_profile ? SimulatorLight{0, true} : SimulatorLight{};
     ++counters.reboots;
     rebooted = true;
   }
   changed.notify_all();
 }
 
-void PanelSimulator::State::receive_ddp() {
+void PanelSimulator::State::receive_datagrams(int socket, bool ddp) {
+  // DDP carries up to 1440 bytes of pixels after its header; E1.31 at most 638 bytes in all.
   std::uint8_t datagram[2048];
-  for (;;) {
-    const ssize_t size = recv(ddp_socket.get(), datagram, sizeof datagram, MSG_DONTWAIT);
-    if (size < 0) return;
-    {
-      std::lock_guard lock(mutex);
-      ++counters.datagrams;
-    }
-    if (down() || draw(current_faults().drop_rate)) continue;
-    const auto packet = ddp::decode(std::span(datagram, static_cast<std::size_t>(size)));
-    // Pixel data for the display; queries and other ids are not for a panel like this one.
-    if (!packet || (packet->flags & ddp::kFlagQuery) != 0 ||
-        (packet->id != ddp::kIdDisplay && packet->id != 0))
-      continue;
-    if (packet->offset < rgb_back_buffer.size()) {
-      const std::size_t count =
-          std::min<std::size_t>(packet->data.size(), rgb_back_buffer.size() - packet->offset);
-      std::copy_n(packet->data.data(), count, rgb_back_buffer.begin() + packet->offset);
-    }
-    if (packet->push()) {
-      Frame frame = Frame::blank(options.width, options.height, options.format);
-      frame_from_rgb(rgb_back_buffer, frame);
-      show(std::move(frame), packet->sequence);
-      after_commit();
-    }
-  }
-}
-
-void PanelSimulator::State::receive_e131() {
-  std::uint8_t datagram[1024];
-  const auto universes = static_cast<int>(universes_received.size());
-  const auto commit = [&](std::uint8_t sequence) {
-    Frame frame = Frame::blank(options.width, options.height, options.format);
-    frame_from_rgb(rgb_back_buffer, frame);
-    std::fill(universes_received.begin(), universes_received.end(), false);
-    show(std::move(frame), sequence);
-    after_commit();
-  };
-  for (;;) {
-    const ssize_t size = recv(e131_socket.get(), datagram, sizeof datagram, MSG_DONTWAIT);
+  for (int received = 0; received < kDatagramsPerPass; ++received) {
+    const ssize_t size = recv(socket, datagram, sizeof datagram, MSG_DONTWAIT);
     if (size < 0) return;
     {
       std::lock_guard lock(mutex);
@@ -841,39 +741,9 @@ void PanelSimulator::State::receive_e131() {
     }
     if (down() || draw(current_faults().drop_rate)) continue;
     const std::span bytes(datagram, static_cast<std::size_t>(size));
-    if (const auto sync = e131::decode_sync(bytes)) {
-      // Only a sync that our data named, and only once all our universes have come.
-      if (awaited_sync_universe != 0 && sync->sync_universe == awaited_sync_universe &&
-          std::all_of(universes_received.begin(), universes_received.end(),
-                      [](bool b) { return b; }))
-        commit(sync->sequence);
-      continue;
-    }
-    const auto packet = e131::decode_data(bytes);
-    if (!packet || (packet->options & 0x80) != 0) continue;  // preview data is not for show
-    const int index = packet->universe - options.e131_universe;
-    if (index < 0 || index >= universes) continue;
-    if ((packet->options & e131::kOptionStreamTerminated) != 0) {
-      // The source has gone: go dark at once rather than keep its last frame, once for the three
-      // packets of each universe.
-      if (!e131_stream_ended) {
-        e131_stream_ended = true;
-        std::fill(rgb_back_buffer.begin(), rgb_back_buffer.end(), 0);
-        commit(packet->sequence);
-      }
-      continue;
-    }
-    e131_stream_ended = false;
-    const std::size_t first = static_cast<std::size_t>(index) * e131::kChannelsPerUniverse;
-    const std::size_t count =
-        std::min({packet->channels.size(), static_cast<std::size_t>(e131::kChannelsPerUniverse),
-                  rgb_back_buffer.size() - first});
-    std::copy_n(packet->channels.data(), count,
-                rgb_back_buffer.begin() + static_cast<std::ptrdiff_t>(first));
-    universes_received[static_cast<std::size_t>(index)] = true;
-    awaited_sync_universe = packet->sync_universe;
-    // Without synchronization a receiver shows the frame when its last universe comes.
-    if (packet->sync_universe == 0 && index == universes - 1) commit(packet->sequence);
+    if (!(ddp ? panel.ddp_datagram(bytes) : panel.e131_datagram(bytes))) continue;
+    publish(false);
+    after_commit();
   }
 }
 

@@ -1,14 +1,16 @@
 // bangtin::PanelSimulator — the panel side of every link, for tests, demos and benchmarks.
 //
-// One simulated panel, served on a thread of its own: the register map (version 3, or 2 on
-// request) over Modbus TCP and over
-// Modbus RTU (a serial device or an open descriptor such as a pty's master side), and DDP and
-// E1.31 receivers on UDP. It shows a frame only when it is committed (a Modbus commit, a DDP
-// push, the last E1.31 universe or a synchronization packet), so what it shows is what a real
-// panel would; in strip mode a commit shows the window of a strip held in its memory. Faults can be
-// injected (dropped requests and datagrams, latency, disconnects, corrupted replies, reboots), and
-// replies can be paced to the wire time of a serial line. The bangtin-panel-sim executable wraps it
-// with PNG snapshots and a frames-per-second log.
+// One simulated panel (SimulatedPanel), served on a thread of its own: the register map (version
+// 3, or 2 on request) over Modbus TCP and over Modbus RTU (a serial device or an open descriptor
+// such as a pty's master side), and DDP and E1.31 receivers on UDP. Nothing waits for a peer: each
+// TCP client's requests are framed as their bytes come, within a deadline, so a client that
+// dribbles, stalls or floods holds up only itself, as does a slow serial line. It shows a frame
+// only when it is committed (a Modbus commit, a DDP push, the last E1.31 universe or a
+// synchronization packet), so what it shows is what a real panel would; in strip mode a commit
+// shows the window of a strip held in its memory. Faults can be injected (dropped requests and
+// datagrams, latency, disconnects, corrupted replies, reboots), and replies can be paced to the
+// wire time of a serial line. The bangtin-panel-sim executable wraps it with PNG snapshots and a
+// frames-per-second log.
 #pragma once
 
 #include <chrono>
@@ -41,8 +43,16 @@ struct SimulatorOptions {
   int height = 32;
   PixelFormat format = PixelFormat::mono;
   int unit = 1;
+  // Modbus TCP clients served at once; a client connecting beyond that makes room by dropping
+  // another (see PanelSimulator).
+  int max_connections = 32;
+  // A TCP request must be complete this long after its first byte, else its connection is closed.
+  std::chrono::milliseconds request_timeout{1000};
+  // A TCP client that completes no request for this long is disconnected.
+  std::chrono::milliseconds idle_timeout{60000};
   // Modbus RTU, on a serial device opened at rtu_baud 8N1, or on an open descriptor (a pty's
-  // master side; duplicated, so the caller keeps its own). Neither when empty and -1.
+  // master side; duplicated, so the caller keeps its own, but made non-blocking, a flag the two
+  // share). Neither when empty and -1.
   std::string rtu_device{};
   int rtu_fd = -1;
   int rtu_baud = 115200;
@@ -86,8 +96,20 @@ struct SimulatorCounters {
   std::uint64_t strip_commits = 0;     // commits that showed a window of a strip
   std::uint64_t rejected_commits = 0;  // strip commits refused for a strip outside the window
   std::uint64_t line_hangups = 0;      // times the serial line was found hung up (then rests)
+  // TCP clients disconnected: a request not complete within request_timeout; no request for
+  // idle_timeout; dropped to make room for a new client over max_connections.
+  std::uint64_t stalled_requests = 0;
+  std::uint64_t idle_disconnects = 0;
+  std::uint64_t evictions = 0;
+  // Times accepting paused because the process ran out of file descriptors.
+  std::uint64_t accept_pauses = 0;
 };
 
+// Over max_connections, a new client makes room by dropping an old one rather than being turned
+// away: the oldest of those that never completed a request, else the one longest without a
+// request. A controller reads the identity as soon as it connects and the status every second, so
+// connections that dribble or say nothing cannot lock it out, whether it is connected already or
+// reconnecting (after a restart, say), short of a flood that outpaces its first request.
 class PanelSimulator {
  public:
   // Binds and starts serving. Throws std::invalid_argument for options it cannot serve and
