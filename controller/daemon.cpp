@@ -67,6 +67,7 @@ struct Daemon::Impl {
     status.clock_note = clock_note;
     status.playlist_problems = playlist_problems;
     for (const auto& runner : runners) status.displays.push_back(runner->status(config.utc_offset));
+    if (journal) status.proof_of_play = journal->status();
     boost::asio::post(disk, [this, text = to_json(status)] {
       try {
         replace_file(config.state / "status.json", text);
@@ -154,11 +155,9 @@ Daemon::Daemon(boost::asio::io_context& loop, const std::filesystem::path& confi
   // Said once, at start: from then on everything in it is created with the right modes.
   for (const std::string& line : tighten_state_directory(d.config.state)) d.log(line);
 
-  try {
-    d.journal = std::make_unique<PlayJournal>(d.config.state / "plays.sqlite3", d.log);
-  } catch (const std::exception& error) {
-    d.log(std::string("proof of play is off: ") + error.what());
-  }
+  // A database that cannot be opened yet (a state directory mounted late, made writable later)
+  // is said in the log and the status, and tried again; plays wait in memory meanwhile.
+  d.journal = std::make_unique<PlayJournal>(d.config.state / "plays.sqlite3", d.log);
   d.check_clock_now();
 
   for (const DisplayConfig& display : d.config.displays) {

@@ -30,12 +30,18 @@ std::string to_json(const DaemonStatus& status) {
                     {"problems", d.problems}};
     displays.push_back(std::move(display));
   }
-  const json root = {{"updated", status.updated},
-                     {"running", status.running},
-                     {"clock_trusted", status.clock_trusted},
-                     {"clock_note", status.clock_note},
-                     {"playlist_problems", status.playlist_problems},
-                     {"displays", displays}};
+  json root = {{"updated", status.updated},
+               {"running", status.running},
+               {"clock_trusted", status.clock_trusted},
+               {"clock_note", status.clock_note},
+               {"playlist_problems", status.playlist_problems},
+               {"displays", displays}};
+  if (const auto& p = status.proof_of_play) {
+    root["proof_of_play"] = {{"recording", p->recording},
+                             {"problem", p->problem},
+                             {"plays_pending", p->plays_pending},
+                             {"plays_lost", p->plays_lost}};
+  }
   // A file name in a problem line may not be UTF-8; it is shown with U+FFFD, never refused.
   return root.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
@@ -51,6 +57,11 @@ std::optional<DaemonStatus> status_from_json(std::string_view text) {
     status.clock_trusted = root.value("clock_trusted", true);
     status.clock_note = root.value("clock_note", std::string{});
     status.playlist_problems = root.value("playlist_problems", std::vector<std::string>{});
+    if (const auto p = root.find("proof_of_play"); p != root.end() && p->is_object()) {
+      status.proof_of_play = ProofOfPlayStatus{
+          p->value("recording", true), p->value("problem", std::string{}),
+          p->value("plays_pending", std::uint64_t{}), p->value("plays_lost", std::uint64_t{})};
+    }
     for (const json& d : root.at("displays")) {
       DisplayStatus display;
       display.name = d.value("name", std::string{});
@@ -102,6 +113,16 @@ std::string status_text(const DaemonStatus& status) {
                                    printable(d.since) + " until " + printable(d.until)) +
            "\n";
     for (const auto& line : d.problems) out += "  problem: " + printable(line) + "\n";
+  }
+  if (const auto& p = status.proof_of_play) {
+    const std::string lost = std::to_string(p->plays_lost) + " play(s) not recorded";
+    if (p->recording) {
+      out += "proof of play: recording" +
+             (p->plays_lost ? " (" + lost + " while it was off)" : "") + "\n";
+    } else {
+      out += "proof of play: off: " + printable(p->problem) + "; " +
+             std::to_string(p->plays_pending) + " play(s) waiting in memory, " + lost + "\n";
+    }
   }
   if (status.playlist_problems.empty()) {
     out += "playlists: no problems\n";

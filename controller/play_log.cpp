@@ -4,7 +4,9 @@
 #include <sqlite3.h>
 
 #include <sys/stat.h>
+#include <sys/types.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
@@ -15,6 +17,17 @@
 namespace bangtin {
 
 namespace {
+
+// SQLite's message, with what the system said when it was the disk ("disk I/O error" alone does
+// not tell a full disk from a failing one).
+std::string sqlite_problem(sqlite3* db) {
+  std::string problem = sqlite3_errmsg(db);
+  const int kind = sqlite3_errcode(db) & 0xff;
+  const bool disk = kind == SQLITE_IOERR || kind == SQLITE_FULL || kind == SQLITE_CANTOPEN;
+  if (const int system_error = sqlite3_system_errno(db); disk && system_error != 0)
+    problem += std::string(" (") + std::strerror(system_error) + ")";
+  return problem;
+}
 
 struct StatementFinalizer {
   void operator()(sqlite3_stmt* statement) const { sqlite3_finalize(statement); }
@@ -61,7 +74,7 @@ class Statement {
  private:
   void check(int status) const {
     if (status != SQLITE_OK && status != SQLITE_ROW && status != SQLITE_DONE)
-      throw std::runtime_error(std::string("proof-of-play database: ") + sqlite3_errmsg(db_));
+      throw std::runtime_error("proof-of-play database: " + sqlite_problem(db_));
   }
   sqlite3* db_;
   std::unique_ptr<sqlite3_stmt, StatementFinalizer> statement_;
@@ -136,7 +149,7 @@ PlayStore::PlayStore(const std::filesystem::path& file, Access access) : file_(f
   db_.reset(raw);
   if (status != SQLITE_OK) {
     throw std::runtime_error("cannot open proof-of-play database " + file.string() + ": " +
-                             (raw ? sqlite3_errmsg(raw) : "out of memory"));
+                             (raw ? sqlite_problem(raw) : "out of memory"));
   }
   sqlite3_busy_timeout(db_.get(), 2000);  // `bangtin report` may read while the daemon writes
   if (access == Access::read_only) return;
@@ -207,8 +220,23 @@ std::vector<PlayTotals> PlayStore::totals(std::chrono::sys_days first, std::chro
   return rows;
 }
 
-PlayJournal::PlayJournal(const std::filesystem::path& file, LogSink log)
-    : store_(file), log_(std::move(log)), thread_([this] { run(); }) {}
+namespace {
+
+// Which file a path names: a database moved away or a state directory mounted over means the
+// rows written so far are in another file.
+std::optional<std::pair<dev_t, ino_t>> file_identity(const std::filesystem::path& file) {
+  struct stat status {};
+  if (::stat(file.c_str(), &status) != 0) return std::nullopt;
+  return std::pair{status.st_dev, status.st_ino};
+}
+
+}  // namespace
+
+PlayJournal::PlayJournal(const std::filesystem::path& file, LogSink log, Limits limits)
+    : file_(file), log_(std::move(log)), limits_(limits), retry_delay_(limits.first_retry) {
+  store_ = open_store();
+  thread_ = std::thread([this] { run(); });
+}
 
 PlayJournal::~PlayJournal() {
   {
@@ -224,6 +252,19 @@ PlayJournal::PlayId PlayJournal::begin(PlayStart play) {
   {
     const std::lock_guard lock(mutex_);
     id = next_id_++;
+    if (status_.plays_pending >= limits_.plays_kept) {
+      // Memory is bounded however long the outage: the oldest plays are the ones kept.
+      ++status_.plays_lost;
+      dropped_.insert(id);
+      if (!said_memory_full_) {
+        log_("proof of play: " + std::to_string(limits_.plays_kept) +
+             " plays wait in memory, the most it keeps; the next ones are not recorded until "
+             "the database can be written");
+        said_memory_full_ = true;
+      }
+      return id;
+    }
+    ++status_.plays_pending;
     queue_.push_back(Entry{id, std::move(play), {}, PlayOutcome::completed});
   }
   changed_.notify_all();
@@ -233,39 +274,125 @@ PlayJournal::PlayId PlayJournal::begin(PlayStart play) {
 void PlayJournal::end(PlayId play, SystemClock::time_point ended, PlayOutcome outcome) {
   {
     const std::lock_guard lock(mutex_);
+    if (dropped_.erase(play)) return;
     queue_.push_back(Entry{play, std::nullopt, ended, outcome});
   }
   changed_.notify_all();
 }
 
-void PlayJournal::flush() {
+bool PlayJournal::flush() {
   std::unique_lock lock(mutex_);
-  changed_.wait(lock, [this] { return queue_.empty() && !writing_; });
+  changed_.wait(lock, [this] { return (queue_.empty() && !writing_) || !status_.recording; });
+  return queue_.empty() && !writing_;
+}
+
+ProofOfPlayStatus PlayJournal::status() const {
+  const std::lock_guard lock(mutex_);
+  return status_;
+}
+
+std::unique_ptr<PlayStore> PlayJournal::open_store() {
+  std::string why;
+  try {
+    return std::make_unique<PlayStore>(file_);
+  } catch (const std::exception& error) {
+    why = error.what();
+  }
+  const std::lock_guard lock(mutex_);
+  turn_off(why);
+  return nullptr;
+}
+
+void PlayJournal::turn_off(const std::string& why) {
+  if (status_.recording) {
+    lost_before_outage_ = status_.plays_lost;
+    log_("proof of play is off: " + why + "; up to " + std::to_string(limits_.plays_kept) +
+         " plays are kept in memory and written once it works again");
+  } else if (why != status_.problem) {
+    log_("proof of play is still off: " + why);
+  }
+  status_.recording = false;
+  status_.problem = why;
+  next_try_ = std::chrono::steady_clock::now() + retry_delay_;
+  retry_delay_ = std::min(retry_delay_ * 2, limits_.longest_retry);
+  changed_.notify_all();
+}
+
+void PlayJournal::back_on(std::uint64_t plays_kept) {
+  if (status_.recording) return;
+  status_.recording = true;
+  status_.problem.clear();
+  retry_delay_ = limits_.first_retry;
+  said_memory_full_ = false;
+  const auto lost = status_.plays_lost - lost_before_outage_;
+  log_("proof of play is recording again: " + std::to_string(plays_kept) +
+       " play(s) kept in memory go in now" +
+       (lost ? ", " + std::to_string(lost) + " were not recorded (more than memory keeps)" : ""));
+  changed_.notify_all();
 }
 
 void PlayJournal::run() {
   std::unordered_map<PlayId, std::int64_t> rows;  // journal ids -> database rows
+  auto written_file = store_ ? file_identity(file_) : std::nullopt;
+  bool tried_at_stop = false;
+  std::uint64_t plays_kept = 0;  // in memory when the store opened again
   std::unique_lock lock(mutex_);
   for (;;) {
+    if (!store_) {
+      changed_.wait_until(lock, next_try_, [this] { return stopping_; });
+      if (stopping_ && tried_at_stop) {
+        // The last try at stopping failed too: what memory kept is lost, and said.
+        if (status_.plays_pending > 0) {
+          log_("proof of play: " + std::to_string(status_.plays_pending) +
+               " play(s) kept in memory are not recorded: " + status_.problem);
+        }
+        status_.plays_lost += status_.plays_pending;
+        status_.plays_pending = 0;
+        queue_.clear();
+        break;
+      }
+      tried_at_stop = stopping_;
+      lock.unlock();
+      auto store = open_store();
+      const auto opened_file = store ? file_identity(file_) : std::nullopt;
+      lock.lock();
+      if (!store) continue;
+      store_ = std::move(store);
+      // Rows of another file cannot be ended in this one.
+      if (opened_file != written_file) rows.clear();
+      written_file = opened_file;
+      plays_kept = status_.plays_pending;
+      // Recording again once a play goes in: a database that opens but cannot be written (a full
+      // disk) stays off, and its tries keep backing off.
+      if (queue_.empty()) back_on(plays_kept);
+    }
     changed_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-    if (queue_.empty()) break;  // stopping, and everything is written
-    Entry entry = std::move(queue_.front());
-    queue_.pop_front();
+    if (queue_.empty()) break;           // stopping, and everything is written
+    const Entry entry = queue_.front();  // stays queued until it is in the database
     writing_ = true;
     lock.unlock();
+    std::string failure;
     try {
       if (entry.start) {
-        rows[entry.id] = store_.begin(*entry.start);
+        rows[entry.id] = store_->begin(*entry.start);
       } else if (const auto row = rows.find(entry.id); row != rows.end()) {
-        store_.end(row->second, entry.ended, entry.outcome);
+        store_->end(row->second, entry.ended, entry.outcome);
         rows.erase(row);
       }
     } catch (const std::exception& error) {
-      // A full disk must not stop the boards: the play goes unrecorded and the log says so.
-      log_(std::string("proof of play not recorded: ") + error.what());
+      failure = error.what();
+      store_.reset();  // closed here, not under the lock the event loop takes
     }
     lock.lock();
     writing_ = false;
+    if (failure.empty()) {
+      queue_.pop_front();
+      if (entry.start) --status_.plays_pending;
+      back_on(plays_kept);
+    } else {
+      // A full or failing disk must not stop the boards: the play waits in memory.
+      turn_off("cannot write " + file_.string() + ": " + failure);
+    }
     changed_.notify_all();
   }
 }

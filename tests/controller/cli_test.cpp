@@ -232,3 +232,38 @@ TEST(BangtinStatus, ItemIdsAndProblemsCannotAddLinesOrDriveTheTerminal) {
   EXPECT_NE(result.output.find("unknown key 'x\\x1b[1A\\nclock: trusted'"), std::string::npos)
       << result.output;
 }
+
+TEST(BangtinStatus, SaysWhetherProofOfPlayIsRecordingAndWhatItHasNot) {
+  ScratchDir dir;
+  const std::string config = example_copy(dir);
+  DaemonStatus status;
+  status.updated = "2026-11-24T08:00:00";
+  status.proof_of_play = ProofOfPlayStatus{
+      false,
+      "cannot open proof-of-play database /var/lib/bangtin/plays.sqlite3: unable to open "
+      "database file (Read-only file system)",
+      3, 1};
+  dir.write("state/status.json", to_json(status));
+  ToolRun result = run("status --config " + config);
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_NE(result.output.find("\nproof of play: off: cannot open proof-of-play database "
+                               "/var/lib/bangtin/plays.sqlite3: unable to open database file "
+                               "(Read-only file system); 3 play(s) waiting in memory, 1 play(s) "
+                               "not recorded\n"),
+            std::string::npos)
+      << result.output;
+
+  status.proof_of_play = ProofOfPlayStatus{true, "", 0, 1};
+  dir.write("state/status.json", to_json(status));
+  result = run("status --config " + config);
+  EXPECT_NE(
+      result.output.find("\nproof of play: recording (1 play(s) not recorded while it was off)\n"),
+      std::string::npos)
+      << result.output;
+
+  // A status from a version that did not say: nothing is made up.
+  status.proof_of_play.reset();
+  dir.write("state/status.json", to_json(status));
+  result = run("status --config " + config);
+  EXPECT_EQ(result.output.find("proof of play"), std::string::npos) << result.output;
+}

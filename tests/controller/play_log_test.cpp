@@ -1,6 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <sys/resource.h>
+
 #include <algorithm>
+#include <csignal>
 
 #include "bangtin/play_log.hpp"
 #include "output_text.hpp"
@@ -118,6 +121,165 @@ TEST(PlayJournal, WritesOnItsOwnThreadAndFlushes) {
   EXPECT_EQ(rows[0].plays, 10);
   EXPECT_EQ(rows[0].on_air, 100s);
   EXPECT_EQ(log.all(), "");
+}
+
+namespace {
+
+// Retries in milliseconds, so that a test sees the back-off work without waiting for it.
+const PlayJournal::Limits kQuickRetries{10ms, 40ms, 10000};
+
+void record_plays(PlayJournal& journal, SystemClock::time_point from, int count,
+                  const std::string& item = "dich-vu-cong") {
+  for (int i = 0; i < count; ++i) {
+    const auto id = journal.begin(play("cong-ubnd", item, from + i * 10s));
+    journal.end(id, from + i * 10s + 10s, PlayOutcome::completed);
+  }
+}
+
+int plays_in(const std::filesystem::path& file) {
+  PlayStore reader(file, PlayStore::Access::read_only);
+  int plays = 0;
+  for (const auto& row : reader.totals(date(2026, 11, 24), date(2026, 11, 24), kVietnam))
+    plays += row.plays;
+  return plays;
+}
+
+}  // namespace
+
+// Root ignores permissions, so the database is kept from opening by a directory in its place.
+TEST(PlayJournal, PlaysWhileTheDatabaseCannotBeOpenedGoInOnceItCan) {
+  ScratchDir dir;
+  const auto file = dir.path() / "state/plays.sqlite3";
+  std::filesystem::create_directories(file);
+  LogRecorder log;
+  PlayJournal journal(file, log.sink(), kQuickRetries);
+  EXPECT_TRUE(
+      log.wait_for("proof of play is off: cannot open proof-of-play database " + file.string(), 1s))
+      << log.all();
+  record_plays(journal, tuesday_morning(), 5);
+  ProofOfPlayStatus off = journal.status();
+  EXPECT_FALSE(off.recording);
+  EXPECT_NE(off.problem.find(file.string()), std::string::npos) << off.problem;
+  EXPECT_EQ(off.plays_pending, 5u);
+  EXPECT_EQ(off.plays_lost, 0u);
+  EXPECT_FALSE(journal.flush());
+
+  std::filesystem::remove(file);  // the directory in the way
+  EXPECT_TRUE(log.wait_for("proof of play is recording again: 5 play(s) kept in memory", 5s))
+      << log.all();
+  EXPECT_TRUE(journal.flush());
+  EXPECT_EQ(journal.status(), (ProofOfPlayStatus{true, "", 0, 0}));
+  EXPECT_EQ(plays_in(file), 5);
+  record_plays(journal, tuesday_morning() + 1h, 2);  // and it goes on recording
+  EXPECT_TRUE(journal.flush());
+  EXPECT_EQ(plays_in(file), 7);
+  EXPECT_EQ(log.count("proof of play is off"), 1) << log.all();  // not at every try
+}
+
+TEST(PlayJournal, AStateDirectoryUnderAFileIsOffUntilTheFileMakesWay) {
+  ScratchDir dir;
+  const auto not_yet_mounted = dir.write("mnt", "a file where the state's parent should be");
+  const auto file = not_yet_mounted / "state/plays.sqlite3";
+  LogRecorder log;
+  PlayJournal journal(file, log.sink(), kQuickRetries);
+  EXPECT_FALSE(journal.status().recording);
+  EXPECT_NE(journal.status().problem.find("Not a directory"), std::string::npos)
+      << journal.status().problem;
+  record_plays(journal, tuesday_morning(), 3);
+
+  std::filesystem::remove(not_yet_mounted);
+  std::filesystem::create_directory(not_yet_mounted);
+  EXPECT_TRUE(log.wait_for("proof of play is recording again", 5s)) << log.all();
+  EXPECT_TRUE(journal.flush());
+  EXPECT_EQ(plays_in(file), 3);
+}
+
+TEST(PlayJournal, BeyondWhatMemoryKeepsPlaysAreCountedAsNotRecorded) {
+  ScratchDir dir;
+  const auto file = dir.path() / "plays.sqlite3";
+  std::filesystem::create_directories(file);
+  LogRecorder log;
+  PlayJournal journal(file, log.sink(), PlayJournal::Limits{10ms, 40ms, 3});
+  record_plays(journal, tuesday_morning(), 5);
+  EXPECT_EQ(journal.status(), (ProofOfPlayStatus{false, journal.status().problem, 3, 2}));
+  EXPECT_EQ(log.count("3 plays wait in memory, the most it keeps"), 1) << log.all();
+
+  std::filesystem::remove(file);
+  EXPECT_TRUE(
+      log.wait_for("recording again: 3 play(s) kept in memory go in now, 2 were not "
+                   "recorded",
+                   5s))
+      << log.all();
+  EXPECT_TRUE(journal.flush());
+  EXPECT_EQ(plays_in(file), 3);
+  EXPECT_EQ(journal.status(), (ProofOfPlayStatus{true, "", 0, 2}));
+}
+
+namespace {
+
+// A disk that is full for the test: files may not grow past `bytes` (root included), and a
+// write that would grow one fails with EFBIG instead of killing the process.
+class FileSizeLimit {
+ public:
+  explicit FileSizeLimit(std::uintmax_t bytes) {
+    ::getrlimit(RLIMIT_FSIZE, &previous_);
+    previous_handler_ = std::signal(SIGXFSZ, SIG_IGN);
+    rlimit limit = previous_;
+    limit.rlim_cur = static_cast<rlim_t>(bytes);
+    ::setrlimit(RLIMIT_FSIZE, &limit);
+  }
+  ~FileSizeLimit() {
+    ::setrlimit(RLIMIT_FSIZE, &previous_);
+    std::signal(SIGXFSZ, previous_handler_);
+  }
+  FileSizeLimit(const FileSizeLimit&) = delete;
+  FileSizeLimit& operator=(const FileSizeLimit&) = delete;
+
+ private:
+  rlimit previous_{};
+  void (*previous_handler_)(int) = nullptr;
+};
+
+}  // namespace
+
+TEST(PlayJournal, PlaysThatCannotBeWrittenWaitAndGoInOnceTheDiskHasRoom) {
+  ScratchDir dir;
+  const auto file = dir.path() / "plays.sqlite3";
+  LogRecorder log;
+  PlayJournal journal(file, log.sink(), kQuickRetries);
+  record_plays(journal, tuesday_morning(), 2);
+  ASSERT_TRUE(journal.flush());
+  {
+    // The write-ahead log, where SQLite appends each write, cannot grow any more.
+    const FileSizeLimit disk_full(std::filesystem::file_size(file.string() + "-wal"));
+    record_plays(journal, tuesday_morning() + 1h, 4);
+    EXPECT_TRUE(log.wait_for("proof of play is off: cannot write " + file.string(), 5s))
+        << log.all();
+    const ProofOfPlayStatus off = journal.status();
+    EXPECT_FALSE(off.recording);
+    EXPECT_EQ(off.plays_pending, 4u);
+  }
+  EXPECT_TRUE(log.wait_for("proof of play is recording again: 4 play(s) kept in memory", 5s))
+      << log.all();
+  EXPECT_TRUE(journal.flush());
+  EXPECT_EQ(plays_in(file), 6);
+  EXPECT_EQ(journal.status(), (ProofOfPlayStatus{true, "", 0, 0}));
+}
+
+TEST(PlayJournal, StoppingWhileOffSaysWhatIsNotRecorded) {
+  ScratchDir dir;
+  const auto file = dir.path() / "plays.sqlite3";
+  std::filesystem::create_directories(file);
+  LogRecorder log;
+  {
+    PlayJournal journal(file, log.sink(), PlayJournal::Limits{1h, 1h, 10000});
+    record_plays(journal, tuesday_morning(), 2);
+  }  // stops without waiting for the next try
+  EXPECT_EQ(log.count("proof of play: 2 play(s) kept in memory are not recorded: cannot open "
+                      "proof-of-play database " +
+                      file.string()),
+            1)
+      << log.all();
 }
 
 TEST(PlayReport, TableLinesUpVietnameseTextAndTotals) {

@@ -33,6 +33,16 @@ struct DisplayStatus {
   friend bool operator==(const DisplayStatus&, const DisplayStatus&) = default;
 };
 
+// Whether proof of play is being written. When the database cannot be opened or written, plays
+// wait in memory (up to a limit) and go in once it can be again.
+struct ProofOfPlayStatus {
+  bool recording = true;
+  std::string problem;              // why not, while it is off
+  std::uint64_t plays_pending = 0;  // in memory, waiting for the database
+  std::uint64_t plays_lost = 0;     // never recorded: beyond the memory's limit, or at a stop
+  friend bool operator==(const ProofOfPlayStatus&, const ProofOfPlayStatus&) = default;
+};
+
 struct DaemonStatus {
   std::string updated;  // local time of writing
   bool running = true;  // false in the last status a stopping daemon writes
@@ -40,6 +50,7 @@ struct DaemonStatus {
   std::string clock_note;
   std::vector<std::string> playlist_problems;  // FILE:LINE:COL lines of the last (re)load
   std::vector<DisplayStatus> displays;
+  std::optional<ProofOfPlayStatus> proof_of_play;  // nothing in files of older versions
   friend bool operator==(const DaemonStatus&, const DaemonStatus&) = default;
 };
 

@@ -5,7 +5,8 @@
 // the end time of the play in progress (it is then counted as interrupted). Each row keeps the
 // text itself and its SHA-256, so a report stays complete after the item or playlist is deleted.
 // PlayStore is the database, used directly by `bangtin report`; PlayJournal feeds it from the
-// daemon on a thread of its own, since the event loop never waits on the disk.
+// daemon on a thread of its own, since the event loop never waits on the disk, and keeps plays in
+// memory while the database cannot be written.
 #pragma once
 
 #include <chrono>
@@ -18,9 +19,11 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <unordered_set>
 #include <vector>
 
 #include "bangtin/controller.hpp"
+#include "bangtin/daemon_status.hpp"
 
 struct sqlite3;
 
@@ -88,16 +91,29 @@ class PlayStore {
 class PlayJournal {
  public:
   using PlayId = std::uint64_t;
-  // Opens the store at once, so a bad state directory is a startup error.
-  PlayJournal(const std::filesystem::path& file, LogSink log);
-  ~PlayJournal();  // writes what is queued, then stops
+  struct Limits {
+    // When the database cannot be opened or written, the next try waits `first_retry`, then
+    // twice as long each time, up to `longest_retry`.
+    std::chrono::milliseconds first_retry{1000};
+    std::chrono::milliseconds longest_retry{60000};
+    // Plays kept in memory meanwhile; those beyond are counted and not recorded.
+    std::size_t plays_kept = 10000;
+  };
+  // Opens the store at once; when it cannot, says so in the log and in status(), and keeps trying:
+  // a state directory mounted late or made writable later still gets the plays kept meanwhile.
+  PlayJournal(const std::filesystem::path& file, LogSink log, Limits limits);
+  PlayJournal(const std::filesystem::path& file, LogSink log)
+      : PlayJournal(file, std::move(log), Limits{}) {}
+  ~PlayJournal();  // writes what is queued (one last try if the store is off), then stops
   PlayJournal(const PlayJournal&) = delete;
   PlayJournal& operator=(const PlayJournal&) = delete;
 
   PlayId begin(PlayStart play);
   void end(PlayId play, SystemClock::time_point ended, PlayOutcome outcome);
-  // Blocks until everything queued so far is in the database (tests, shutdown).
-  void flush();
+  // Blocks until everything queued so far is in the database (tests, shutdown); returns at once,
+  // false, while the database cannot be written.
+  bool flush();
+  ProofOfPlayStatus status() const;
 
  private:
   struct Entry {
@@ -107,12 +123,24 @@ class PlayJournal {
     PlayOutcome outcome = PlayOutcome::completed;
   };
   void run();
+  std::unique_ptr<PlayStore> open_store();
+  // With the lock held: the store is off for `why` and the next try is scheduled, or it works.
+  void turn_off(const std::string& why);
+  void back_on(std::uint64_t plays_kept);
 
-  PlayStore store_;
-  LogSink log_;
-  std::mutex mutex_;
+  const std::filesystem::path file_;
+  const LogSink log_;
+  const Limits limits_;
+  std::unique_ptr<PlayStore> store_;  // journal thread only, once it runs
+  mutable std::mutex mutex_;
   std::condition_variable changed_;
   std::deque<Entry> queue_;
+  std::unordered_set<PlayId> dropped_;  // plays not kept whose end has yet to come
+  ProofOfPlayStatus status_;
+  std::uint64_t lost_before_outage_ = 0;
+  bool said_memory_full_ = false;
+  std::chrono::steady_clock::time_point next_try_;
+  std::chrono::milliseconds retry_delay_;
   bool writing_ = false;
   bool stopping_ = false;
   PlayId next_id_ = 1;
