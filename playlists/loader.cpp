@@ -46,7 +46,10 @@ void read_displays(YamlFile& yaml, const YAML::Node& node, Config& config) {
   for (const auto& display_node : node) {
     auto [display, good] = playlists_detail::read_display(yaml, display_node, config_directory);
     if (display.name.empty()) continue;  // nothing can name it; its errors are reported
-    const auto same_name = [&](const DisplayConfig& other) { return other.name == display.name; };
+    // Clang 14 cannot capture a structured binding, so the lambda names what it compares.
+    const auto same_name = [&name = display.name](const DisplayConfig& other) {
+      return other.name == name;
+    };
     const DisplayConfig* earlier = nullptr;
     for (const auto* displays : {&config.displays, &config.displays_with_errors}) {
       const auto found = std::find_if(displays->begin(), displays->end(), same_name);
@@ -96,8 +99,9 @@ void read_items(YamlFile& yaml, const YAML::Node& node, const Config* config,
         yaml, item_node, known_targets ? &*known_targets : nullptr, utc_offset);
     if (!item) continue;
     item->playlist = playlist.name;
-    const auto earlier = std::find_if(playlist.items.begin(), playlist.items.end(),
-                                      [&](const Item& other) { return other.id == item->id; });
+    const auto earlier =
+        std::find_if(playlist.items.begin(), playlist.items.end(),
+                     [&id = item->id](const Item& other) { return other.id == id; });
     if (earlier != playlist.items.end()) {
       const auto first_line = id_lines[static_cast<std::size_t>(earlier - playlist.items.begin())];
       yaml.error(item_node["id"], "duplicate item id '" + item->id + "' (first at line " +
