@@ -15,6 +15,7 @@ namespace bangtin::playlists_detail {
 namespace {
 
 constexpr std::string_view utf8_byte_order_mark = "\xEF\xBB\xBF";
+constexpr std::size_t characters_checkpoint_bytes = 4096;
 
 // Closes the descriptor however reading ends.
 class FileDescriptor {
@@ -69,8 +70,23 @@ SourceText::SourceText(std::filesystem::path file, std::string bytes)
   if (std::string_view(bytes_).starts_with(utf8_byte_order_mark))
     byte_order_mark_length_ = utf8_byte_order_mark.size();
   line_starts_.push_back(0);
-  for (std::size_t offset = 0; offset < bytes_.size(); ++offset)
+  std::size_t characters = 0;
+  for (std::size_t offset = 0; offset < bytes_.size(); ++offset) {
+    if (offset % characters_checkpoint_bytes == 0) characters_at_checkpoints_.push_back(characters);
     if (bytes_[offset] == '\n') line_starts_.push_back(offset + 1);
+    // A character starts at every byte but UTF-8 continuation bytes, as in count_characters.
+    characters += (static_cast<unsigned char>(bytes_[offset]) & 0xC0) != 0x80;
+  }
+  // So that the end of the text, too, has a checkpoint at or before it.
+  if (bytes_.size() % characters_checkpoint_bytes == 0)
+    characters_at_checkpoints_.push_back(characters);
+}
+
+std::size_t SourceText::characters_before(std::size_t offset) const {
+  const std::size_t checkpoint = offset / characters_checkpoint_bytes;
+  const std::size_t start = checkpoint * characters_checkpoint_bytes;
+  return characters_at_checkpoints_[checkpoint] +
+         count_characters(std::string_view(bytes_).substr(start, offset - start));
 }
 
 SourceMark SourceText::mark_at_offset(std::size_t offset) const {
@@ -79,9 +95,8 @@ SourceMark SourceText::mark_at_offset(std::size_t offset) const {
   const auto line_index = static_cast<std::size_t>(next_line - line_starts_.begin()) - 1;
   std::size_t line_start = line_starts_[line_index];
   if (line_index == 0) line_start = std::min(byte_order_mark_length_, offset);
-  const std::string_view before(bytes_.data() + line_start, offset - line_start);
-  return SourceMark{file_, static_cast<int>(line_index) + 1,
-                    static_cast<int>(count_characters(before)) + 1};
+  const std::size_t column = characters_before(offset) - characters_before(line_start);
+  return SourceMark{file_, static_cast<int>(line_index) + 1, static_cast<int>(column) + 1};
 }
 
 SourceMark SourceText::mark_at_line_column(int line, int byte_column) const {

@@ -37,8 +37,13 @@ class SourceText {
  private:
   std::filesystem::path file_;
   std::string bytes_;
+  // Characters before a byte offset: a count kept every characters_checkpoint_bytes bytes, so a
+  // mark on a long line (a 400 KB flow list) counts at most that many bytes, not the whole line.
+  std::size_t characters_before(std::size_t offset) const;
+
   std::size_t byte_order_mark_length_ = 0;
   std::vector<std::size_t> line_starts_;
+  std::vector<std::size_t> characters_at_checkpoints_;
 };
 
 // The file's text, or nothing after adding to `diagnostics` why it cannot be used.

@@ -84,6 +84,9 @@ ParsedText<sys_days> read_date(TextReader& reader) {
     return ParsedText<sys_days>::failure(
         written + " is not a date: that month has " + std::to_string(last) + " days", start);
   }
+  // Instants are nanoseconds from 1970 in 64 bits, which reach from 1677 to 2262 only.
+  if (date.year() < year(1900) || date.year() > year(2200))
+    return ParsedText<sys_days>::failure(written + " is outside the years 1900 to 2200", start);
   return ParsedText<sys_days>::success(sys_days(date));
 }
 

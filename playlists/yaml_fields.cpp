@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
+#include <utility>
 
 #include "nearest_name.hpp"
 #include "unicode_text.hpp"
@@ -35,6 +36,34 @@ std::string code_point_text(char32_t code_point) {
   char text[16];
   std::snprintf(text, sizeof text, "U+%04X", static_cast<unsigned>(code_point));
   return text;
+}
+
+// The first character of a name that would break the one line it is shown on (in log lines,
+// report cells, the status file): a line break or a tab, which an escape ("\n") or a block scalar
+// gets into a name, with what to call it.
+struct LineBreaker {
+  std::size_t offset;
+  std::string description;
+};
+std::optional<LineBreaker> find_line_breaker(std::string_view name) {
+  for (const auto& [character, description] :
+       {std::pair<std::string_view, std::string_view>{"\n", "a line break (U+000A)"},
+        {"\t", "a tab (U+0009)"},
+        {"\u2028", "a line separator (U+2028)"},
+        {"\u2029", "a paragraph separator (U+2029)"}}) {
+    if (const auto offset = name.find(character); offset != std::string_view::npos)
+      return LineBreaker{offset, std::string(description)};
+  }
+  return std::nullopt;
+}
+
+// Reports a name that holds a line break or a tab, at that character when it is written as is.
+bool is_one_line_name(YamlFile& yaml, const YAML::Node& node, std::string_view key) {
+  const auto breaker = find_line_breaker(node.Scalar());
+  if (!breaker) return true;
+  yaml.error(yaml.mark_within(node, breaker->offset),
+             std::string(key) + " contains " + breaker->description + ", which a name cannot have");
+  return false;
 }
 
 }  // namespace
@@ -116,10 +145,12 @@ std::optional<std::string> read_text(YamlFile& yaml, const YAML::Node& node, std
 
 std::optional<std::string> read_name(YamlFile& yaml, const YAML::Node& node, std::string_view key) {
   auto name = read_text(yaml, node, key);
-  if (name && name->empty()) {
+  if (!name) return std::nullopt;
+  if (name->empty()) {
     yaml.error(node, std::string(key) + " is empty");
     return std::nullopt;
   }
+  if (!is_one_line_name(yaml, node, key)) return std::nullopt;
   return name;
 }
 
@@ -243,6 +274,10 @@ std::optional<std::vector<NamedNode>> read_name_list(YamlFile& yaml, const YAML:
     }
     if (name->empty()) {
       yaml.error(element, std::string(key) + " contains an empty name");
+      all_good = false;
+      continue;
+    }
+    if (!is_one_line_name(yaml, element, key)) {
       all_good = false;
       continue;
     }

@@ -39,7 +39,8 @@ class MappingFields {
 // show) and text that is not Unicode are reported against `key`.
 std::optional<std::string> read_text(YamlFile& yaml, const YAML::Node& node, std::string_view key);
 
-// Non-empty text naming something: an id, a display, a group.
+// Non-empty text naming something: an id, a display, a group. Names are shown one to a line, so
+// a line break or a tab in one is reported too.
 std::optional<std::string> read_name(YamlFile& yaml, const YAML::Node& node, std::string_view key);
 
 // A scalar as written, for values that are not text to show: paths, links, sizes.
@@ -77,7 +78,8 @@ std::optional<Rgb> read_colour(YamlFile& yaml, const YAML::Node& node);
 std::optional<std::vector<YAML::Node>> list_elements(YamlFile& yaml, const YAML::Node& node,
                                                      std::string_view wrong_type);
 
-// A list of names; a single name is taken as a list of one ("targets: all").
+// A list of names, each checked as read_name checks one; a single name is taken as a list of
+// one ("targets: all").
 struct NamedNode {
   std::string name;
   YAML::Node node;  // where the name was written, for reporting problems with it

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "yaml_structure_check.hpp"
+
 namespace bangtin::playlists_detail {
 
 std::optional<YamlFile> YamlFile::load(const std::filesystem::path& file,
@@ -11,9 +13,12 @@ std::optional<YamlFile> YamlFile::load(const std::filesystem::path& file,
   auto source = read_source_file(file, diagnostics);
   if (!source) return std::nullopt;
 
-  std::vector<YAML::Node> documents;
+  // yaml-cpp only gets text the strict pass let through, and only its first document: LoadAll
+  // loops forever on some malformed files (yaml-cpp issue 1040, still in 0.7).
+  if (!check_yaml_structure(*source, diagnostics)) return std::nullopt;
+  YAML::Node root;
   try {
-    documents = YAML::LoadAll(source->bytes());
+    root = YAML::Load(source->bytes());
   } catch (const YAML::DeepRecursion& problem) {
     // yaml-cpp 0.7 gives this one the message "bad file", which would send an operator looking
     // for a problem with the file rather than with its contents.
@@ -28,19 +33,12 @@ std::optional<YamlFile> YamlFile::load(const std::filesystem::path& file,
     return std::nullopt;
   }
 
-  if (documents.empty() || documents.front().IsNull()) {
+  if (root.IsNull()) {
     diagnostics.push_back(Diagnostic{source->whole_file(), Severity::error,
                                      "file is empty (nothing but blank lines and comments)"});
     return std::nullopt;
   }
-  YamlFile yaml(std::move(*source), documents.front(), diagnostics);
-  // A second document would be silently ignored, and whatever the operator put there lost. A
-  // stray '---' at the end, with nothing after it, loses nothing.
-  const auto second_document = std::find_if(documents.begin() + 1, documents.end(),
-                                            [](const YAML::Node& node) { return !node.IsNull(); });
-  if (second_document != documents.end())
-    yaml.error(*second_document, "only one YAML document is allowed in a file");
-  return yaml;
+  return YamlFile(std::move(*source), std::move(root), diagnostics);
 }
 
 SourceMark YamlFile::mark_of(const YAML::Node& node) const {

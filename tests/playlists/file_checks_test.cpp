@@ -164,14 +164,18 @@ TEST_F(FileChecks, Utf16IsNamed) {
 
 TEST_F(FileChecks, MalformedYamlGivesTheParsersPlace) {
   EXPECT_EQ(problems_with("playlist: p\nitems: [a, b\n"),
-            std::vector<std::string>{at(file, 3, 1) +
-                                     "error: malformed YAML: end of sequence flow not found"});
+            std::vector<std::string>{
+                at(file, 3, 1) +
+                "error: malformed YAML: did not find expected ',' or ']' (while parsing a flow "
+                "sequence that starts at line 2, column 8)"});
 }
 
 TEST_F(FileChecks, MalformedYamlColumnCountsCharacters) {
   // The second colon is the 15th character, though the 19th byte.
   EXPECT_EQ(problems_with("title: Thủ tục: x\n"),
-            std::vector<std::string>{at(file, 1, 15) + "error: malformed YAML: illegal map value"});
+            std::vector<std::string>{
+                at(file, 1, 15) +
+                "error: malformed YAML: mapping values are not allowed in this context"});
 }
 
 TEST_F(FileChecks, SecondDocumentIsAnError) {
@@ -206,8 +210,10 @@ TEST_F(FileChecks, CrlfLineEndingsKeepLinesRight) {
 }
 
 TEST_F(FileChecks, DeepNestingIsMalformed) {
+  // The mapping and 63 lists are 64 levels; the 64th list, in column 11 + 63, is one too many.
   EXPECT_EQ(problems_with("playlist: " + std::string(100'000, '[')),
-            std::vector<std::string>{at(file, 1, 1) + "error: malformed YAML: nested too deeply"});
+            std::vector<std::string>{at(file, 1, 74) +
+                                     "error: malformed YAML: nested more than 64 levels deep"});
 }
 
 TEST_F(FileChecks, HostileYamlIsReportedNotThrown) {

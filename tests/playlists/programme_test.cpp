@@ -93,7 +93,7 @@ TEST_F(ProgrammeLoader, BrokenPlaylistIsReportedAndLeftOut) {
   EXPECT_EQ(
       texts(loaded.diagnostics),
       (std::vector<std::string>{
-          at(broken, 5, 1) + "error: malformed YAML: end of sequence flow not found",
+          at(broken, 5, 1) + "error: malformed YAML: did not find expected node content",
           broken.string() + ": warning: playlist left out because of the errors above",
           at(half_bad, 7, 15) + "error: unknown display or group 'strret' (did you mean 'street'?)",
           half_bad.string() + ": warning: playlist left out because of the errors above",

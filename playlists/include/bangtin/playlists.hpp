@@ -35,8 +35,9 @@ enum class Severity { error, warning };
 struct Diagnostic {
   SourceMark where;
   Severity severity = Severity::error;
-  std::string message;
-  // "FILE:LINE:COL: error: message", the form editors and CI logs understand.
+  std::string message;  // may quote operator text as written, control characters and all
+  // "FILE:LINE:COL: error: message", the form editors and CI logs understand, on one line: what
+  // does not print (a line feed, an ESC in a key or a file name) is shown as an escape (\n, \x1b).
   std::string to_string() const;
 };
 
