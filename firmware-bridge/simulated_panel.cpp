@@ -192,9 +192,12 @@ std::optional<Frame> SimulatedPanel::committed_frame() const {
   const int width = registers_[rm::kStripWidth];
   const int base = registers_[rm::kStripBase];
   if (width < 1) return std::nullopt;
-  const std::size_t strip_bytes =
-      row_bytes(options_.format, width) * static_cast<std::size_t>(options_.height);
-  if (long{base} + rm::framebuffer_registers(strip_bytes) > window_registers_) return std::nullopt;
+  // In size_t: a strip 65535 pixels wide on a tall panel has more registers than an int holds.
+  const std::size_t strip_registers =
+      (row_bytes(options_.format, width) * static_cast<std::size_t>(options_.height) + 1) / 2;
+  if (static_cast<std::size_t>(base) + strip_registers >
+      static_cast<std::size_t>(window_registers_))
+    return std::nullopt;
   Frame strip = Frame::blank(width, options_.height, options_.format);
   unpack(base, strip);
   cut_strip_window(strip, static_cast<std::int16_t>(registers_[rm::kViewportX]), frame);

@@ -171,6 +171,18 @@ TEST(SimulatedPanel, ARefusedStripCommitKeepsNothingItCarried) {
   EXPECT_EQ(panel.rejected_commits(), 1u);
 }
 
+TEST(SimulatedPanel, AStripTooBigToCountInAnIntIsRefusedNotAllocated) {
+  // The tallest rgb888 panel the map holds: a strip 65535 pixels wide would be 8.5 GB, whose
+  // register count wrapped round in an int and passed for one inside the window.
+  SimulatorOptions options = small_panel(PixelFormat::rgb888);
+  options.width = 1;
+  options.height = 43520;
+  SimulatedPanel panel(options);
+  const Bytes write = write_multiple_request(rm::kMode, {rm::kModeStrip, 0xFFFF, 0, 0, 0, 0, 1});
+  EXPECT_EQ(panel.modbus_request(write, kPowerUp), (Bytes{0x90, 0x03}));
+  EXPECT_EQ(panel.rejected_commits(), 1u);
+}
+
 TEST(SimulatedPanel, ATextDisplayTakesItsLinesAndBrightness) {
   SimulatorOptions options = small_panel();
   options.text_display = TextDisplayLayout{{1000, 2000}, 4, 3};
