@@ -1,4 +1,6 @@
 // bangtind — the scheduler daemon: plays every configured display until SIGINT or SIGTERM.
+#include <utility>  // before Asio: Boost 1.74 with C++20
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/program_options.hpp>
@@ -7,6 +9,7 @@
 #include <iostream>
 
 #include "bangtin/controller.hpp"
+#include "service_notifier.hpp"
 
 int main(int argc, char** argv) {
   namespace po = boost::program_options;
@@ -28,16 +31,19 @@ int main(int argc, char** argv) {
 
   const bangtin::LogSink log = bangtin::stderr_log();
   boost::asio::io_context loop;
+  bangtin::ServiceNotifier service(loop);
   try {
     bangtin::Daemon daemon(loop, args["config"].as<std::string>(), bangtin::Clocks{}, log);
     boost::asio::signal_set signals(loop, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code& error, int signal) {
       if (error) return;
       log(std::string("stopping on ") + (signal == SIGINT ? "SIGINT" : "SIGTERM"));
+      service.stopping();
       daemon.stop();
       loop.stop();
     });
     log("bangtind started");
+    service.ready("playing; config " + args["config"].as<std::string>());
     loop.run();
   } catch (const std::exception& error) {
     std::cerr << "bangtind: " << error.what() << "\n";
