@@ -354,6 +354,14 @@ void PanelSimulator::State::serve() {
     const auto watch = [&](int fd, short events, ModbusPeer* peer = nullptr) {
       watched.push_back({fd, events, 0});
       watched_peers.push_back(peer);
+      return watched.size() - 1;
+    };
+    // Where the listener and the UDP sockets are in `watched`, when they are watched.
+    std::optional<std::size_t> listener_at;
+    std::optional<std::size_t> ddp_at;
+    std::optional<std::size_t> e131_at;
+    const auto ready = [&](std::optional<std::size_t> at) {
+      return at && watched[*at].revents != 0;
     };
     std::optional<Clock::time_point> wake_at;
     const auto wake_by = [&wake_at](std::optional<Clock::time_point> at) {
@@ -362,8 +370,7 @@ void PanelSimulator::State::serve() {
     watch(wake_signal.get(), POLLIN);
     const Clock::time_point polled_at = Clock::now();
     if (accepting_resumes_at && *accepting_resumes_at <= polled_at) accepting_resumes_at.reset();
-    const std::size_t listener_index = watched.size();
-    if (listener.get() >= 0 && !accepting_resumes_at) watch(listener.get(), POLLIN);
+    if (listener.get() >= 0 && !accepting_resumes_at) listener_at = watch(listener.get(), POLLIN);
     wake_by(accepting_resumes_at);
     for_each_peer([&](ModbusPeer& peer) {
       if (peer.resting_until && *peer.resting_until > polled_at) {
@@ -378,10 +385,8 @@ void PanelSimulator::State::serve() {
       wake_by(peer.delayed_until);
       wake_by(next_deadline(peer));
     });
-    const std::size_t ddp_index = watched.size();
-    if (ddp_socket.get() >= 0) watch(ddp_socket.get(), POLLIN);
-    const std::size_t e131_index = watched.size();
-    if (e131_socket.get() >= 0) watch(e131_socket.get(), POLLIN);
+    if (ddp_socket.get() >= 0) ddp_at = watch(ddp_socket.get(), POLLIN);
+    if (e131_socket.get() >= 0) e131_at = watch(e131_socket.get(), POLLIN);
 
     timespec wait{};
     timespec* wait_for = nullptr;
@@ -418,10 +423,8 @@ void PanelSimulator::State::serve() {
         take_bytes(*peer, now);
       }
     }
-    if (ddp_index < watched.size() && watched[ddp_index].revents != 0)
-      receive_datagrams(ddp_socket.get(), true);
-    if (e131_index < watched.size() && watched[e131_index].revents != 0)
-      receive_datagrams(e131_socket.get(), false);
+    if (ready(ddp_at)) receive_datagrams(ddp_socket.get(), true);
+    if (ready(e131_at)) receive_datagrams(e131_socket.get(), false);
     send_due_replies(Clock::now());
     enforce_deadlines(Clock::now());
 
@@ -429,9 +432,7 @@ void PanelSimulator::State::serve() {
     std::erase_if(clients, [](const ModbusPeer& client) { return client.closed; });
     // A descriptor freed is one to accept with.
     if (clients.size() < before) accepting_resumes_at.reset();
-    if (listener_index < watched.size() && watched[listener_index].fd == listener.get() &&
-        watched[listener_index].revents != 0)
-      accept_clients(Clock::now());
+    if (ready(listener_at)) accept_clients(Clock::now());
   }
 }
 
