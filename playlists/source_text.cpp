@@ -95,7 +95,10 @@ SourceMark SourceText::mark_at_offset(std::size_t offset) const {
   const auto line_index = static_cast<std::size_t>(next_line - line_starts_.begin()) - 1;
   std::size_t line_start = line_starts_[line_index];
   if (line_index == 0) line_start = std::min(byte_order_mark_length_, offset);
-  const std::size_t column = characters_before(offset) - characters_before(line_start);
+  const std::size_t column =
+      offset - line_start <= characters_checkpoint_bytes
+          ? count_characters(std::string_view(bytes_).substr(line_start, offset - line_start))
+          : characters_before(offset) - characters_before(line_start);
   return SourceMark{file_, static_cast<int>(line_index) + 1, static_cast<int>(column) + 1};
 }
 

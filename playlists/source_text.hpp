@@ -38,7 +38,7 @@ class SourceText {
   std::filesystem::path file_;
   std::string bytes_;
   // Characters before a byte offset: a count kept every characters_checkpoint_bytes bytes, so a
-  // mark on a long line (a 400 KB flow list) counts at most that many bytes, not the whole line.
+  // mark far along a long line (a 400 KB flow list) counts a few kilobytes, not the whole line.
   std::size_t characters_before(std::size_t offset) const;
 
   std::size_t byte_order_mark_length_ = 0;
