@@ -4,7 +4,7 @@
 
 #include <cstdio>
 
-#include "printable_text.hpp"
+#include "bangtin/playlists.hpp"
 
 namespace bangtin {
 

@@ -3,7 +3,7 @@
 #include <mutex>
 
 #include "bangtin/controller.hpp"
-#include "printable_text.hpp"
+#include "bangtin/playlists.hpp"
 
 namespace bangtin {
 

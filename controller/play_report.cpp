@@ -4,7 +4,7 @@
 #include <tuple>
 
 #include "bangtin/play_log.hpp"
-#include "printable_text.hpp"
+#include "bangtin/playlists.hpp"
 
 namespace bangtin {
 

@@ -2,7 +2,6 @@
 
 #include "bangtin/playlists.hpp"
 #include "location_text.hpp"
-#include "printable_text.hpp"
 
 namespace bangtin {
 
@@ -27,8 +26,7 @@ std::string Diagnostic::to_string() const {
   const char* severity_text = severity == Severity::error ? "error" : "warning";
   // Escaped here, where every diagnostic becomes a line of text, rather than where each message
   // is built: keys, ids and file names reach messages from many places, and none is missed.
-  return playlists_detail::printable_text(playlists_detail::location_text(where) + ": " +
-                                          severity_text + ": " + message);
+  return printable(playlists_detail::location_text(where) + ": " + severity_text + ": " + message);
 }
 
 bool has_errors(const std::vector<Diagnostic>& diagnostics) {

@@ -1,10 +1,10 @@
-#include "printable_text.hpp"
+#include "bangtin/playlists.hpp"
 
 #include <utf8proc.h>
 
 #include <cstdio>
 
-namespace bangtin::playlists_detail {
+namespace bangtin {
 namespace {
 
 bool prints(char32_t code_point) {
@@ -38,7 +38,7 @@ std::string escape_of(char32_t code_point) {
 
 }  // namespace
 
-std::string printable_text(std::string_view text) {
+std::string printable(std::string_view text) {
   std::string printable;
   printable.reserve(text.size());
   for (std::size_t offset = 0; offset < text.size();) {
@@ -63,4 +63,4 @@ std::string printable_text(std::string_view text) {
   return printable;
 }
 
-}  // namespace bangtin::playlists_detail
+}  // namespace bangtin

@@ -1,4 +1,4 @@
-#include "printable_text.hpp"
+#include "bangtin/playlists.hpp"
 
 #include <gtest/gtest.h>
 

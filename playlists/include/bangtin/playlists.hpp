@@ -43,6 +43,13 @@ struct Diagnostic {
 
 bool has_errors(const std::vector<Diagnostic>& diagnostics);
 
+// Operator text made safe to show on one line of a log, a terminal or a report cell: tab, CR and
+// LF as \t \r \n; other C0 controls and DEL as \xNN; C1 controls, line and paragraph
+// separators and bidirectional overrides as \uNNNN; each byte that is not UTF-8 as \xNN.
+// Vietnamese and every other printable character stay; so does a backslash, so that applying it
+// twice changes nothing.
+std::string printable(std::string_view text);
+
 // --- The format ----------------------------------------------------------------------------
 
 using TimePoint = std::chrono::system_clock::time_point;
