@@ -77,6 +77,8 @@ std::optional<std::chrono::system_clock::time_point> parse_local_datetime(
                             day(static_cast<unsigned>(*day_number))};
   // Leap seconds are not for signage: 60 is rejected along with 25 o'clock.
   if (!date.ok() || *hour > 23 || *minute > 59 || second > 59) return std::nullopt;
+  // Instants are nanoseconds from 1970 in 64 bits (1677 to 2262): the years playlists allow.
+  if (date.year() < year(1900) || date.year() > year(2200)) return std::nullopt;
   const sys_seconds local_as_if_utc =
       sys_days(date) + hours(*hour) + minutes(*minute) + seconds(second);
   return time_point_cast<system_clock::duration>(local_as_if_utc - utc_offset);

@@ -20,6 +20,10 @@ TEST(ParseLocalDatetime, ReadsLocalTimeAtTheOffset) {
 
 TEST(ParseLocalDatetime, SecondsAreOptional) {
   EXPECT_EQ(parse_local_datetime("2026-11-24T08:30", 7h), utc(2026y / November / 24, 1h, 30min));
+  // Outside what a 64-bit nanosecond clock holds, and what playlists allow: refused, not wrapped.
+  EXPECT_FALSE(parse_local_datetime("1013-11-25T12:00", 7h));
+  EXPECT_FALSE(parse_local_datetime("9999-12-31T23:59", 7h));
+  EXPECT_TRUE(parse_local_datetime("2200-12-31T23:59", 7h));
   EXPECT_EQ(parse_local_datetime("2026-11-24T08:30:15", 7h),
             utc(2026y / November / 24, 1h, 30min, 15s));
 }
