@@ -10,6 +10,7 @@
 #include "bangtin/daemon_status.hpp"
 #include "bangtin/play_log.hpp"
 #include "output_text.hpp"
+#include "program_run.hpp"
 #include "test_support.hpp"
 
 using namespace bangtin;
@@ -21,21 +22,11 @@ const std::filesystem::path kSource = BANGTIN_SOURCE_DIR;
 const std::filesystem::path kTool =
     std::filesystem::path(BANGTIN_BINARY_DIR) / "controller/bangtin";
 
-struct ToolRun {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr together
-};
+using ToolRun = ProgramRun;
 
+// The tool as an operator types it, stdout and stderr together.
 ToolRun run(const std::string& arguments) {
-  const std::string command = kTool.string() + " " + arguments + " 2>&1";
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
-  ToolRun result;
-  std::array<char, 4096> buffer;
-  while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe.get()))
-    result.output.append(buffer.data(), n);
-  const int status = pclose(pipe.release());
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
+  return run_program(kTool.string() + " " + arguments + " 2>&1");
 }
 
 // A copy of the example whose config the commands below read.

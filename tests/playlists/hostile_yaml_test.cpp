@@ -280,10 +280,10 @@ TEST_F(HostileYaml, NamesAreOneLine) {
 
 // Found by the loader's fuzzer: a year far from now overflowed the instant it was read into.
 TEST_F(HostileYaml, AYearFarFromNowIsAnErrorAtTheDate) {
-  EXPECT_EQ(problems_with("playlist: p\nitems:\n  - id: a\n    text: x\n"
-                          "    from: 1013-11-25T12:00\n"),
-            std::vector<std::string>{
-                error_at(5, 11, "1013-11-25 is outside the years 1900 to 2200")});
+  EXPECT_EQ(
+      problems_with("playlist: p\nitems:\n  - id: a\n    text: x\n"
+                    "    from: 1013-11-25T12:00\n"),
+      std::vector<std::string>{error_at(5, 11, "1013-11-25 is outside the years 1900 to 2200")});
 }
 
 TEST(HostileConfig, DisplayNamesAreOneLine) {
