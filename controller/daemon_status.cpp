@@ -15,18 +15,18 @@ std::string to_json(const DaemonStatus& status) {
   for (const DisplayStatus& d : status.displays) {
     json display = {{"name", d.name},
                     {"link", d.link},
-                    {"connected", d.connected},
+                    {"connected", d.health.connected},
                     {"on_air", d.on_air},
                     {"playlist", d.playlist},
                     {"since", d.since},
                     {"until", d.until},
-                    {"frames_shown", d.frames_shown},
-                    {"frames_per_second", d.frames_per_second},
-                    {"bytes_per_frame", d.bytes_per_frame},
-                    {"errors", d.errors},
-                    {"reconnects", d.reconnects},
-                    {"reads_back", d.reads_back},
-                    {"readback_mismatches", d.readback_mismatches},
+                    {"frames_shown", d.health.frames_shown},
+                    {"frames_per_second", d.health.frames_per_second},
+                    {"bytes_per_frame", d.health.bytes_per_frame},
+                    {"errors", d.health.errors},
+                    {"reconnects", d.health.reconnects},
+                    {"reads_back", d.health.reads_back},
+                    {"readback_mismatches", d.health.readback_mismatches},
                     {"problems", d.problems}};
     displays.push_back(std::move(display));
   }
@@ -66,18 +66,18 @@ std::optional<DaemonStatus> status_from_json(std::string_view text) {
       DisplayStatus display;
       display.name = d.value("name", std::string{});
       display.link = d.value("link", std::string{});
-      display.connected = d.value("connected", bool{});
+      display.health.connected = d.value("connected", bool{});
       display.on_air = d.value("on_air", std::string{});
       display.playlist = d.value("playlist", std::string{});
       display.since = d.value("since", std::string{});
       display.until = d.value("until", std::string{});
-      display.frames_shown = d.value("frames_shown", std::uint64_t{});
-      display.frames_per_second = d.value("frames_per_second", double{});
-      display.bytes_per_frame = d.value("bytes_per_frame", std::uint64_t{});
-      display.errors = d.value("errors", std::uint64_t{});
-      display.reconnects = d.value("reconnects", std::uint64_t{});
-      display.reads_back = d.value("reads_back", bool{});
-      display.readback_mismatches = d.value("readback_mismatches", std::uint64_t{});
+      display.health.frames_shown = d.value("frames_shown", std::uint64_t{});
+      display.health.frames_per_second = d.value("frames_per_second", double{});
+      display.health.bytes_per_frame = d.value("bytes_per_frame", std::uint64_t{});
+      display.health.errors = d.value("errors", std::uint64_t{});
+      display.health.reconnects = d.value("reconnects", std::uint64_t{});
+      display.health.reads_back = d.value("reads_back", bool{});
+      display.health.readback_mismatches = d.value("readback_mismatches", std::uint64_t{});
       display.problems = d.value("problems", std::vector<std::string>{});
       status.displays.push_back(std::move(display));
     }
@@ -96,16 +96,17 @@ std::string status_text(const DaemonStatus& status) {
                               : "clock: NOT TRUSTED: " + printable(status.clock_note) + "\n";
   for (const DisplayStatus& d : status.displays) {
     char rate[32];
-    std::snprintf(rate, sizeof rate, "%.1f", d.frames_per_second);
-    out += "display " + printable(d.name) + ": " + (d.connected ? "connected" : "LINK DOWN") +
-           " (" + printable(d.link) + "), " + rate + " frames/s, " +
-           std::to_string(d.bytes_per_frame) + " bytes a frame, " + std::to_string(d.errors) +
-           " errors, " + std::to_string(d.reconnects) + " reconnects";
-    if (d.reads_back) {
+    std::snprintf(rate, sizeof rate, "%.1f", d.health.frames_per_second);
+    out += "display " + printable(d.name) + ": " +
+           (d.health.connected ? "connected" : "LINK DOWN") + " (" + printable(d.link) + "), " +
+           rate + " frames/s, " + std::to_string(d.health.bytes_per_frame) + " bytes a frame, " +
+           std::to_string(d.health.errors) + " errors, " + std::to_string(d.health.reconnects) +
+           " reconnects";
+    if (d.health.reads_back) {
       out += ", panel read-back: " +
-             (d.readback_mismatches == 0
+             (d.health.readback_mismatches == 0
                   ? std::string("always matched")
-                  : std::to_string(d.readback_mismatches) + " mismatch(es), repaired");
+                  : std::to_string(d.health.readback_mismatches) + " mismatch(es), repaired");
     }
     out += "\n  on air: " +
            (d.on_air.empty() ? std::string("idle content")

@@ -18,7 +18,7 @@ constexpr auto kLongestCatchUp = std::chrono::minutes(10);
 
 const ZoneConfig& content_zone(const DisplayConfig& display) {
   for (const ZoneConfig& zone : display.zones)
-    if (zone.kind == ZoneKind::content) return zone;
+    if (zone.role == ZoneRole::content) return zone;
   throw std::invalid_argument("display " + display.name + " has no content zone");
 }
 
@@ -29,9 +29,8 @@ PanelGeometry geometry_of(const DisplayConfig& display, const Rect& rect) {
 // The display's font, or the face that suits its content zone best.
 std::filesystem::path font_for(const DisplayConfig& display) {
   if (!display.font.empty()) return display.font;
-  return display.zones.empty()
-             ? default_font(PanelGeometry{display.width, display.height, display.pixel})
-             : default_font(geometry_of(display, content_zone(display).rect));
+  return display.zones.empty() ? default_font(display.geometry())
+                               : default_font(geometry_of(display, content_zone(display).rect));
 }
 
 constexpr Rgb kWhite{255, 255, 255};
@@ -43,24 +42,9 @@ Layout layout_of(const DisplayConfig& display) {
   for (const ZoneConfig& zone : display.zones) {
     TextStyle style{TextEffect::still};
     style.colour = zone.colour.value_or(display.colour.value_or(kWhite));
-    const ZoneRole role = zone.kind == ZoneKind::title   ? ZoneRole::title
-                          : zone.kind == ZoneKind::clock ? ZoneRole::clock
-                                                         : ZoneRole::content;
-    layout.zones.push_back(Zone{zone.rect, role, zone.text, style, zone.font});
+    layout.zones.push_back(Zone{zone.rect, zone.role, zone.text, style, zone.font});
   }
   return layout;
-}
-
-GlyphStyle glyphs_of(GlyphSetting setting) {
-  switch (setting) {
-    case GlyphSetting::crisp:
-      return GlyphStyle::crisp;
-    case GlyphSetting::smooth:
-      return GlyphStyle::smooth;
-    case GlyphSetting::automatic:
-      return GlyphStyle::automatic;
-  }
-  return GlyphStyle::automatic;
 }
 
 // The text colour of the content zone: its own, else the display's.
@@ -82,22 +66,6 @@ Light light_at(const DisplayConfig& display, SystemClock::time_point now,
   return Light{display.gamma, brightness_at(display, time_of_day)};
 }
 
-TextEffect effect_of(ItemEffect effect) {
-  switch (effect) {
-    case ItemEffect::still:
-      return TextEffect::still;
-    case ItemEffect::scroll:
-      return TextEffect::scroll;
-    case ItemEffect::page:
-      return TextEffect::page;
-    case ItemEffect::blink:
-      return TextEffect::blink;
-    case ItemEffect::fade:
-      return TextEffect::fade;
-  }
-  return TextEffect::scroll;
-}
-
 bool runs_in_passes(TextEffect effect) {
   return effect == TextEffect::scroll || effect == TextEffect::page || effect == TextEffect::blink;
 }
@@ -110,7 +78,7 @@ struct PreparedPlay {
 
 PreparedPlay prepare(const TextRenderer& renderer, const Item& item, const DisplayConfig& display) {
   TextStyle style;
-  style.effect = effect_of(item.effect);
+  style.effect = item.effect;
   style.colour = colour_of(item, display);
   style.speed = even_scroll_speed(item.speed, display.fps);
   style.passes = item.passes;
@@ -148,7 +116,7 @@ std::vector<char32_t> non_ascii_characters(std::string_view text) {
 }
 
 GlyphStyle resolved_glyphs(const DisplayConfig& display) {
-  const GlyphStyle style = glyphs_of(display.glyphs);
+  const GlyphStyle style = display.glyphs;
   if (style != GlyphStyle::automatic) return style;
   return display.pixel == PixelFormat::mono ? GlyphStyle::crisp : GlyphStyle::smooth;
 }
@@ -157,8 +125,8 @@ GlyphStyle resolved_glyphs(const DisplayConfig& display) {
 std::string zone_description(const DisplayConfig& display, const ZoneConfig& zone) {
   if (display.zones.size() == 1 && zone.rect == Rect{0, 0, display.width, display.height})
     return "display '" + display.name + "'";
-  const char* role = zone.kind == ZoneKind::title   ? "title"
-                     : zone.kind == ZoneKind::clock ? "clock"
+  const char* role = zone.role == ZoneRole::title   ? "title"
+                     : zone.role == ZoneRole::clock ? "clock"
                                                     : "content";
   return std::string("the ") + role + " zone" + (zone.name.empty() ? "" : " '" + zone.name + "'") +
          " of display '" + display.name + "'";
@@ -221,10 +189,8 @@ struct DisplayDrawing {
 
   DisplayDrawing(const DisplayConfig& display, std::chrono::minutes utc_offset) {
     try {
-      renderer.emplace(PanelGeometry{display.width, display.height, display.pixel},
-                       layout_of(display), font_for(display),
-                       RenderOptions{Light{display.gamma, 100}, glyphs_of(display.glyphs)},
-                       utc_offset);
+      renderer.emplace(display.geometry(), layout_of(display), font_for(display),
+                       RenderOptions{Light{display.gamma, 100}, display.glyphs}, utc_offset);
     } catch (const std::exception& error) {
       problems.push_back(error_at(
           display.where,
@@ -233,7 +199,7 @@ struct DisplayDrawing {
     }
     for (const ZoneProblem& problem : renderer->problems()) {
       const ZoneConfig& zone = display.zones.at(problem.zone);
-      const bool title = zone.kind == ZoneKind::title;
+      const bool title = zone.role == ZoneRole::title;
       problems.push_back(error_at(
           zone.where,
           problem.rows_needed > 0

@@ -59,24 +59,16 @@ void DisplayRunner::stop() {
 }
 
 DisplayStatus DisplayRunner::status(std::chrono::minutes utc_offset) const {
-  const OutputHealth health = output_->health();
   DisplayStatus status;
   status.name = name();
   status.link = player_.display().link;
-  status.connected = health.connected;
+  status.health = output_->health();
   if (const Play* play = player_.on_air(); play && play->item) {
     status.on_air = play->item->id;
     status.playlist = play->item->playlist;
     status.since = local_time_text(play->start, utc_offset);
     status.until = local_time_text(play->end, utc_offset);
   }
-  status.frames_shown = health.frames_shown;
-  status.frames_per_second = health.frames_per_second;
-  status.bytes_per_frame = health.bytes_per_frame;
-  status.errors = health.errors;
-  status.reconnects = health.reconnects;
-  status.reads_back = health.reads_back;
-  status.readback_mismatches = health.readback_mismatches;
   status.problems = player_.problems();
   return status;
 }

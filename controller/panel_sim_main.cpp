@@ -335,12 +335,13 @@ int main(int argc, char** argv) {
     const int scale = args["scale"].as<int>();
     std::optional<bangtin::LobbyWindow> window;
     if (args.count("window")) {
-      bangtin::WindowOptions look;
-      look.fullscreen = false;
-      look.vsync = false;
+      bangtin::WindowOptions placement;
+      placement.fullscreen = false;
+      placement.vsync = false;
+      bangtin::WindowLook look;
       look.title = "bangtin-panel-sim " + std::to_string(sim.width) + "x" +
                    std::to_string(sim.height) + " " + std::string(bangtin::to_string(sim.format));
-      window.emplace(sim.width * scale, sim.height * scale, look);
+      window.emplace(sim.width * scale, sim.height * scale, placement, look);
       window->show(led_look(panel, scale));
     }
 

@@ -12,11 +12,12 @@ constexpr auto kReopenDelay = std::chrono::seconds(2);
 }  // namespace
 
 WindowOutput::WindowOutput(std::string display_name, int width, int height, WindowOptions options,
-                           LogSink log)
+                           WindowLook look, LogSink log)
     : name_(std::move(display_name)),
       width_(width),
       height_(height),
-      options_(std::move(options)),
+      options_(options),
+      look_(std::move(look)),
       log_(std::move(log)),
       thread_([this] { run(); }) {}
 
@@ -58,7 +59,7 @@ void WindowOutput::run() {
   for (;;) {
     if (!window) {
       try {
-        window.emplace(width_, height_, options_);
+        window.emplace(width_, height_, options_, look_);
         open_ = true;
         log_(prefix + "window open, " + std::to_string(window->width()) + "x" +
              std::to_string(window->height()) + " on monitor " + std::to_string(options_.monitor));

@@ -20,7 +20,8 @@ namespace bangtin {
 
 class WindowOutput {
  public:
-  WindowOutput(std::string display_name, int width, int height, WindowOptions options, LogSink log);
+  WindowOutput(std::string display_name, int width, int height, WindowOptions options,
+               WindowLook look, LogSink log);
   ~WindowOutput();
   WindowOutput(const WindowOutput&) = delete;
   WindowOutput& operator=(const WindowOutput&) = delete;
@@ -39,6 +40,7 @@ class WindowOutput {
   const int width_;
   const int height_;
   const WindowOptions options_;
+  const WindowLook look_;
   const LogSink log_;
   std::mutex mutex_;
   std::condition_variable wake_;

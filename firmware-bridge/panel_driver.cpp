@@ -65,7 +65,7 @@ bool strip_pays_off(const LineCapacity& line, const WireCost& frame, const WireC
   return by_strip > by_frames;
 }
 
-PanelDriver::PanelDriver(std::unique_ptr<PanelLink> link, PanelShape expected, Log log,
+PanelDriver::PanelDriver(std::unique_ptr<PanelLink> link, PanelGeometry expected, Log log,
                          DriverOptions options)
     : link_(std::move(link)),
       expected_(expected),
@@ -76,12 +76,12 @@ PanelDriver::PanelDriver(std::unique_ptr<PanelLink> link, PanelShape expected, L
 
 PanelDriver::~PanelDriver() { stop(); }
 
-void PanelDriver::submit(Frame frame, OnAir on_air) {
+void PanelDriver::submit(Frame frame, FrameSource source) {
   bool replaced = false;
   {
     const std::lock_guard lock(mutex_);
     replaced = pending_.has_value();
-    pending_ = Submission{std::move(frame), std::move(on_air)};
+    pending_ = Submission{std::move(frame), std::move(source)};
     const Clock::time_point now = Clock::now();
     recent_submits_.push_back(now);
     while (now - recent_submits_.front() > std::chrono::seconds(1)) recent_submits_.pop_front();
@@ -166,7 +166,7 @@ bool is_power_of_two(std::uint64_t n) { return n != 0 && (n & (n - 1)) == 0; }
 
 void PanelDriver::note_failure(const std::string& failure, std::string_view heading) {
   ++failures_in_a_row_;
-  update_counters([](LinkCounters& counters) { ++counters.errors; });
+  update_counters([](LinkCounters& counters) { ++counters.health.errors; });
   // A dead panel is retried every couple of seconds for hours: log a new reason at once, and the
   // same one again only now and then, so the log stays readable.
   if (failure != last_failure_ || is_power_of_two(failures_in_a_row_)) {
@@ -214,9 +214,9 @@ bool PanelDriver::connect_once() {
       uptime_seconds_.reset();
       next_status_ = Clock::now() + options_.status_interval;
       update_counters([&](LinkCounters& counters) {
-        counters.connected = true;
+        counters.health.connected = true;
         counters.panel = panel;
-        if (connected_before_) ++counters.reconnects;
+        if (connected_before_) ++counters.health.reconnects;
       });
       connected_before_ = true;
       applied_light_.reset();  // the panel may have restarted at full brightness
@@ -249,7 +249,7 @@ void PanelDriver::drop_link(const std::string& why) {
   link_->close();
   committed_crc_.reset();
   uploading_.reset();
-  update_counters([](LinkCounters& counters) { counters.connected = false; });
+  update_counters([](LinkCounters& counters) { counters.health.connected = false; });
   note_failure(why, "");
   retry_wait_due_ = true;
 }
@@ -270,7 +270,7 @@ void PanelDriver::note_strip_once(const std::shared_ptr<const Frame>& strip,
 }
 
 PanelDriver::StripChoice PanelDriver::choose(StripMemory& memory, const Submission& submission) {
-  const StripView& view = *submission.on_air.strip;
+  const ScrollStrip& view = *submission.source.strip;
   const Frame& frame = submission.frame;
   if (!view.strip) return StripChoice::frames;
   // The panel is to draw the frame itself from the strip: only when that gives this very frame.
@@ -316,9 +316,9 @@ void PanelDriver::count_frame(const WireCost& cost, bool strip) {
   while (now - recent_frames_.front() > std::chrono::seconds(1)) recent_frames_.pop_front();
   const double per_second = static_cast<double>(recent_frames_.size());
   update_counters([&](LinkCounters& counters) {
-    ++counters.frames_shown;
-    counters.frames_per_second = per_second;
-    counters.last_frame_wire_bytes = cost.bytes;
+    ++counters.health.frames_shown;
+    counters.health.frames_per_second = per_second;
+    counters.health.bytes_per_frame = cost.bytes;
     counters.wire_bytes += cost.bytes;
     if (cost.delta) ++counters.delta_frames;
     if (strip) ++counters.strip_frames;
@@ -357,17 +357,17 @@ PanelDriver::Sent PanelDriver::send(const Submission& submission) {
   try {
     StripMemory* const memory = link_->strip_memory();
     const StripChoice choice =
-        memory && submission.on_air.strip ? choose(*memory, submission) : StripChoice::frames;
+        memory && submission.source.strip ? choose(*memory, submission) : StripChoice::frames;
     if (choice == StripChoice::upload) {
-      upload_part(*memory, submission.on_air.strip->strip);
+      upload_part(*memory, submission.source.strip->strip);
       return Sent::uploading;
     }
     if (choice == StripChoice::window) {
-      const StripView& view = *submission.on_air.strip;
+      const ScrollStrip& view = *submission.source.strip;
       count_frame(memory->show_window(view.strip, view.offset), true);
       return Sent::shown;
     }
-    count_frame(link_->show(submission.frame, submission.on_air.text), false);
+    count_frame(link_->show(submission.frame, submission.source.text), false);
     return Sent::shown;
   } catch (const LinkError& error) {
     drop_link(std::string("link disconnected: ") + error.what());
@@ -391,7 +391,10 @@ void PanelDriver::check_status() {
 
 void PanelDriver::judge_status(const std::optional<PanelStatus>& status) {
   const std::optional<PanelStatus> previous = counters().last_status;
-  update_counters([&](LinkCounters& counters) { counters.last_status = status; });
+  update_counters([&](LinkCounters& counters) {
+    counters.last_status = status;
+    counters.health.reads_back = status.has_value();
+  });
   const bool faults_changed = previous ? previous->faults != status->faults : status->faults != 0;
   if (faults_changed) log_("panel faults: " + fault_names(status->faults));
 
@@ -410,7 +413,7 @@ void PanelDriver::judge_status(const std::optional<PanelStatus>& status) {
   if ((status->faults & rm::kFaultFramebufferLost) != 0) {
     drop_link("panel restarted and lost its frame; reconnecting to show it again");
   } else if (status->shown_crc != *committed_crc_) {
-    update_counters([](LinkCounters& counters) { ++counters.crc_mismatches; });
+    update_counters([](LinkCounters& counters) { ++counters.health.readback_mismatches; });
     drop_link("panel shows a different frame from the one committed (CRC " +
               hex32(status->shown_crc) + " on the panel, " + hex32(*committed_crc_) +
               " committed); reconnecting to send it whole");
@@ -472,7 +475,7 @@ void PanelDriver::run() {
     if (link_->is_open() && (timed_status ? Clock::now() >= next_status_ : showed)) check_status();
   }
   link_->close();
-  update_counters([](LinkCounters& counters) { counters.connected = false; });
+  update_counters([](LinkCounters& counters) { counters.health.connected = false; });
 }
 
 }  // namespace bangtin

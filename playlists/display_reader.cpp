@@ -274,7 +274,7 @@ std::optional<std::vector<BrightnessStep>> read_brightness(YamlFile& yaml, const
 }
 
 // `window: {monitor: 0, fullscreen: true, vsync: true, size: 1920x1080}`.
-std::optional<WindowConfig> read_window(YamlFile& yaml, const YAML::Node& node) {
+std::optional<WindowOptions> read_window(YamlFile& yaml, const YAML::Node& node) {
   if (!node.IsMap()) {
     yaml.error(node,
                "window must be a mapping such as {monitor: 0, fullscreen: true, vsync: true}");
@@ -282,7 +282,7 @@ std::optional<WindowConfig> read_window(YamlFile& yaml, const YAML::Node& node) 
   }
   const std::size_t errors_before = yaml.error_count();
   const MappingFields fields(yaml, node, window_keys);
-  WindowConfig window;
+  WindowOptions window;
   if (const auto value = fields.find("monitor")) {
     constexpr std::string_view bad_monitor =
         "monitor must be a whole number, 0 for the first monitor";
@@ -317,7 +317,7 @@ std::optional<WindowConfig> read_window(YamlFile& yaml, const YAML::Node& node) 
 // "zone 'title'", or "the title zone" for a zone without a name.
 std::string zone_label(const ZoneConfig& zone) {
   if (!zone.name.empty()) return "zone '" + zone.name + "'";
-  return "the " + zone_role_names[static_cast<std::size_t>(zone.kind)] + " zone";
+  return "the " + zone_role_names[static_cast<std::size_t>(zone.role)] + " zone";
 }
 
 // A zone read, with where later checks point.
@@ -361,13 +361,13 @@ std::optional<ReadZone> read_zone(YamlFile& yaml, const YAML::Node& node,
     const auto role =
         read_choice(yaml, *value, {"role", "zone role", "zone roles"}, zone_role_names);
     if (role)
-      zone.kind = static_cast<ZoneKind>(*role);
+      zone.role = static_cast<ZoneRole>(*role);
     else
       role_known = false;
   }
 
   // Only a title shows text of its own; the others' text comes from the playlists or the clock.
-  if (role_known && zone.kind == ZoneKind::title) {
+  if (role_known && zone.role == ZoneRole::title) {
     if (const auto value = fields.require("text", "title zone")) {
       if (const auto text = read_text(yaml, *value, "text")) {
         if (text->empty()) yaml.error(*value, "text is empty; a title zone shows its text");
@@ -375,7 +375,7 @@ std::optional<ReadZone> read_zone(YamlFile& yaml, const YAML::Node& node,
       }
     }
   } else if (const auto value = fields.find("text"); value && role_known) {
-    yaml.error(*value, zone.kind == ZoneKind::clock
+    yaml.error(*value, zone.role == ZoneRole::clock
                            ? "a clock zone shows the time and date and takes no text; for fixed "
                              "text use role: title"
                            : "a content zone shows the playlists' items and takes no text; for "
@@ -435,7 +435,7 @@ std::optional<std::vector<ZoneConfig>> read_zones(YamlFile& yaml, const YAML::No
     zones.push_back(std::move(*read));
   }
   for (const ReadZone& read : zones) {
-    if (read.zone.kind != ZoneKind::content) continue;
+    if (read.zone.role != ZoneRole::content) continue;
     if (content) {
       yaml.error(read.role_where, "a second content zone (the first is at line " +
                                       std::to_string(content->zone.where.line) +
@@ -571,7 +571,7 @@ DisplayReading read_display(YamlFile& yaml, const YAML::Node& node,
   if (const auto value = fields.find("glyphs")) {
     if (const auto glyphs =
             read_choice(yaml, *value, {"glyphs", "glyph style", "glyph styles"}, glyph_names))
-      display.glyphs = static_cast<GlyphSetting>(*glyphs);
+      display.glyphs = static_cast<GlyphStyle>(*glyphs);
   }
 
   if (const auto value = fields.find("zones")) {

@@ -20,11 +20,11 @@ struct Named {
   int value;
 };
 
-constexpr std::array<Named, 5> effect_names{{{"scroll", static_cast<int>(ItemEffect::scroll)},
-                                             {"static", static_cast<int>(ItemEffect::still)},
-                                             {"page", static_cast<int>(ItemEffect::page)},
-                                             {"blink", static_cast<int>(ItemEffect::blink)},
-                                             {"fade", static_cast<int>(ItemEffect::fade)}}};
+constexpr std::array<Named, 5> effect_names{{{"scroll", static_cast<int>(TextEffect::scroll)},
+                                             {"static", static_cast<int>(TextEffect::still)},
+                                             {"page", static_cast<int>(TextEffect::page)},
+                                             {"blink", static_cast<int>(TextEffect::blink)},
+                                             {"fade", static_cast<int>(TextEffect::fade)}}};
 constexpr std::array<Named, 3> priority_names{{{"normal", static_cast<int>(Priority::normal)},
                                                {"high", static_cast<int>(Priority::high)},
                                                {"urgent", static_cast<int>(Priority::urgent)}}};
@@ -48,7 +48,7 @@ std::optional<int> read_named(YamlFile& yaml, const YAML::Node& node, const Choi
   return choices[*index].value;
 }
 
-std::string effect_word(ItemEffect effect) {
+std::string effect_word(TextEffect effect) {
   for (const auto& named : effect_names)
     if (named.value == static_cast<int>(effect)) return std::string(named.name);
   return "scroll";
@@ -83,7 +83,7 @@ ItemReading read_item(YamlFile& yaml, const YAML::Node& node,
 
   if (const auto value = fields.find("effect")) {
     if (const auto effect = read_named(yaml, *value, {"effect", "effect", "effects"}, effect_names))
-      item.effect = static_cast<ItemEffect>(*effect);
+      item.effect = static_cast<TextEffect>(*effect);
   }
   const std::string effect = effect_word(item.effect);
 
@@ -95,7 +95,7 @@ ItemReading read_item(YamlFile& yaml, const YAML::Node& node,
       else
         item.speed = *speed;
     }
-    if (item.effect != ItemEffect::scroll && item.effect != ItemEffect::page)
+    if (item.effect != TextEffect::scroll && item.effect != TextEffect::page)
       yaml.warning(*value, "speed does not apply to effect " + effect);
   }
 
@@ -109,7 +109,7 @@ ItemReading read_item(YamlFile& yaml, const YAML::Node& node,
       else
         item.passes = *passes;
     }
-    if (item.effect == ItemEffect::still || item.effect == ItemEffect::fade)
+    if (item.effect == TextEffect::still || item.effect == TextEffect::fade)
       yaml.warning(*passes_node,
                    "passes does not apply to effect " + effect + "; give its duration instead");
   }

@@ -40,6 +40,7 @@ struct VideoSubsystem {
 struct LobbyWindow::Impl {
   VideoSubsystem video;
   WindowOptions options;
+  WindowLook look;
   int frame_width = 0;
   int frame_height = 0;
   std::unique_ptr<SDL_Window, WindowDestroyer> window;
@@ -73,10 +74,11 @@ struct LobbyWindow::Impl {
   }
 };
 
-LobbyWindow::LobbyWindow(int frame_width, int frame_height, WindowOptions options)
+LobbyWindow::LobbyWindow(int frame_width, int frame_height, WindowOptions options, WindowLook look)
     : impl_(std::make_unique<Impl>()) {
   if (frame_width <= 0 || frame_height <= 0) throw std::invalid_argument("frame has no pixels");
   impl_->options = options;
+  impl_->look = std::move(look);
   impl_->frame_width = frame_width;
   impl_->frame_height = frame_height;
   const int monitors = SDL_GetNumVideoDisplays();
@@ -101,7 +103,7 @@ LobbyWindow::LobbyWindow(int frame_width, int frame_height, WindowOptions option
     width = bounds.w;
     height = bounds.h;
   }
-  impl_->window.reset(SDL_CreateWindow(options.title.c_str(), x, y, width, height, flags));
+  impl_->window.reset(SDL_CreateWindow(look.title.c_str(), x, y, width, height, flags));
   if (!impl_->window) fail("cannot open a window");
   SDL_ShowCursor(SDL_DISABLE);
 
@@ -135,7 +137,7 @@ void LobbyWindow::show(const Frame& frame) {
                                 std::to_string(frame.width) + "x" + std::to_string(frame.height));
   }
   const bool mono = frame.format == PixelFormat::mono;
-  const Rgb lit = w.options.mono_colour;
+  const Rgb lit = w.look.mono_colour;
   std::size_t i = 0;
   for (int y = 0; y < frame.height; ++y)
     for (int x = 0; x < frame.width; ++x) {

@@ -151,7 +151,6 @@ void PreparedItem::set_light(const Light& light) {
 std::optional<ScrollStrip> PreparedItem::scroll_strip(std::chrono::nanoseconds elapsed) const {
   if (!state_ || state_->style.effect != TextEffect::scroll) return std::nullopt;
   return ScrollStrip{state_->scroll_strip, state_->scroll_offset(whole_ms(elapsed)),
-                     state_->style.speed,
                      std::max(state_->duration - elapsed, std::chrono::nanoseconds{0})};
 }
 

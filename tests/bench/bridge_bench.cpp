@@ -221,7 +221,7 @@ PACED(rgb565_192x64_115200_strip, 192, 64, rgb565, 115200, strip, 100);
 void BM_PacedRtuDriver25fps(benchmark::State& state, int baud) {
   const Scroll& scroll = scrolling(128, 32, PixelFormat::mono);
   PacedPanel paced(128, 32, PixelFormat::mono, baud, true);
-  PanelDriver driver(open_link(paced.uri(baud)), PanelShape{128, 32, PixelFormat::mono},
+  PanelDriver driver(open_link(paced.uri(baud)), PanelGeometry{128, 32, PixelFormat::mono},
                      [](std::string_view) {});
   const auto period = std::chrono::nanoseconds(static_cast<long long>(1e9 / kFps));
   std::size_t next = 0;
@@ -229,9 +229,8 @@ void BM_PacedRtuDriver25fps(benchmark::State& state, int baud) {
   const auto feed_until = [&](const std::function<bool()>& done) {
     while (!done()) {
       const std::size_t i = next++ % scroll.frames.size();
-      const auto view = *scroll.item.scroll_strip(scroll.times[i]);
       driver.submit(scroll.frames[i],
-                    OnAir{.strip = StripView{view.strip, view.offset, view.speed, view.remaining}});
+                    FrameSource{.strip = scroll.item.scroll_strip(scroll.times[i])});
       tick += period;
       std::this_thread::sleep_until(tick);
     }
@@ -246,14 +245,15 @@ void BM_PacedRtuDriver25fps(benchmark::State& state, int baud) {
     const LinkCounters after = driver.counters();
     const double seconds = std::chrono::duration<double>(Clock::now() - from).count();
     state.counters["shown_fps"] =
-        static_cast<double>(after.frames_shown - before.frames_shown) / seconds;
+        static_cast<double>(after.health.frames_shown - before.health.frames_shown) / seconds;
     state.counters["strip_fps"] =
         static_cast<double>(after.strip_frames - before.strip_frames) / seconds;
     state.counters["skipped"] = static_cast<double>(after.frames_skipped - before.frames_skipped);
     state.counters["bytes_per_frame"] =
         static_cast<double>(after.wire_bytes - before.wire_bytes) /
-        static_cast<double>(std::max<std::uint64_t>(1, after.frames_shown - before.frames_shown));
-    state.counters["errors"] = static_cast<double>(after.errors);
+        static_cast<double>(
+            std::max<std::uint64_t>(1, after.health.frames_shown - before.health.frames_shown));
+    state.counters["errors"] = static_cast<double>(after.health.errors);
   }
 }
 BENCHMARK_CAPTURE(BM_PacedRtuDriver25fps, mono128x32_9600, 9600)

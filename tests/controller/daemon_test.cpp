@@ -312,7 +312,7 @@ TEST(DaemonStatusFile, SaysWhatIsOnAirAndWhichPlaylistsHaveProblems) {
   EXPECT_EQ(status->displays[0].name, "cong-ubnd");
   EXPECT_EQ(status->displays[0].on_air, on_air);
   EXPECT_EQ(status->displays[0].since.substr(0, 11), "2026-11-24T");
-  EXPECT_GT(status->displays[0].frames_shown, 0u);
+  EXPECT_GT(status->displays[0].health.frames_shown, 0u);
   ASSERT_FALSE(status->playlist_problems.empty());
   EXPECT_NE(status->playlist_problems[0].find("broken.yaml:4:5: error:"), std::string::npos);
   EXPECT_NE(status_text(*status).find("display cong-ubnd:"), std::string::npos);

@@ -243,7 +243,7 @@ TEST(UndrawableDaemon, ABoardThatCanDrawNothingStillGetsFramesAndStatusSaysWhy) 
   EXPECT_EQ(log.count("frame not made"), 0) << log.all();
   const DaemonStatus status = status_in(dir);
   ASSERT_EQ(status.displays.size(), 1u);
-  EXPECT_GT(status.displays[0].frames_shown, 0u);
+  EXPECT_GT(status.displays[0].health.frames_shown, 0u);
   EXPECT_TRUE(contains(status.displays[0].problems, "display 'bang-nho' is 8 pixels high"))
       << status_text(status);
 }

@@ -43,7 +43,7 @@ TEST_F(WindowTest, ShowsTheFramesItIsGiven) {
   WindowOptions options;
   options.fullscreen = false;
   options.vsync = false;
-  WindowOutput window("sanh-ubnd", 64, 16, options, log.sink());
+  WindowOutput window("sanh-ubnd", 64, 16, options, {}, log.sink());
   const Frame frame = pattern();
   window.submit(frame);
   ASSERT_TRUE(log.wait_for("display sanh-ubnd: window open", 10s)) << log.all();

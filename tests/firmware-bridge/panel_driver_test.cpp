@@ -26,7 +26,7 @@ using test_support::PtyPair;
 using test_support::raw_client;
 
 constexpr std::chrono::milliseconds kPatience{5000};
-constexpr PanelShape kStreetBoard{128, 32, PixelFormat::mono};
+constexpr PanelGeometry kStreetBoard{128, 32, PixelFormat::mono};
 
 SimulatorOptions tcp_panel() {
   SimulatorOptions options;
@@ -95,16 +95,16 @@ TEST(PanelDriver, ShowsFramesAndCountsWhatTheyCostOnTheWire) {
   ASSERT_TRUE(panel_shows(panel, changed));
 
   ASSERT_TRUE(
-      driver.wait_for([](const LinkCounters& c) { return c.frames_shown == 2; }, kPatience));
+      driver.wait_for([](const LinkCounters& c) { return c.health.frames_shown == 2; }, kPatience));
   const LinkCounters counters = driver.counters();
-  EXPECT_TRUE(counters.connected);
+  EXPECT_TRUE(counters.health.connected);
   EXPECT_EQ(counters.panel, test_support::simulated_identity(128, 32, PixelFormat::mono));
   EXPECT_EQ(counters.delta_frames, 1u);  // one pixel changed: only its register went
-  EXPECT_LT(counters.last_frame_wire_bytes, 60u);
+  EXPECT_LT(counters.health.bytes_per_frame, 60u);
   EXPECT_GT(counters.wire_bytes, 512u);
-  EXPECT_GE(counters.frames_per_second, 1.0);
-  EXPECT_EQ(counters.errors, 0u);
-  EXPECT_EQ(counters.reconnects, 0u);
+  EXPECT_GE(counters.health.frames_per_second, 1.0);
+  EXPECT_EQ(counters.health.errors, 0u);
+  EXPECT_EQ(counters.health.reconnects, 0u);
   EXPECT_TRUE(log.wait_for("link connected: " + std::string("modbus-tcp://127.0.0.1:") +
                                std::to_string(panel.port()) +
                                " unit 1 (panel 128x32 mono, register map v3)",
@@ -122,7 +122,7 @@ TEST(PanelDriver, ReadsStatusBackAndItsCrcMatchesTheFrameCommitted) {
       [&](const LinkCounters& c) { return c.last_status && c.last_status->shown_crc == crc; },
       kPatience));
   const LinkCounters counters = driver.counters();
-  EXPECT_EQ(counters.crc_mismatches, 0u);
+  EXPECT_EQ(counters.health.readback_mismatches, 0u);
   EXPECT_EQ(counters.last_status->faults, 0);
   EXPECT_EQ(counters.last_status->shown_sequence, 1);
 }
@@ -146,8 +146,8 @@ TEST(PanelDriver, APanelShowingSomethingElseIsCaughtByItsCrcAndGetsTheFrameBack)
   EXPECT_TRUE(log.wait_for("panel shows a different frame from the one committed", kPatience))
       << log.all();
   EXPECT_TRUE(panel_shows(panel, frame_number(1)));
-  EXPECT_TRUE(
-      driver.wait_for([](const LinkCounters& c) { return c.crc_mismatches >= 1; }, kPatience));
+  EXPECT_TRUE(driver.wait_for(
+      [](const LinkCounters& c) { return c.health.readback_mismatches >= 1; }, kPatience));
 }
 
 TEST(PanelDriver, LatestFrameWinsOnASlowLink) {
@@ -158,7 +158,7 @@ TEST(PanelDriver, LatestFrameWinsOnASlowLink) {
   PanelDriver driver(open_link(link_uri(panel.port())), kStreetBoard, log.sink(), quick(1h));
   Feeder feeder(driver);
   ASSERT_TRUE(
-      driver.wait_for([](const LinkCounters& c) { return c.frames_shown >= 3; }, kPatience));
+      driver.wait_for([](const LinkCounters& c) { return c.health.frames_shown >= 3; }, kPatience));
   const unsigned last = feeder.finish();
   // The last frame submitted is the one the panel ends on; many in between were never sent.
   EXPECT_TRUE(panel_shows(panel, frame_number(last)));
@@ -177,7 +177,8 @@ TEST(PanelDriver, RefusesAPanelOfAnotherSizeAndKeepsRetrying) {
   EXPECT_TRUE(
       log.wait_for("is 64x16 mono but the config says 128x32 mono; not sending frames", kPatience))
       << log.all();
-  EXPECT_TRUE(driver.wait_for([](const LinkCounters& c) { return c.errors >= 2; }, kPatience));
+  EXPECT_TRUE(
+      driver.wait_for([](const LinkCounters& c) { return c.health.errors >= 2; }, kPatience));
   EXPECT_EQ(panel.commits(), 0u);
 }
 
@@ -199,7 +200,8 @@ TEST(PanelDriver, RecoversFromDroppedRequests) {
   panel.set_faults(SimulatorFaults{});
   EXPECT_TRUE(panel_shows(panel, frame_number(2)));
   EXPECT_TRUE(driver.wait_for(
-      [](const LinkCounters& c) { return c.reconnects >= 1 && c.connected; }, kPatience));
+      [](const LinkCounters& c) { return c.health.reconnects >= 1 && c.health.connected; },
+      kPatience));
 }
 
 TEST(PanelDriver, RidesOutLatencyBelowTheTimeoutAndRecoversFromLatencyAboveIt) {
@@ -210,7 +212,7 @@ TEST(PanelDriver, RidesOutLatencyBelowTheTimeoutAndRecoversFromLatencyAboveIt) {
   panel.set_faults(SimulatorFaults{.added_latency = 30ms});
   driver.submit(frame_number(1));
   ASSERT_TRUE(panel_shows(panel, frame_number(1)));
-  EXPECT_EQ(driver.counters().errors, 0u);
+  EXPECT_EQ(driver.counters().health.errors, 0u);
 
   panel.set_faults(SimulatorFaults{.added_latency = 400ms});
   driver.submit(frame_number(2));
@@ -228,7 +230,8 @@ TEST(PanelDriver, ReconnectsAfterThePanelDropsTheConnectionEveryFewFrames) {
   LogRecorder log;
   PanelDriver driver(open_link(link_uri(panel.port())), kStreetBoard, log.sink(), quick(1h));
   Feeder feeder(driver);
-  EXPECT_TRUE(driver.wait_for([](const LinkCounters& c) { return c.reconnects >= 3; }, kPatience))
+  EXPECT_TRUE(
+      driver.wait_for([](const LinkCounters& c) { return c.health.reconnects >= 3; }, kPatience))
       << log.all();
   const unsigned last = feeder.finish();
   EXPECT_GE(panel.counters().disconnects, 3u);
@@ -281,7 +284,8 @@ TEST(PanelDriver, AfterARebootThePanelGetsItsFrameBackWithoutANewOne) {
   // Nothing new is submitted: the driver notices and shows the frame it last committed.
   ASSERT_TRUE(panel.wait_for_commit(before, kPatience).has_value()) << log.all();
   EXPECT_TRUE(panel_shows(panel, frame_number(5)));
-  EXPECT_TRUE(driver.wait_for([](const LinkCounters& c) { return c.reconnects >= 1; }, kPatience));
+  EXPECT_TRUE(
+      driver.wait_for([](const LinkCounters& c) { return c.health.reconnects >= 1; }, kPatience));
 }
 
 TEST(PanelDriver, ASerialPanelThatRebootsBetweenFramesIsCaughtByItsStatus) {
@@ -309,7 +313,8 @@ TEST(PanelDriver, RebootsEveryFewFramesDoNotStopThePanelPlaying) {
   LogRecorder log;
   PanelDriver driver(open_link(quick_uri(panel.port())), kStreetBoard, log.sink(), quick(1h));
   Feeder feeder(driver);
-  EXPECT_TRUE(driver.wait_for([](const LinkCounters& c) { return c.reconnects >= 2; }, kPatience))
+  EXPECT_TRUE(
+      driver.wait_for([](const LinkCounters& c) { return c.health.reconnects >= 2; }, kPatience))
       << log.all();
   const unsigned last = feeder.finish();
   EXPECT_GE(panel.counters().reboots, 2u);
@@ -331,14 +336,16 @@ TEST(PanelDriver, APanelKilledAndRestartedResumesWithin2SecondsWhileAnotherKeeps
   ASSERT_TRUE(gate->wait_for_commit(0, kPatience).has_value());
 
   gate.reset();
-  ASSERT_TRUE(gate_driver.wait_for([](const LinkCounters& c) { return !c.connected; }, kPatience));
+  ASSERT_TRUE(
+      gate_driver.wait_for([](const LinkCounters& c) { return !c.health.connected; }, kPatience));
   // While the gate is gone and its driver backs off, the market goes on taking frames.
   const std::uint64_t market_before = market.commits();
   for (int i = 1; i <= 20; ++i)
     ASSERT_TRUE(market.wait_for_commit(market_before + static_cast<unsigned>(i), kPatience))
         << "market frame " << i;
   // Long enough for the backoff to reach its cap (200, 400, 800, then 1500 ms).
-  ASSERT_TRUE(gate_driver.wait_for([](const LinkCounters& c) { return c.errors >= 4; }, 10s));
+  ASSERT_TRUE(
+      gate_driver.wait_for([](const LinkCounters& c) { return c.health.errors >= 4; }, 10s));
 
   SimulatorOptions same_port = tcp_panel();
   same_port.port = gate_port;
@@ -366,8 +373,8 @@ TEST(PanelDriver, DrivesADdpReceiverThatDoesNotDescribeItself) {
                            kPatience))
       << log.all();
   EXPECT_TRUE(
-      driver.wait_for([](const LinkCounters& c) { return c.frames_shown == 1; }, kPatience));
-  EXPECT_EQ(driver.counters().last_frame_wire_bytes, 128u * 32u * 3u + 9u * 10u);
+      driver.wait_for([](const LinkCounters& c) { return c.health.frames_shown == 1; }, kPatience));
+  EXPECT_EQ(driver.counters().health.bytes_per_frame, 128u * 32u * 3u + 9u * 10u);
   EXPECT_FALSE(driver.counters().last_status.has_value());
 }
 
@@ -382,13 +389,13 @@ TEST(PanelDriver, DroppedDatagramsLoseFramesButNotTheLink) {
                      kStreetBoard, log.sink(), quick());
   driver.submit(frame_number(1));
   ASSERT_TRUE(
-      driver.wait_for([](const LinkCounters& c) { return c.frames_shown == 1; }, kPatience));
+      driver.wait_for([](const LinkCounters& c) { return c.health.frames_shown == 1; }, kPatience));
   EXPECT_FALSE(panel.wait_for_commit(0, 50ms).has_value());
 
   panel.set_faults(SimulatorFaults{});
   driver.submit(frame_number(2));
   EXPECT_TRUE(panel_shows(panel, frame_number(2)));
-  EXPECT_EQ(driver.counters().errors, 0u);
+  EXPECT_EQ(driver.counters().health.errors, 0u);
 }
 
 TEST(PanelDriver, ALinkThatConnectsButFailsEveryFrameBacksOffAndLogsSeldom) {
@@ -398,20 +405,21 @@ TEST(PanelDriver, ALinkThatConnectsButFailsEveryFrameBacksOffAndLogsSeldom) {
   LogRecorder log;
   const DriverOptions options{.backoff = {20ms, 40ms}, .status_interval = 0ms};
   const auto started = std::chrono::steady_clock::now();
-  PanelDriver driver(open_link("ddp://255.255.255.255"), PanelShape{64, 8, PixelFormat::rgb888},
+  PanelDriver driver(open_link("ddp://255.255.255.255"), PanelGeometry{64, 8, PixelFormat::rgb888},
                      log.sink(), options);
   driver.submit(patterned_frame(64, 8, PixelFormat::rgb888, 1));
   constexpr std::uint64_t kReconnects = 8;
   ASSERT_TRUE(driver.wait_for(
-      [](const LinkCounters& counters) { return counters.reconnects >= kReconnects; }, kPatience))
+      [](const LinkCounters& counters) { return counters.health.reconnects >= kReconnects; },
+      kPatience))
       << log.all();
   const auto elapsed = std::chrono::steady_clock::now() - started;
   const LinkCounters counters = driver.counters();
   driver.stop();
   // Waited before each reconnect: 20 ms, then 40 ms for each of the other seven.
   EXPECT_GE(elapsed, 20ms + 40ms * (kReconnects - 1));
-  EXPECT_EQ(counters.frames_shown, 0u);
-  EXPECT_GE(counters.errors, kReconnects);
+  EXPECT_EQ(counters.health.frames_shown, 0u);
+  EXPECT_GE(counters.health.errors, kReconnects);
   // Connects and failures are logged on the 1st, 2nd, 4th and 8th time only, not once each.
   EXPECT_LE(log.count(""), 12) << log.all();
   EXPECT_GE(log.count("link disconnected: ddp://255.255.255.255:4048: sending failed"), 1)
@@ -422,20 +430,20 @@ TEST(PanelDriver, AnE131UniverseSpanThatCannotHoldTheFrameIsRefusedAtConnect) {
   // 64x8 RGB pixels need 4 universes; from 63999 they would run past the last universe.
   LogRecorder log;
   PanelDriver driver(open_link("e131://127.0.0.1?universe=63999"),
-                     PanelShape{64, 8, PixelFormat::rgb888}, log.sink(), quick());
+                     PanelGeometry{64, 8, PixelFormat::rgb888}, log.sink(), quick());
   driver.submit(patterned_frame(64, 8, PixelFormat::rgb888, 1));
   ASSERT_TRUE(
       log.wait_for("link down: e131://127.0.0.1:5568 universe 63999: a 64x8 frame needs "
                    "4 universes from 63999, past the last universe 63999",
                    kPatience))
       << log.all();
-  ASSERT_TRUE(driver.wait_for([](const LinkCounters& counters) { return counters.errors >= 3; },
-                              kPatience));
+  ASSERT_TRUE(driver.wait_for(
+      [](const LinkCounters& counters) { return counters.health.errors >= 3; }, kPatience));
   const LinkCounters counters = driver.counters();
   driver.stop();
   EXPECT_EQ(log.count("link connected"), 0) << log.all();
-  EXPECT_EQ(counters.reconnects, 0u);
-  EXPECT_EQ(counters.frames_shown, 0u);
+  EXPECT_EQ(counters.health.reconnects, 0u);
+  EXPECT_EQ(counters.health.frames_shown, 0u);
 }
 
 }  // namespace

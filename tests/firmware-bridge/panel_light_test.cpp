@@ -53,7 +53,7 @@ TEST(PanelDriverLight, AModbusPanelTakesBrightnessAndPowerInItsRegistersAndKeeps
   options.port = 0;
   PanelSimulator panel(options);
   LogRecorder log;
-  PanelDriver driver(open_link(link_uri(panel.port())), PanelShape{128, 32, PixelFormat::mono},
+  PanelDriver driver(open_link(link_uri(panel.port())), PanelGeometry{128, 32, PixelFormat::mono},
                      log.sink(), kQuick);
   const Frame frame = patterned_frame(128, 32, PixelFormat::mono, 9);
   driver.submit(frame);
@@ -76,8 +76,8 @@ TEST(PanelDriverLight, AModbusPanelTakesBrightnessAndPowerInItsRegistersAndKeeps
   ASSERT_TRUE(wait_for_light(driver, PanelLight{50, true}));
   EXPECT_EQ(first_lit_pixel_seen(panel, frame), (Rgb{128, 88, 0}));
   const LinkCounters counters = driver.counters();
-  EXPECT_EQ(counters.errors, 0u) << log.all();
-  EXPECT_EQ(counters.crc_mismatches, 0u);
+  EXPECT_EQ(counters.health.errors, 0u) << log.all();
+  EXPECT_EQ(counters.health.readback_mismatches, 0u);
 }
 
 TEST(PanelDriverLight, APanelThatRestartsAtFullBrightnessIsDimmedAgain) {
@@ -88,7 +88,7 @@ TEST(PanelDriverLight, APanelThatRestartsAtFullBrightnessIsDimmedAgain) {
   // Nothing new is submitted after the restart: an idle driver learns of it only from the status
   // it reads now and then (with status reads after frames alone it would never look).
   PanelDriver driver(open_link(link_uri(panel.port()) + "&timeout=150"),
-                     PanelShape{128, 32, PixelFormat::mono}, log.sink(),
+                     PanelGeometry{128, 32, PixelFormat::mono}, log.sink(),
                      DriverOptions{.backoff = {20ms, 200ms}, .status_interval = 20ms});
   const Frame frame = patterned_frame(128, 32, PixelFormat::mono, 2);
   driver.set_brightness(30);
@@ -105,7 +105,7 @@ TEST(PanelDriverLight, APanelThatRestartsAtFullBrightnessIsDimmedAgain) {
   ASSERT_TRUE(panel.wait_for_commit(commits, kPatience).has_value()) << log.all();
   EXPECT_EQ(panel.light(), (SimulatorLight{77, true}));
   EXPECT_EQ(panel.shown_frame(), frame);
-  EXPECT_GE(driver.counters().reconnects, 1u);
+  EXPECT_GE(driver.counters().health.reconnects, 1u);
 }
 
 TEST(PanelDriverLight, ASerialPanelThatRestartsAndTakesAFrameBeforeItsStatusIsReadIsDimmedAgain) {
@@ -119,8 +119,8 @@ TEST(PanelDriverLight, ASerialPanelThatRestartsAndTakesAFrameBeforeItsStatusIsRe
   PanelSimulator panel(options);
   LogRecorder log;
   // Status read after each frame only: nothing reads the panel between its restart and the frame.
-  PanelDriver driver(open_link(line.link_uri()), PanelShape{128, 32, PixelFormat::mono}, log.sink(),
-                     kQuick);
+  PanelDriver driver(open_link(line.link_uri()), PanelGeometry{128, 32, PixelFormat::mono},
+                     log.sink(), kQuick);
   driver.set_brightness(30);
   // The panel's clock counts whole seconds: frames, each awaited until the status read after it,
   // until that status shows the panel up a second. Then the driver is idle.
@@ -149,7 +149,7 @@ TEST(PanelDriverLight, ASerialPanelThatRestartsAndTakesAFrameBeforeItsStatusIsRe
   EXPECT_EQ(panel.light(), (SimulatorLight{77, true}));
   EXPECT_EQ(panel.shown_frame(), frame);
   EXPECT_TRUE(log.wait_for("panel restarted (uptime 0 s", kPatience)) << log.all();
-  EXPECT_EQ(driver.counters().reconnects, 1u);
+  EXPECT_EQ(driver.counters().health.reconnects, 1u);
 }
 
 TEST(PanelDriverLight, DdpPixelsAreScaledAndSwitchingOffSendsTheFrameDark) {
@@ -162,7 +162,7 @@ TEST(PanelDriverLight, DdpPixelsAreScaledAndSwitchingOffSendsTheFrameDark) {
   PanelSimulator panel(options);
   PanelDriver driver(
       open_link("ddp://127.0.0.1:" + std::to_string(panel.ddp_port())),
-      PanelShape{16, 8, PixelFormat::rgb888}, [](std::string_view) {}, kQuick);
+      PanelGeometry{16, 8, PixelFormat::rgb888}, [](std::string_view) {}, kQuick);
   const Frame frame = patterned_frame(16, 8, PixelFormat::rgb888, 4);
   driver.set_brightness(40);
   driver.submit(frame);
@@ -198,7 +198,7 @@ TEST(PanelDriverLight, E131PixelsAreScaledToo) {
   PanelSimulator panel(options);
   PanelDriver driver(
       open_link("e131://127.0.0.1:" + std::to_string(panel.e131_port())),
-      PanelShape{20, 10, PixelFormat::rgb888}, [](std::string_view) {}, kQuick);
+      PanelGeometry{20, 10, PixelFormat::rgb888}, [](std::string_view) {}, kQuick);
   const Frame frame = patterned_frame(20, 10, PixelFormat::rgb888, 6);
   driver.set_brightness(25);
   driver.submit(frame);
@@ -211,7 +211,7 @@ TEST(PanelDriverLight, E131PixelsAreScaledToo) {
 
 TEST(PanelDriverLight, RefusesABrightnessOutOfRange) {
   PanelDriver driver(
-      open_link("ddp://127.0.0.1:9"), PanelShape{8, 8, PixelFormat::rgb888},
+      open_link("ddp://127.0.0.1:9"), PanelGeometry{8, 8, PixelFormat::rgb888},
       [](std::string_view) {}, kQuick);
   EXPECT_THROW(driver.set_brightness(101), std::invalid_argument);
   EXPECT_THROW(driver.set_brightness(-1), std::invalid_argument);
@@ -222,7 +222,7 @@ TEST(PanelDriverLight, APanelWithoutBrightnessOrPowerSaysSoOnce) {
   BareModbusServer plain_panel({register_map::kMagicValue, 2, 128, 32, 0, 0});
   LogRecorder log;
   PanelDriver driver(open_link(link_uri(plain_panel.port())),
-                     PanelShape{128, 32, PixelFormat::mono}, log.sink(), kQuick);
+                     PanelGeometry{128, 32, PixelFormat::mono}, log.sink(), kQuick);
   driver.set_brightness(40);
   EXPECT_TRUE(log.wait_for("the panel can neither dim nor switch off", kPatience)) << log.all();
   EXPECT_FALSE(driver.counters().light.has_value());

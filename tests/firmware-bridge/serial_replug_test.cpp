@@ -34,7 +34,7 @@ using test_support::patterned_frame;
 using test_support::PtyPair;
 
 constexpr std::chrono::milliseconds kPatience{5000};
-constexpr PanelShape kStreetBoard{128, 32, PixelFormat::mono};
+constexpr PanelGeometry kStreetBoard{128, 32, PixelFormat::mono};
 
 Frame frame_number(unsigned n) { return patterned_frame(128, 32, PixelFormat::mono, n); }
 
@@ -165,11 +165,12 @@ TEST(SerialReplug, AnUnpluggedAdapterIsRetriedAndPlaysAgainPluggedBackWhileAnoth
       << gate_log.all();
   // The panel shows a frame before it acknowledges the commit: unplug only once the driver has
   // had the acknowledgement, so that frame 1 counts as shown whatever the timing.
-  ASSERT_TRUE(gate.wait_for([](const LinkCounters& c) { return c.frames_shown == 1; }, kPatience))
+  ASSERT_TRUE(
+      gate.wait_for([](const LinkCounters& c) { return c.health.frames_shown == 1; }, kPatience))
       << gate_log.all();
 
   adapter.reset();
-  ASSERT_TRUE(gate.wait_for([](const LinkCounters& c) { return !c.connected; }, kPatience))
+  ASSERT_TRUE(gate.wait_for([](const LinkCounters& c) { return !c.health.connected; }, kPatience))
       << gate_log.all();
   EXPECT_TRUE(gate_log.wait_for("link disconnected: " + gate_link + ": ", kPatience))
       << gate_log.all();
@@ -191,13 +192,15 @@ TEST(SerialReplug, AnUnpluggedAdapterIsRetriedAndPlaysAgainPluggedBackWhileAnoth
     ASSERT_TRUE(shown.has_value()) << "market frame " << n << "\n" << market_log.all();
     EXPECT_EQ(*shown, frame_number(n)) << "market frame " << n;
   }
-  ASSERT_FALSE(gate.counters().connected);  // all of the market's frames went while it was out
-  const std::uint64_t errors_while_out = gate.counters().errors;
+  ASSERT_FALSE(
+      gate.counters().health.connected);  // all of the market's frames went while it was out
+  const std::uint64_t errors_while_out = gate.counters().health.errors;
   EXPECT_GE(errors_while_out, 4u);  // the loss (attempt 1) and at least three attempts to reopen
 
   adapter = std::make_unique<PluggedAdapter>(device);
-  ASSERT_TRUE(gate.wait_for([](const LinkCounters& c) { return c.connected && c.reconnects == 1; },
-                            kPatience))
+  ASSERT_TRUE(gate.wait_for(
+      [](const LinkCounters& c) { return c.health.connected && c.health.reconnects == 1; },
+      kPatience))
       << gate_log.all();
   EXPECT_EQ(gate_log.count("link connected: " + gate_link + " (panel 128x32 mono"), 2)
       << gate_log.all();
@@ -211,14 +214,15 @@ TEST(SerialReplug, AnUnpluggedAdapterIsRetriedAndPlaysAgainPluggedBackWhileAnoth
   const auto next_after = adapter->panel().wait_for_commit(before, kPatience);
   ASSERT_TRUE(next_after.has_value()) << gate_log.all();
   EXPECT_EQ(*next_after, frame_number(3));
-  EXPECT_TRUE(gate.wait_for([](const LinkCounters& c) { return c.frames_shown == 3; }, kPatience))
+  EXPECT_TRUE(
+      gate.wait_for([](const LinkCounters& c) { return c.health.frames_shown == 3; }, kPatience))
       << gate_log.all();
 
-  ASSERT_TRUE(market_driver.wait_for([](const LinkCounters& c) { return c.frames_shown == 20; },
-                                     kPatience));
+  ASSERT_TRUE(market_driver.wait_for(
+      [](const LinkCounters& c) { return c.health.frames_shown == 20; }, kPatience));
   const LinkCounters market_counters = market_driver.counters();
-  EXPECT_EQ(market_counters.errors, 0u) << market_log.all();
-  EXPECT_EQ(market_counters.reconnects, 0u);
+  EXPECT_EQ(market_counters.health.errors, 0u) << market_log.all();
+  EXPECT_EQ(market_counters.health.reconnects, 0u);
 }
 
 TEST(SerialReplug, UnpluggedMidStreamTheNewestFrameIsShownWholeOncePluggedBack) {
@@ -238,15 +242,16 @@ TEST(SerialReplug, UnpluggedMidStreamTheNewestFrameIsShownWholeOncePluggedBack) 
   EXPECT_TRUE(log.wait_for("link disconnected: " + gate_link + ": ", kPatience)) << log.all();
   EXPECT_TRUE(log.wait_for("link down: " + gate_link + ": cannot open " + device + ": ", kPatience))
       << log.all();
-  ASSERT_TRUE(
-      gate.wait_for([](const LinkCounters& c) { return !c.connected && c.errors >= 3; }, kPatience))
+  ASSERT_TRUE(gate.wait_for(
+      [](const LinkCounters& c) { return !c.health.connected && c.health.errors >= 3; }, kPatience))
       << log.all();
-  const std::uint64_t shown_before = gate.counters().frames_shown;
+  const std::uint64_t shown_before = gate.counters().health.frames_shown;
 
   adapter = std::make_unique<PluggedAdapter>(device);
   ASSERT_TRUE(gate.wait_for(
       [&](const LinkCounters& c) {
-        return c.connected && c.reconnects == 1 && c.frames_shown >= shown_before + 3;
+        return c.health.connected && c.health.reconnects == 1 &&
+               c.health.frames_shown >= shown_before + 3;
       },
       kPatience))
       << log.all();

@@ -43,10 +43,6 @@ Frame window_by_pixels(const Frame& strip, int offset, int width) {
   return window;
 }
 
-StripView view_of(const ScrollStrip& scroll) {
-  return StripView{scroll.strip, scroll.offset, scroll.speed, scroll.remaining};
-}
-
 const TextRenderer& street_board_renderer() {
   static const TextRenderer renderer(PanelGeometry{128, 32, PixelFormat::mono},
                                      find_vietnamese_font());
@@ -353,7 +349,7 @@ std::chrono::nanoseconds play(PanelDriver& driver, const PreparedItem& item,
                               const std::atomic<bool>* stop = nullptr) {
   auto t = from;
   for (; t < until && !(stop && *stop); t += 40ms) {
-    driver.submit(item.frame_at(t), OnAir{.strip = view_of(*item.scroll_strip(t))});
+    driver.submit(item.frame_at(t), FrameSource{.strip = item.scroll_strip(t)});
     std::this_thread::sleep_for(2ms);
   }
   return t - 40ms;
@@ -370,7 +366,7 @@ bool panel_shows(const PanelSimulator& panel, const Frame& frame) {
   }
 }
 
-constexpr PanelShape kStreetBoard{128, 32, PixelFormat::mono};
+constexpr PanelGeometry kStreetBoard{128, 32, PixelFormat::mono};
 const DriverOptions kQuick{.backoff = {20ms, 200ms}, .status_interval = 0ms};
 
 TEST(PanelDriverStrips, At9600BaudAScrollGoesAsAStripUploadedOnceAndReadBackAgrees) {
@@ -386,10 +382,10 @@ TEST(PanelDriverStrips, At9600BaudAScrollGoesAsAStripUploadedOnceAndReadBackAgre
       << log.all();
   LinkCounters counters = driver.counters();
   EXPECT_EQ(counters.strips_uploaded, 1u);
-  EXPECT_EQ(counters.last_frame_wire_bytes, rm::strip_frame_cost(rm::Framing::rtu).bytes);
+  EXPECT_EQ(counters.health.bytes_per_frame, rm::strip_frame_cost(rm::Framing::rtu).bytes);
   EXPECT_GT(counters.upload_wire_bytes, item.scroll_strip(0ns)->strip->bytes.size());
-  EXPECT_EQ(counters.errors, 0u) << log.all();
-  EXPECT_EQ(counters.crc_mismatches, 0u);
+  EXPECT_EQ(counters.health.errors, 0u) << log.all();
+  EXPECT_EQ(counters.health.readback_mismatches, 0u);
   EXPECT_GT(panel.counters().strip_commits, 20u);
   EXPECT_TRUE(log.wait_for("uploading a ", kPatience));
   EXPECT_TRUE(log.wait_for("strip uploaded in ", kPatience));
@@ -400,7 +396,7 @@ TEST(PanelDriverStrips, At9600BaudAScrollGoesAsAStripUploadedOnceAndReadBackAgre
   ASSERT_TRUE(panel_shows(panel, again.frame_at(end)));
   counters = driver.counters();
   EXPECT_EQ(counters.strips_uploaded, 1u);
-  EXPECT_EQ(counters.errors, 0u) << log.all();
+  EXPECT_EQ(counters.health.errors, 0u) << log.all();
 }
 
 TEST(PanelDriverStrips, APanelThatRebootsMidScrollGetsTheStripAgain) {
@@ -442,7 +438,7 @@ TEST(PanelDriverStrips, AFrameThatIsNotTheStripsWindowGoesAsAFrame) {
   // A title zone drawn over the left of the board, as a display with zones would.
   Frame with_title = item.frame_at(2s);
   for (int y = 0; y < 32; ++y) with_title.set_pixel(0, y, Rgb{255, 255, 255});
-  driver.submit(with_title, OnAir{.strip = view_of(*item.scroll_strip(2s))});
+  driver.submit(with_title, FrameSource{.strip = item.scroll_strip(2s)});
   ASSERT_TRUE(panel_shows(panel, with_title));
   EXPECT_TRUE(log.wait_for("the frame is not the strip's window", kPatience)) << log.all();
   EXPECT_EQ(driver.counters().strips_uploaded, 0u);

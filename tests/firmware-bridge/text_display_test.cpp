@@ -143,36 +143,37 @@ TEST(TextDisplay, ShowsTheItemsTextFoldedAndWrappedAndWritesOnlyWhatChanged) {
   PanelSimulator display(text_display());
   EXPECT_EQ(display.shown_lines(), (Lines{std::string(16, ' '), std::string(16, ' ')}));
   LogRecorder log;
-  PanelDriver driver(open_link(text_uri(display.port())), PanelShape{128, 32, PixelFormat::mono},
+  PanelDriver driver(open_link(text_uri(display.port())), PanelGeometry{128, 32, PixelFormat::mono},
                      log.sink(), kQuick);
-  driver.submit(kAnyFrame, OnAir{.text = "Tiếp nhận hồ sơ trực tuyến"});
+  driver.submit(kAnyFrame, FrameSource{.text = "Tiếp nhận hồ sơ trực tuyến"});
   ASSERT_TRUE(display_shows(display, {"Tiep nhan ho so ", "truc tuyen      "})) << log.all();
 
   // The same text frame after frame: nothing more on the wire.
   ASSERT_TRUE(
-      driver.wait_for([](const LinkCounters& c) { return c.frames_shown >= 1; }, kPatience));
+      driver.wait_for([](const LinkCounters& c) { return c.health.frames_shown >= 1; }, kPatience));
   const std::uint64_t bytes = driver.counters().wire_bytes;
   const std::uint64_t commits = display.commits();
-  for (int i = 0; i < 5; ++i) driver.submit(kAnyFrame, OnAir{.text = "Tiếp nhận hồ sơ trực tuyến"});
+  for (int i = 0; i < 5; ++i)
+    driver.submit(kAnyFrame, FrameSource{.text = "Tiếp nhận hồ sơ trực tuyến"});
   ASSERT_TRUE(
-      driver.wait_for([](const LinkCounters& c) { return c.frames_shown >= 2; }, kPatience));
+      driver.wait_for([](const LinkCounters& c) { return c.health.frames_shown >= 2; }, kPatience));
   EXPECT_EQ(driver.counters().wire_bytes, bytes);
   EXPECT_EQ(display.commits(), commits);
 
   // A new item whose second line is the same as before: only the first line is written.
-  driver.submit(kAnyFrame, OnAir{.text = "Nop ho so\ntruc tuyen"});
+  driver.submit(kAnyFrame, FrameSource{.text = "Nop ho so\ntruc tuyen"});
   ASSERT_TRUE(display_shows(display, {"Nop ho so       ", "truc tuyen      "}));
   EXPECT_EQ(display.commits(), commits + 1);
-  EXPECT_EQ(driver.counters().errors, 0u) << log.all();
+  EXPECT_EQ(driver.counters().health.errors, 0u) << log.all();
   EXPECT_TRUE(log.wait_for("link connected: modbus-text-tcp://127.0.0.1:", kPatience));
 }
 
 TEST(TextDisplay, BrightnessGoesToItsRegisterAndSwitchingOffBlanksTheLines) {
   PanelSimulator display(text_display());
   PanelDriver driver(
-      open_link(text_uri(display.port())), PanelShape{128, 32, PixelFormat::mono},
+      open_link(text_uri(display.port())), PanelGeometry{128, 32, PixelFormat::mono},
       [](std::string_view) {}, kQuick);
-  driver.submit(kAnyFrame, OnAir{.text = "Mot cua"});
+  driver.submit(kAnyFrame, FrameSource{.text = "Mot cua"});
   ASSERT_TRUE(display_shows(display, {"Mot cua         ", std::string(16, ' ')}));
   driver.set_brightness(50);
   ASSERT_TRUE(driver.wait_for(
@@ -191,9 +192,9 @@ TEST(TextDisplay, BrightnessGoesToItsRegisterAndSwitchingOffBlanksTheLines) {
 TEST(TextDisplay, ReadBackCatchesALineChangedBehindItsBackAndWritesItAgain) {
   PanelSimulator display(text_display());
   LogRecorder log;
-  PanelDriver driver(open_link(text_uri(display.port())), PanelShape{128, 32, PixelFormat::mono},
+  PanelDriver driver(open_link(text_uri(display.port())), PanelGeometry{128, 32, PixelFormat::mono},
                      log.sink(), kQuick);
-  driver.submit(kAnyFrame, OnAir{.text = "Mot cua"});
+  driver.submit(kAnyFrame, FrameSource{.text = "Mot cua"});
   ASSERT_TRUE(display_shows(display, {"Mot cua         ", std::string(16, ' ')}));
 
   // Someone else writes the first line (another master, a technician's tool).
@@ -201,7 +202,7 @@ TEST(TextDisplay, ReadBackCatchesALineChangedBehindItsBackAndWritesItAgain) {
   const std::uint16_t other[2] = {0x5858, 0x5858};
   ASSERT_EQ(modbus_write_registers(client.get(), 1000, 2, other), 2);
   ASSERT_EQ(display.shown_lines()[0], "XXXXcua         ");
-  driver.submit(kAnyFrame, OnAir{.text = "Mot cua"});  // a status read follows it
+  driver.submit(kAnyFrame, FrameSource{.text = "Mot cua"});  // a status read follows it
   EXPECT_TRUE(
       log.wait_for("line 1 shows \"XXXXcua         \", not \"Mot cua         \"", kPatience))
       << log.all();
@@ -218,8 +219,8 @@ TEST(TextDisplay, WorksOverASerialLineToo) {
   LogRecorder log;
   PanelDriver driver(
       open_link("modbus-text-rtu://" + line.slave_path() + "?baud=9600&lines=1000,2000&chars=16"),
-      PanelShape{128, 32, PixelFormat::mono}, log.sink(), kQuick);
-  driver.submit(kAnyFrame, OnAir{.text = "Bộ phận một cửa làm việc từ 7 giờ 30"});
+      PanelGeometry{128, 32, PixelFormat::mono}, log.sink(), kQuick);
+  driver.submit(kAnyFrame, FrameSource{.text = "Bộ phận một cửa làm việc từ 7 giờ 30"});
   EXPECT_TRUE(display_shows(display, {"Bo phan mot cua ", "lam viec tu 7   "})) << log.all();
 }
 

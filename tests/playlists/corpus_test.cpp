@@ -100,7 +100,7 @@ PlayLength fixed_width_length(const Item& item, const DisplayConfig& display) {
   std::size_t characters = 0;
   for (const char byte : item.text) characters += (static_cast<unsigned char>(byte) & 0xC0) != 0x80;
   nanoseconds pass = seconds(5);
-  if (item.effect == ItemEffect::scroll)
+  if (item.effect == TextEffect::scroll)
     pass = duration_cast<nanoseconds>(duration<double>(
         static_cast<double>(characters * 6 + static_cast<std::size_t>(display.width)) /
         item.speed));

@@ -68,7 +68,7 @@ displays:
   EXPECT_DOUBLE_EQ(gate.gamma, 2.2);
   EXPECT_EQ(gate.brightness, (std::vector<BrightnessStep>{{6h, 100}, {18h + 30min, 40}}));
   EXPECT_FALSE(gate.colour);
-  EXPECT_EQ(gate.glyphs, GlyphSetting::automatic);
+  EXPECT_EQ(gate.glyphs, GlyphStyle::automatic);
 
   const DisplayConfig& lobby = loaded.value->displays[1];
   EXPECT_EQ(lobby.output, DisplayOutput::window);
@@ -80,16 +80,16 @@ displays:
   ASSERT_EQ(lobby.zones.size(), 3u);
   EXPECT_EQ(lobby.zones[0].name, "tieu-de");
   EXPECT_EQ(lobby.zones[0].rect, (Rect{0, 0, 1920, 160}));
-  EXPECT_EQ(lobby.zones[0].kind, ZoneKind::title);
+  EXPECT_EQ(lobby.zones[0].role, ZoneRole::title);
   EXPECT_EQ(lobby.zones[0].text, "CẢI CÁCH HÀNH CHÍNH");
   EXPECT_EQ(lobby.zones[0].where.line, 17);
   EXPECT_EQ(lobby.zones[0].where.column, 9);
   EXPECT_EQ(lobby.zones[1].name, "");
   EXPECT_EQ(lobby.zones[1].rect, (Rect{0, 160, 1920, 800}));
-  EXPECT_EQ(lobby.zones[1].kind, ZoneKind::content);
+  EXPECT_EQ(lobby.zones[1].role, ZoneRole::content);
   EXPECT_EQ(lobby.zones[1].text, "");
   EXPECT_EQ(lobby.zones[2].rect, (Rect{0, 960, 1920, 120}));
-  EXPECT_EQ(lobby.zones[2].kind, ZoneKind::clock);
+  EXPECT_EQ(lobby.zones[2].role, ZoneRole::clock);
 }
 
 TEST_F(DisplayLook, DefaultsAreAPlainPanelAtFullBrightness) {
@@ -99,14 +99,14 @@ TEST_F(DisplayLook, DefaultsAreAPlainPanelAtFullBrightness) {
   ASSERT_EQ(display.zones.size(), 1u);
   const ZoneConfig& whole = display.zones.front();
   EXPECT_EQ(whole.rect, (Rect{0, 0, 128, 32}));
-  EXPECT_EQ(whole.kind, ZoneKind::content);
+  EXPECT_EQ(whole.role, ZoneRole::content);
   EXPECT_EQ(whole.text, "");
   EXPECT_FALSE(whole.colour);
   EXPECT_EQ(whole.font, "");
   EXPECT_FALSE(display.colour);
   EXPECT_DOUBLE_EQ(display.gamma, 1.0);
   EXPECT_EQ(display.brightness, (std::vector<BrightnessStep>{{0min, 100}}));
-  EXPECT_EQ(display.glyphs, GlyphSetting::automatic);
+  EXPECT_EQ(display.glyphs, GlyphStyle::automatic);
   for (const auto time : {0min, 12h + 0min, 23h + 59min})
     EXPECT_EQ(brightness_at(display, time), 100);
 }
@@ -134,12 +134,12 @@ TEST_F(DisplayLook, ZonesWithColoursFontsAndADecomposedTitle) {
       "        font: fonts/title.ttf\n");
   EXPECT_EQ(display.colour, (Rgb{255, 176, 0}));
   ASSERT_EQ(display.zones.size(), 3u);
-  EXPECT_EQ(display.zones[0].kind, ZoneKind::clock);
+  EXPECT_EQ(display.zones[0].role, ZoneRole::clock);
   EXPECT_EQ(display.zones[0].rect, (Rect{0, 48, 96, 16}));
   EXPECT_EQ(display.zones[0].colour, (Rgb{0x00, 0xFF, 0x80}));
-  EXPECT_EQ(display.zones[1].kind, ZoneKind::content);
+  EXPECT_EQ(display.zones[1].role, ZoneRole::content);
   EXPECT_EQ(display.zones[1].colour, (Rgb{255, 255, 255}));
-  EXPECT_EQ(display.zones[2].kind, ZoneKind::title);
+  EXPECT_EQ(display.zones[2].role, ZoneRole::title);
   EXPECT_EQ(display.zones[2].text, "Hành chính");
   EXPECT_EQ(display.zones[2].font, (directory.path() / "fonts/title.ttf").string());
   EXPECT_FALSE(display.zones[2].colour);
@@ -152,7 +152,7 @@ TEST_F(DisplayLook, ZonesMayTouchAndLeavePartsDark) {
       "      - {rect: \"0,12,100,20\"}\n"
       "      - {rect: \"100,12,28,20\", role: clock}\n");
   ASSERT_EQ(display.zones.size(), 3u);
-  EXPECT_EQ(display.zones[1].kind, ZoneKind::content);
+  EXPECT_EQ(display.zones[1].role, ZoneRole::content);
 
   const DisplayConfig partial = display_of(
       "  - name: a\n    size: 128x32\n    link: x\n    zones: [{rect: \"8,8,112,16\"}]\n");
@@ -168,9 +168,9 @@ TEST_F(DisplayLook, GammaAndGlyphs) {
         gamma);
   }
   for (const auto& [written, glyphs] :
-       std::vector<std::pair<std::string, GlyphSetting>>{{"auto", GlyphSetting::automatic},
-                                                         {"crisp", GlyphSetting::crisp},
-                                                         {"smooth", GlyphSetting::smooth}}) {
+       std::vector<std::pair<std::string, GlyphStyle>>{{"auto", GlyphStyle::automatic},
+                                                       {"crisp", GlyphStyle::crisp},
+                                                       {"smooth", GlyphStyle::smooth}}) {
     EXPECT_EQ(
         display_of("  - name: a\n    size: 8x8\n    link: x\n    glyphs: " + written + "\n").glyphs,
         glyphs);

@@ -74,7 +74,7 @@ TEST_F(ItemFormat, EveryKey) {
   EXPECT_EQ(read.text, "Nộp hồ sơ trực tuyến: nhanh, tiết kiệm");
   EXPECT_EQ(read.text_where.line, 4);
   EXPECT_EQ(read.text_where.column, 11);
-  EXPECT_EQ(read.effect, ItemEffect::page);
+  EXPECT_EQ(read.effect, TextEffect::page);
   EXPECT_EQ(read.speed, 40);
   EXPECT_EQ(read.duration, 90s);
   EXPECT_EQ(read.colour, (Rgb{255, 176, 0}));
@@ -103,7 +103,7 @@ TEST_F(ItemFormat, EveryKey) {
 
 TEST_F(ItemFormat, Defaults) {
   const Item read = item("    text: x\n");
-  EXPECT_EQ(read.effect, ItemEffect::scroll);
+  EXPECT_EQ(read.effect, TextEffect::scroll);
   EXPECT_EQ(read.passes, 1);
   EXPECT_FALSE(read.duration);
   EXPECT_FALSE(read.colour);
@@ -175,9 +175,9 @@ TEST_F(ItemFormat, DurationForms) {
 }
 
 TEST_F(ItemFormat, EffectsAndTheKeysTheyIgnore) {
-  EXPECT_EQ(item("    text: x\n    effect: static\n    duration: 10s\n").effect, ItemEffect::still);
-  EXPECT_EQ(item("    text: x\n    effect: blink\n    passes: 3\n").effect, ItemEffect::blink);
-  EXPECT_EQ(item("    text: x\n    effect: fade\n").effect, ItemEffect::fade);
+  EXPECT_EQ(item("    text: x\n    effect: static\n    duration: 10s\n").effect, TextEffect::still);
+  EXPECT_EQ(item("    text: x\n    effect: blink\n    passes: 3\n").effect, TextEffect::blink);
+  EXPECT_EQ(item("    text: x\n    effect: fade\n").effect, TextEffect::fade);
   const auto loaded = load("    text: x\n    effect: static\n    speed: 20\n    passes: 2\n");
   EXPECT_EQ(texts(loaded.diagnostics),
             (std::vector<std::string>{

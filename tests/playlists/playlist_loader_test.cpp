@@ -69,7 +69,7 @@ items:
   const Item& first = playlist.items[0];
   EXPECT_EQ(first.id, "dich-vu-cong");
   EXPECT_EQ(first.text, "Nộp hồ sơ trực tuyến trên Cổng Dịch vụ công quốc gia: nhanh, tiết kiệm");
-  EXPECT_EQ(first.effect, ItemEffect::scroll);
+  EXPECT_EQ(first.effect, TextEffect::scroll);
   EXPECT_EQ(first.speed, 40.5);
   EXPECT_EQ(first.passes, 2);
   EXPECT_EQ(first.targets, (std::vector<std::string>{"street", "cong-ubnd"}));

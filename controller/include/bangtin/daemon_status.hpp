@@ -9,25 +9,18 @@
 #include <string_view>
 #include <vector>
 
+#include "bangtin/link_health.hpp"
+
 namespace bangtin {
 
 struct DisplayStatus {
   std::string name;
   std::string link;
-  bool connected = false;
+  LinkHealth health;     // of its panel link or its window
   std::string on_air;    // item id, empty when idle
   std::string playlist;  // the item's playlist
   std::string since;     // local time, "2026-11-24T08:00:05"
   std::string until;
-  std::uint64_t frames_shown = 0;
-  double frames_per_second = 0;
-  std::uint64_t bytes_per_frame = 0;  // on the wire, for the last frame sent
-  std::uint64_t errors = 0;
-  std::uint64_t reconnects = 0;
-  // Panels that report what they show (Modbus): how often the CRC the panel read back differed
-  // from the frame committed (each one repaired by sending the frame again).
-  bool reads_back = false;
-  std::uint64_t readback_mismatches = 0;
   // What the display cannot draw and what it shows instead (DisplayPlayer::problems).
   std::vector<std::string> problems;
   friend bool operator==(const DisplayStatus&, const DisplayStatus&) = default;

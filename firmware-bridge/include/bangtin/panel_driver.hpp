@@ -30,6 +30,8 @@
 #include <vector>
 
 #include "bangtin/frame.hpp"
+#include "bangtin/frame_source.hpp"
+#include "bangtin/link_health.hpp"
 #include "bangtin/panel_link.hpp"
 
 namespace bangtin {
@@ -47,41 +49,21 @@ struct DriverOptions {
   std::chrono::milliseconds status_interval{1000};
 };
 
-// What the frame on air was made from, for links that can use it instead of the pixels.
-struct OnAir {
-  // The frame is the panel-wide window of this strip at its offset (a plain scroll).
-  std::optional<StripView> strip{};
-  // The item's text (UTF-8), for panels that draw their own font; empty: nothing to read.
-  std::string text{};
-};
-
 // Whether uploading a strip (`upload`, then `window` a frame) shows more frames over `remaining`
 // than sending each frame (`frame`) would, at `wanted_fps` frames submitted a second.
 bool strip_pays_off(const LineCapacity& line, const WireCost& frame, const WireCost& window,
                     const WireCost& upload, std::chrono::nanoseconds remaining, double wanted_fps);
 
-// The panel a display is configured for.
-struct PanelShape {
-  int width = 0;
-  int height = 0;
-  PixelFormat format = PixelFormat::mono;
-};
-
+// The link's health as `bangtin status` shows it, and what the driver counts besides.
 struct LinkCounters {
-  bool connected = false;
+  LinkHealth health{};
   std::optional<PanelIdentity> panel{};  // as read at the last connect
-  std::uint64_t frames_shown = 0;
-  std::uint64_t frames_skipped = 0;  // replaced by a newer frame before they were sent
-  double frames_per_second = 0;      // over the last second
-  std::size_t last_frame_wire_bytes = 0;
-  std::uint64_t wire_bytes = 0;  // all frames so far
+  std::uint64_t frames_skipped = 0;      // replaced by a newer frame before they were sent
+  std::uint64_t wire_bytes = 0;          // all frames so far
   std::uint64_t delta_frames = 0;
   std::uint64_t strip_frames = 0;     // shown as a window of a strip in the panel's memory
   std::uint64_t strips_uploaded = 0;  // uploads finished (each strip once while the panel keeps it)
   std::uint64_t upload_wire_bytes = 0;  // of strip uploads, also counted in wire_bytes
-  std::uint64_t errors = 0;             // failed connects, frames and status reads, CRC mismatches
-  std::uint64_t reconnects = 0;         // connections after the first
-  std::uint64_t crc_mismatches = 0;
   std::optional<PanelStatus> last_status{};
   // Brightness and power as last set on the link; nothing before that, or when the panel can
   // neither dim nor switch off.
@@ -92,14 +74,14 @@ class PanelDriver {
  public:
   using Log = std::function<void(std::string_view line)>;
 
-  PanelDriver(std::unique_ptr<PanelLink> link, PanelShape expected, Log log,
+  PanelDriver(std::unique_ptr<PanelLink> link, PanelGeometry expected, Log log,
               DriverOptions options = {});
   ~PanelDriver();
   PanelDriver(const PanelDriver&) = delete;
   PanelDriver& operator=(const PanelDriver&) = delete;
 
   // Replaces any frame not yet sent.
-  void submit(Frame frame, OnAir on_air = {});
+  void submit(Frame frame, FrameSource source = {});
   // Brightness 0..100 % and power, kept and set again after every reconnect (a panel that
   // restarted comes back at full brightness). Throw std::invalid_argument for a percentage out of
   // range. Any thread.
@@ -117,7 +99,7 @@ class PanelDriver {
 
   struct Submission {
     Frame frame;
-    OnAir on_air;
+    FrameSource source;
   };
   enum class StripChoice { frames, upload, window };
   enum class Sent { shown, uploading, failed };
@@ -146,7 +128,7 @@ class PanelDriver {
   void update_counters(Change change);
 
   const std::unique_ptr<PanelLink> link_;
-  const PanelShape expected_;
+  const PanelGeometry expected_;
   const Log log_;
   const DriverOptions options_;
 

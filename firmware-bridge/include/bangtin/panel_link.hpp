@@ -73,20 +73,9 @@ struct LineCapacity {
   }
 };
 
-// A scroll as the renderer keeps it: a strip holding the whole line of text, and the column of it
-// at the panel's left edge. The frame on show is the panel-wide window of the strip at `offset`
-// (cut_strip_window), dark where the window runs off the strip.
-struct StripView {
-  // Panel-high, in the panel's pixel format. The same object for as long as the item plays, so
-  // a link recognises a strip it already holds by the pointer (and by its bytes after that).
-  std::shared_ptr<const Frame> strip;
-  int offset = 0;
-  double speed = 0;                       // pixels a second, leftwards
-  std::chrono::nanoseconds remaining{0};  // until the scroll's last pass ends
-};
-
 // Writes into `window` (whose width, height and format it keeps) the columns offset ..
-// offset + window.width - 1 of `strip`, dark outside the strip. Throws std::invalid_argument when
+// offset + window.width - 1 of `strip`, dark outside the strip: the frame a ScrollStrip
+// (bangtin/frame_source.hpp) stands for. Throws std::invalid_argument when
 // the height or format differ.
 void cut_strip_window(const Frame& strip, int offset, Frame& window);
 

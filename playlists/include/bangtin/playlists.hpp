@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "bangtin/display_settings.hpp"
 #include "bangtin/frame.hpp"
 
 namespace bangtin {
@@ -80,15 +81,13 @@ struct ItemSchedule {
   std::vector<DateRange> except_dates;
 };
 
-// "static" in the file is `still` here; the names follow the renderer's effects.
-enum class ItemEffect { still, scroll, page, blink, fade };
 enum class Priority { normal, high, urgent };
 
 struct Item {
-  std::string id;        // unique across every playlist of a config
-  std::string playlist;  // the name of the playlist it is in
-  std::string text;      // valid UTF-8, NFC-normalized
-  ItemEffect effect = ItemEffect::scroll;
+  std::string id;                                // unique across every playlist of a config
+  std::string playlist;                          // the name of the playlist it is in
+  std::string text;                              // valid UTF-8, NFC-normalized
+  TextEffect effect = TextEffect::scroll;        // `static` in the file is `still`
   double speed = 32;                             // pixels per second, for scroll
   int passes = 1;                                // how many times the effect runs through the text
   std::optional<std::chrono::seconds> duration;  // instead of passes: play this long
@@ -118,19 +117,12 @@ struct Playlist {
 // Where a display's frames go: an LED panel through its link, or a window on a lobby TV.
 enum class DisplayOutput { panel, window };
 
-// What a zone of a display shows (the renderer's ZoneRole).
-enum class ZoneKind {
-  content,  // the playlists' items
-  title,    // fixed text, e.g. "CẢI CÁCH HÀNH CHÍNH"
-  clock,    // the Vietnamese time and date
-};
-
 // A part of a display. The zones of a loaded display lie inside it, do not overlap, and exactly
 // one of them is the content zone.
 struct ZoneConfig {
   std::string name;  // optional, for people; unique within the display when given
   Rect rect;
-  ZoneKind kind = ZoneKind::content;
+  ZoneRole role = ZoneRole::content;
   std::string text;           // title: its text, NFC-normalized; empty for content and clock
   std::optional<Rgb> colour;  // its text's colour; nothing: the display's
   std::string font;           // a font file; empty: the display's font
@@ -144,27 +136,14 @@ struct BrightnessStep {
   friend bool operator==(const BrightnessStep&, const BrightnessStep&) = default;
 };
 
-// How glyphs become pixels (the renderer's GlyphStyle): automatic is crisp on mono boards and
-// smooth on colour ones.
-enum class GlyphSetting { automatic, crisp, smooth };
-
-// The window of a display with `output: window`.
-struct WindowConfig {
-  int monitor = 0;  // 0 = the first monitor
-  bool fullscreen = true;
-  bool vsync = true;
-  int width = 0;  // the window's size when not fullscreen; 0 = the display's own size
-  int height = 0;
-};
-
 struct DisplayConfig {
   std::string name;
   int width = 0;
   int height = 0;
   PixelFormat pixel = PixelFormat::mono;
   DisplayOutput output = DisplayOutput::panel;
-  std::string link;     // output panel: e.g. "modbus-tcp://127.0.0.1:1502?unit=1"; window: empty
-  WindowConfig window;  // output window only
+  std::string link;      // output panel: e.g. "modbus-tcp://127.0.0.1:1502?unit=1"; window: empty
+  WindowOptions window;  // output window only
   std::vector<std::string> groups;
   double fps = 25;   // frames pushed per second
   std::string font;  // a font file; empty picks a face covering Vietnamese through fontconfig
@@ -177,8 +156,10 @@ struct DisplayConfig {
   // Sorted by `from`, no two at the same time, never empty; see brightness_at. `brightness: 60`
   // is one step at 00:00.
   std::vector<BrightnessStep> brightness{BrightnessStep{}};
-  GlyphSetting glyphs = GlyphSetting::automatic;
+  GlyphStyle glyphs = GlyphStyle::automatic;
   SourceMark where;
+
+  PanelGeometry geometry() const { return PanelGeometry{width, height, pixel}; }
 };
 
 // The display's brightness in percent at a local time of day (taken modulo 24 hours): that of

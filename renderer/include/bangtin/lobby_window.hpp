@@ -7,16 +7,13 @@
 #include <memory>
 #include <string>
 
+#include "bangtin/display_settings.hpp"
 #include "bangtin/frame.hpp"
 
 namespace bangtin {
 
-struct WindowOptions {
-  int monitor = 0;         // SDL's display index, 0 = the first monitor
-  bool fullscreen = true;  // borderless, covering that monitor at its own resolution
-  bool vsync = true;
-  int width = 0;  // window size when not fullscreen; 0 = the frame's own size
-  int height = 0;
+// What the window shows besides the frame's own colours.
+struct WindowLook {
   std::string title = "bangtin";
   Rgb mono_colour{255, 176, 0};  // how lit pixels of a mono layout look on screen
 };
@@ -24,8 +21,9 @@ struct WindowOptions {
 class LobbyWindow {
  public:
   // Opens the window for frames of `frame_width` x `frame_height`. Throws std::runtime_error
-  // with SDL's reason: no display server, no such monitor, no renderer.
-  LobbyWindow(int frame_width, int frame_height, WindowOptions options = {});
+  // with SDL's reason: no display server, no such monitor, no renderer. The monitor is SDL's
+  // display index.
+  LobbyWindow(int frame_width, int frame_height, WindowOptions options = {}, WindowLook look = {});
   ~LobbyWindow();
   LobbyWindow(const LobbyWindow&) = delete;
   LobbyWindow& operator=(const LobbyWindow&) = delete;

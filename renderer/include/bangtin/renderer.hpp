@@ -18,15 +18,11 @@
 #include <string_view>
 #include <vector>
 
+#include "bangtin/display_settings.hpp"
 #include "bangtin/frame.hpp"
+#include "bangtin/frame_source.hpp"
 
 namespace bangtin {
-
-struct PanelGeometry {
-  int width = 0;
-  int height = 0;
-  PixelFormat format = PixelFormat::mono;
-};
 
 // A font file of the given family that covers Vietnamese, found through fontconfig.
 // Throws std::runtime_error when none is installed.
@@ -50,18 +46,10 @@ struct Light {
   friend bool operator==(const Light&, const Light&) = default;
 };
 
-// How glyphs become pixels. automatic: crisp on mono panels, smooth on colour ones.
-//   crisp:  FreeType's monochrome hinter and 1-bit rasterizer, glyphs made for the pixel grid;
-//   smooth: antialiased, unhinted (hinting flattens stacked marks at 12-16 px).
-enum class GlyphStyle : std::uint8_t { automatic, crisp, smooth };
-
 struct RenderOptions {
   Light light;
   GlyphStyle glyphs = GlyphStyle::automatic;
 };
-
-// `still` is the config's `static`: centred, wrapped over as many lines as make it biggest.
-enum class TextEffect : std::uint8_t { still, scroll, page, blink, fade };
 
 // How an item plays. Fields an effect does not use are ignored.
 struct TextStyle {
@@ -74,18 +62,6 @@ struct TextStyle {
   std::chrono::milliseconds fade{500};     // fade: fade-in and fade-out each
   int size = 0;   // pixel size of the font; 0 picks the largest whose ink fits the zone
   int lines = 0;  // page: lines a screen (0: one line on boards under 48 px, else as fits best)
-};
-
-// A scroll as a panel that moves a window over a strip in its own memory needs it.
-struct ScrollStrip {
-  // The whole line of text, zone-high, in the zone's pixel format (colour, gamma and brightness
-  // applied). The same object for the item's life (until set_light), copies included.
-  std::shared_ptr<const Frame> strip;
-  // The strip column at the zone's left edge; the window's columns outside the strip are dark
-  // (the offset is negative while the text comes in from the right).
-  int offset = 0;
-  double speed = 0;                       // pixels a second, leftwards
-  std::chrono::nanoseconds remaining{0};  // until the item's last pass ends
 };
 
 // One item, rasterized and ready to play: draw() is a pure function of the time since the item
@@ -178,12 +154,6 @@ class TextRenderer {
 double even_scroll_speed(double speed, double fps);
 
 // --- Displays split into zones -------------------------------------------------------------
-
-enum class ZoneRole : std::uint8_t {
-  content,  // where the playlist's items play
-  title,    // fixed text, e.g. "CẢI CÁCH HÀNH CHÍNH"
-  clock,    // the Vietnamese time and date, redrawn each minute
-};
 
 struct Zone {
   Rect rect;

@@ -1,6 +1,7 @@
 // bangtin::Frame — one picture for one panel, as a plain value: size, pixel format and bytes.
 // Every module speaks it: the renderer produces frames, the firmware bridge carries them to
-// panels, the simulator keeps the one it shows, the CLI writes them as PNG previews.
+// panels, the simulator keeps the one it shows, the CLI writes them as PNG previews. Also here:
+// the pixel formats, colours, rectangles and a panel's geometry, which frames are made of.
 #pragma once
 
 #include <cstddef>
@@ -41,6 +42,15 @@ struct Rect {
   friend bool operator==(const Rect&, const Rect&) = default;
 };
 
+// A panel's (or a zone's) size in pixels and how its pixels are packed: what a display is
+// configured as, what the renderer draws for and what a link expects its panel to be.
+struct PanelGeometry {
+  int width = 0;
+  int height = 0;
+  PixelFormat format = PixelFormat::mono;
+  friend bool operator==(const PanelGeometry&, const PanelGeometry&) = default;
+};
+
 struct Frame {
   int width = 0;
   int height = 0;
@@ -51,6 +61,7 @@ struct Frame {
   static Frame blank(int width, int height, PixelFormat format);
 
   std::size_t stride() const { return row_bytes(format, width); }
+  PanelGeometry geometry() const { return PanelGeometry{width, height, format}; }
   Rect bounds() const { return Rect{0, 0, width, height}; }
   // Colour of one pixel; a lit mono pixel is white.
   Rgb pixel(int x, int y) const;
