@@ -455,6 +455,74 @@ std::optional<std::vector<ZoneConfig>> read_zones(YamlFile& yaml, const YAML::No
   return result;
 }
 
+// Where the display's frames go: `output`, then the `link` a panel needs or the `window` a
+// lobby screen opens, each refused where the other output wants it.
+void read_destination(YamlFile& yaml, const MappingFields& fields, DisplayConfig& display) {
+  bool output_known = true;
+  if (const auto value = fields.find("output")) {
+    const auto output = read_choice(yaml, *value, {"output", "output", "outputs"}, output_names);
+    if (output)
+      display.output = static_cast<DisplayOutput>(*output);
+    else
+      output_known = false;  // whether it needs a link or a window cannot be told
+  }
+
+  if (output_known && display.output == DisplayOutput::window) {
+    if (const auto value = fields.find("link"))
+      yaml.error(*value,
+                 "a display with output: window has no link; remove 'link', or set "
+                 "output: panel for an LED panel");
+    if (const auto value = fields.find("window")) {
+      if (const auto window = read_window(yaml, *value)) display.window = *window;
+    }
+  } else {
+    const auto link = output_known ? fields.require("link", "display") : fields.find("link");
+    if (link) {
+      if (const auto text = read_scalar(yaml, *link, "link must be a panel address")) {
+        display.link = trim_spaces(*text);
+        if (display.link.empty())
+          yaml.error(*link,
+                     "link is empty; give the panel's address, e.g. "
+                     "modbus-tcp://127.0.0.1:1502?unit=1");
+      }
+    }
+    if (const auto value = fields.find("window"); value && output_known)
+      yaml.error(*value,
+                 "window is for displays with output: window; this one drives an LED panel "
+                 "through its link");
+  }
+}
+
+// How the display's text looks: font, colour, gamma, brightness steps and glyph style.
+void read_look(YamlFile& yaml, const MappingFields& fields,
+               const std::filesystem::path& config_directory, DisplayConfig& display) {
+  if (const auto value = fields.find("font")) {
+    if (auto font = read_font(yaml, *value, config_directory)) display.font = std::move(*font);
+  }
+
+  if (const auto value = fields.find("colour")) display.colour = read_colour(yaml, *value);
+
+  if (const auto value = fields.find("gamma")) {
+    constexpr std::string_view bad_gamma = "gamma must be a number from 0.5 to 4";
+    if (const auto gamma = read_number(yaml, *value, bad_gamma)) {
+      if (*gamma < lowest_gamma || *gamma > highest_gamma)
+        yaml.error(*value, std::string(bad_gamma));
+      else
+        display.gamma = *gamma;
+    }
+  }
+
+  if (const auto value = fields.find("brightness")) {
+    if (auto steps = read_brightness(yaml, *value)) display.brightness = std::move(*steps);
+  }
+
+  if (const auto value = fields.find("glyphs")) {
+    if (const auto glyphs =
+            read_choice(yaml, *value, {"glyphs", "glyph style", "glyph styles"}, glyph_names))
+      display.glyphs = static_cast<GlyphStyle>(*glyphs);
+  }
+}
+
 }  // namespace
 
 DisplayReading read_display(YamlFile& yaml, const YAML::Node& node,
@@ -494,39 +562,7 @@ DisplayReading read_display(YamlFile& yaml, const YAML::Node& node,
     }
   }
 
-  bool output_known = true;
-  if (const auto value = fields.find("output")) {
-    const auto output = read_choice(yaml, *value, {"output", "output", "outputs"}, output_names);
-    if (output)
-      display.output = static_cast<DisplayOutput>(*output);
-    else
-      output_known = false;  // whether it needs a link or a window cannot be told
-  }
-
-  if (output_known && display.output == DisplayOutput::window) {
-    if (const auto value = fields.find("link"))
-      yaml.error(*value,
-                 "a display with output: window has no link; remove 'link', or set "
-                 "output: panel for an LED panel");
-    if (const auto value = fields.find("window")) {
-      if (const auto window = read_window(yaml, *value)) display.window = *window;
-    }
-  } else {
-    const auto link = output_known ? fields.require("link", "display") : fields.find("link");
-    if (link) {
-      if (const auto text = read_scalar(yaml, *link, "link must be a panel address")) {
-        display.link = trim_spaces(*text);
-        if (display.link.empty())
-          yaml.error(*link,
-                     "link is empty; give the panel's address, e.g. "
-                     "modbus-tcp://127.0.0.1:1502?unit=1");
-      }
-    }
-    if (const auto value = fields.find("window"); value && output_known)
-      yaml.error(*value,
-                 "window is for displays with output: window; this one drives an LED panel "
-                 "through its link");
-  }
+  read_destination(yaml, fields, display);
 
   if (const auto value = fields.find("groups")) {
     if (const auto groups = read_name_list(yaml, *value, "groups",
@@ -548,31 +584,7 @@ DisplayReading read_display(YamlFile& yaml, const YAML::Node& node,
     }
   }
 
-  if (const auto value = fields.find("font")) {
-    if (auto font = read_font(yaml, *value, config_directory)) display.font = std::move(*font);
-  }
-
-  if (const auto value = fields.find("colour")) display.colour = read_colour(yaml, *value);
-
-  if (const auto value = fields.find("gamma")) {
-    constexpr std::string_view bad_gamma = "gamma must be a number from 0.5 to 4";
-    if (const auto gamma = read_number(yaml, *value, bad_gamma)) {
-      if (*gamma < lowest_gamma || *gamma > highest_gamma)
-        yaml.error(*value, std::string(bad_gamma));
-      else
-        display.gamma = *gamma;
-    }
-  }
-
-  if (const auto value = fields.find("brightness")) {
-    if (auto steps = read_brightness(yaml, *value)) display.brightness = std::move(*steps);
-  }
-
-  if (const auto value = fields.find("glyphs")) {
-    if (const auto glyphs =
-            read_choice(yaml, *value, {"glyphs", "glyph style", "glyph styles"}, glyph_names))
-      display.glyphs = static_cast<GlyphStyle>(*glyphs);
-  }
+  read_look(yaml, fields, config_directory, display);
 
   if (const auto value = fields.find("zones")) {
     if (auto zones = read_zones(yaml, *value, display, config_directory))

@@ -54,33 +54,9 @@ std::string effect_word(TextEffect effect) {
   return "scroll";
 }
 
-}  // namespace
-
-ItemReading read_item(YamlFile& yaml, const YAML::Node& node,
-                      const std::vector<std::string>* known_targets,
-                      std::chrono::minutes utc_offset) {
-  ItemReading reading;
-  if (!node.IsMap()) {
-    yaml.error(node, "each item must be a mapping with 'id' and 'text'");
-    return reading;
-  }
-  const std::size_t errors_before = yaml.error_count();
-  const MappingFields fields(yaml, node, item_keys);
-  Item item;
-  item.where = yaml.mark_of(node);
-
-  if (const auto value = fields.require("id", "item")) {
-    if (const auto id = read_name(yaml, *value, "id")) item.id = *id;
-  }
-
-  if (const auto value = fields.require("text", "item")) {
-    item.text_where = yaml.mark_of(*value);
-    if (const auto text = read_text(yaml, *value, "text")) {
-      if (text->empty()) yaml.error(*value, "text is empty");
-      item.text = *text;
-    }
-  }
-
+// How the item plays: its effect and the effect's speed, passes or duration, and its colour.
+// A setting its effect does not use is a warning, not an error: the item still plays.
+void read_how_it_plays(YamlFile& yaml, const MappingFields& fields, Item& item) {
   if (const auto value = fields.find("effect")) {
     if (const auto effect = read_named(yaml, *value, {"effect", "effect", "effects"}, effect_names))
       item.effect = static_cast<TextEffect>(*effect);
@@ -122,6 +98,55 @@ ItemReading read_item(YamlFile& yaml, const YAML::Node& node,
   }
 
   if (const auto value = fields.find("colour")) item.colour = read_colour(yaml, *value);
+}
+
+// The displays and groups the item plays on, each checked against the config's when known.
+void read_targets(YamlFile& yaml, const YAML::Node& value,
+                  const std::vector<std::string>* known_targets, Item& item) {
+  if (const auto targets =
+          read_name_list(yaml, value, "targets",
+                         "targets must be a list of display names or groups, e.g. [street]")) {
+    // Written out but empty is more likely an unfinished edit than a wish for every board.
+    if (targets->empty())
+      yaml.warning(value, "targets is empty, so the item plays on every display");
+    for (const auto& target : *targets) {
+      if (known_targets && std::find(known_targets->begin(), known_targets->end(), target.name) ==
+                               known_targets->end())
+        yaml.error(target.node, "unknown display or group '" + target.name + "'" +
+                                    did_you_mean(target.name, *known_targets));
+      item.targets.push_back(target.name);
+    }
+  }
+}
+
+}  // namespace
+
+ItemReading read_item(YamlFile& yaml, const YAML::Node& node,
+                      const std::vector<std::string>* known_targets,
+                      std::chrono::minutes utc_offset) {
+  ItemReading reading;
+  if (!node.IsMap()) {
+    yaml.error(node, "each item must be a mapping with 'id' and 'text'");
+    return reading;
+  }
+  const std::size_t errors_before = yaml.error_count();
+  const MappingFields fields(yaml, node, item_keys);
+  Item item;
+  item.where = yaml.mark_of(node);
+
+  if (const auto value = fields.require("id", "item")) {
+    if (const auto id = read_name(yaml, *value, "id")) item.id = *id;
+  }
+
+  if (const auto value = fields.require("text", "item")) {
+    item.text_where = yaml.mark_of(*value);
+    if (const auto text = read_text(yaml, *value, "text")) {
+      if (text->empty()) yaml.error(*value, "text is empty");
+      item.text = *text;
+    }
+  }
+
+  read_how_it_plays(yaml, fields, item);
 
   const auto priority_node = fields.find("priority");
   if (priority_node) {
@@ -161,22 +186,7 @@ ItemReading read_item(YamlFile& yaml, const YAML::Node& node,
                  "urgent item without 'until' or 'dates': it cuts into every board it targets "
                  "for as long as it stays in the playlist");
 
-  if (const auto value = fields.find("targets")) {
-    if (const auto targets =
-            read_name_list(yaml, *value, "targets",
-                           "targets must be a list of display names or groups, e.g. [street]")) {
-      // Written out but empty is more likely an unfinished edit than a wish for every board.
-      if (targets->empty())
-        yaml.warning(*value, "targets is empty, so the item plays on every display");
-      for (const auto& target : *targets) {
-        if (known_targets && std::find(known_targets->begin(), known_targets->end(), target.name) ==
-                                 known_targets->end())
-          yaml.error(target.node, "unknown display or group '" + target.name + "'" +
-                                      did_you_mean(target.name, *known_targets));
-        item.targets.push_back(target.name);
-      }
-    }
-  }
+  if (const auto value = fields.find("targets")) read_targets(yaml, *value, known_targets, item);
 
   if (yaml.error_count() == errors_before) reading.item = std::move(item);
   return reading;
