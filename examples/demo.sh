@@ -10,8 +10,8 @@ mkdir -p "$build_dir/demo"
 snapshot="$build_dir/demo/panel.png"
 rm -f "$snapshot"
 
-"$build_dir/controller/bangtin-panel-sim" --listen 127.0.0.1:1502 --size 128x32 --pixel mono \
-  --snapshot "$snapshot" --scale 6 &
+"$build_dir/firmware-bridge/sim/bangtin-panel-sim" --listen 127.0.0.1:1502 --size 128x32 \
+  --pixel mono --snapshot "$snapshot" --scale 6 &
 sim=$!
 "$build_dir/controller/bangtind" --config "$here/bangtin.yaml" &
 daemon=$!

@@ -34,7 +34,8 @@ using namespace std::chrono_literals;
 
 using bangtin::testing::kXvfb;
 using bangtin::testing::VirtualScreen;
-const std::filesystem::path kSimulator = BANGTIN_BINARY_DIR "/controller/bangtin-panel-sim";
+const std::filesystem::path kSimulator =
+    BANGTIN_BINARY_DIR "/firmware-bridge/sim/bangtin-panel-sim";
 
 // A child process with its stderr on a pipe we read; SIGTERM and reaped when destroyed.
 class Child {

@@ -1,4 +1,8 @@
-// bangtin::PanelSimulator — the panel side of every link, for tests, demos and benchmarks.
+// bangtin::PanelSimulator — the panel side of every link: a stand-in for a street board.
+//
+// Its library, bangtin_panel_sim (firmware-bridge/sim/), is for the tests, the demo, the
+// benchmarks and the fuzz targets; the bangtin-panel-sim program serves it to a real bangtind.
+// It is never linked into the daemon (ctest's boundaries.daemon-has-no-simulator checks bangtind).
 //
 // One simulated panel (SimulatedPanel), served on a thread of its own: the register map (version
 // 3, or 2 on request) over Modbus TCP and over Modbus RTU (a serial device or an open descriptor
