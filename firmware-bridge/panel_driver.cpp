@@ -46,6 +46,11 @@ std::string fault_names(std::uint16_t faults) {
   return text.empty() ? "none" : text;
 }
 
+// Keeps the instants within a second of the newest: a rate over the last second.
+void keep_last_second(std::deque<std::chrono::steady_clock::time_point>& instants) {
+  while (instants.back() - instants.front() > std::chrono::seconds(1)) instants.pop_front();
+}
+
 std::string size_text(std::size_t bytes) {
   return bytes >= 10240 ? std::to_string((bytes + 512) / 1024) + " KiB"
                         : std::to_string(bytes) + " bytes";
@@ -72,41 +77,43 @@ PanelDriver::PanelDriver(std::unique_ptr<PanelLink> link, PanelGeometry expected
       log_(std::move(log)),
       options_(options),
       delay_(options.backoff.first),
-      thread_([this] { run(); }) {}
+      worker_([this](Worker::Inbox& inbox) { run(inbox); }) {}
 
-PanelDriver::~PanelDriver() { stop(); }
+PanelDriver::~PanelDriver() = default;
 
 void PanelDriver::submit(Frame frame, FrameSource source) {
-  bool replaced = false;
-  {
-    const std::lock_guard lock(mutex_);
-    replaced = pending_.has_value();
-    pending_ = Submission{std::move(frame), std::move(source)};
-    const Clock::time_point now = Clock::now();
-    recent_submits_.push_back(now);
-    while (now - recent_submits_.front() > std::chrono::seconds(1)) recent_submits_.pop_front();
-  }
-  wake_.notify_one();
+  const Clock::time_point now = Clock::now();
+  const bool replaced = worker_.update([&](Mail& mail) {
+    const bool replacing = mail.frame.has_value();
+    mail.frame = Submission{std::move(frame), std::move(source)};
+    mail.submitted.push_back(now);
+    keep_last_second(mail.submitted);
+    return replacing;
+  });
   if (replaced) update_counters([](LinkCounters& counters) { ++counters.frames_skipped; });
-}
-
-void PanelDriver::change_light(const std::function<void(PanelLight&)>& change) {
-  {
-    const std::lock_guard lock(mutex_);
-    change(wanted_light_);
-    light_changed_ = true;
-  }
-  wake_.notify_one();
 }
 
 void PanelDriver::set_brightness(int percent) {
   if (percent < 0 || percent > 100)
     throw std::invalid_argument("brightness must be 0 to 100 %, not " + std::to_string(percent));
-  change_light([percent](PanelLight& light) { light.brightness_percent = percent; });
+  worker_.update([percent](Mail& mail) { mail.brightness_percent = percent; });
 }
 
 void PanelDriver::set_power(bool on) {
-  change_light([on](PanelLight& light) { light.on = on; });
+  worker_.update([on](Mail& mail) { mail.power = on; });
+}
+
+void PanelDriver::read_mail(Mail mail) {
+  if (mail.frame) {
+    // A frame still due (an upload's, or one a failed light change held back) gives way too.
+    if (due_) update_counters([](LinkCounters& counters) { ++counters.frames_skipped; });
+    due_ = std::move(mail.frame);
+  }
+  if (mail.brightness_percent) wanted_light_.brightness_percent = *mail.brightness_percent;
+  if (mail.power) wanted_light_.on = *mail.power;
+  if (mail.submitted.empty()) return;
+  recent_submits_.insert(recent_submits_.end(), mail.submitted.begin(), mail.submitted.end());
+  keep_last_second(recent_submits_);
 }
 
 void PanelDriver::apply_light(const PanelLight& light) {
@@ -125,18 +132,10 @@ void PanelDriver::apply_light(const PanelLight& light) {
     if (cost) counters.wire_bytes += cost->bytes;
   });
   // Receivers that are dimmed by scaling pixels show the change with the next frame.
-  const std::lock_guard lock(mutex_);
-  if (!pending_ && last_shown_) pending_ = *last_shown_;
+  show_again_ = true;
 }
 
-void PanelDriver::stop() {
-  {
-    const std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_one();
-  if (thread_.joinable()) thread_.join();
-}
+void PanelDriver::stop() { worker_.stop(); }
 
 LinkCounters PanelDriver::counters() const {
   const std::lock_guard lock(counters_mutex_);
@@ -222,8 +221,7 @@ bool PanelDriver::connect_once() {
       applied_light_.reset();  // the panel may have restarted at full brightness
       // The panel may have lost what it showed (a reboot, a new connection to a panel that was
       // power-cycled): show the last frame again unless a newer one is waiting.
-      const std::lock_guard lock(mutex_);
-      if (!pending_ && last_shown_) pending_ = *last_shown_;
+      show_again_ = true;
       return true;
     }
     link_->close();
@@ -238,11 +236,10 @@ bool PanelDriver::connect_once() {
   return false;
 }
 
-bool PanelDriver::wait_before_retry() {
-  std::unique_lock lock(mutex_);
-  const bool stopping = wake_.wait_for(lock, delay_, [this] { return stopping_; });
+bool PanelDriver::pause_before_retry(Worker::Inbox& inbox) {
+  const bool paused = inbox.pause_until(Clock::now() + delay_);
   delay_ = std::min(delay_ * 2, options_.backoff.longest);
-  return stopping;
+  return paused;
 }
 
 void PanelDriver::drop_link(const std::string& why) {
@@ -254,8 +251,7 @@ void PanelDriver::drop_link(const std::string& why) {
   retry_wait_due_ = true;
 }
 
-double PanelDriver::submitted_per_second() {
-  const std::lock_guard lock(mutex_);
+double PanelDriver::submitted_per_second() const {
   if (recent_submits_.size() < 2) return 1.0;
   const double span =
       std::chrono::duration<double>(recent_submits_.back() - recent_submits_.front()).count();
@@ -313,7 +309,7 @@ void PanelDriver::count_frame(const WireCost& cost, bool strip) {
   committed_crc_.reset();  // worked out when a status read needs it
   const Clock::time_point now = Clock::now();
   recent_frames_.push_back(now);
-  while (now - recent_frames_.front() > std::chrono::seconds(1)) recent_frames_.pop_front();
+  keep_last_second(recent_frames_);
   const double per_second = static_cast<double>(recent_frames_.size());
   update_counters([&](LinkCounters& counters) {
     ++counters.health.frames_shown;
@@ -420,57 +416,39 @@ void PanelDriver::judge_status(const std::optional<PanelStatus>& status) {
   }
 }
 
-void PanelDriver::run() {
+void PanelDriver::run(Worker::Inbox& inbox) {
   const bool timed_status = options_.status_interval.count() > 0;
   for (;;) {
     if (!link_->is_open()) {
       // After a dropped link as after a refused connect: wait, or a link that connects and then
       // fails every frame reconnects as fast as it can.
-      if (std::exchange(retry_wait_due_, false) && wait_before_retry()) break;
+      if (std::exchange(retry_wait_due_, false) && !pause_before_retry(inbox)) break;
       if (!connect_once()) {
-        if (wait_before_retry()) break;
+        if (!pause_before_retry(inbox)) break;
         continue;
       }
     }
-    std::optional<Submission> next;
-    PanelLight light;
-    {
-      std::unique_lock lock(mutex_);
-      const auto ready = [this] {
-        return stopping_ || pending_.has_value() || !applied_light_ || light_changed_;
-      };
-      if (timed_status)
-        wake_.wait_until(lock, next_status_, ready);
-      else
-        wake_.wait(lock, ready);
-      if (stopping_) break;
-      light = wanted_light_;
-      light_changed_ = false;
-    }
-    if (applied_light_ != light) {
-      apply_light(light);
+    // With work in hand only newer mail is taken; without, the thread sleeps until mail comes, or
+    // stop(), or the next status read.
+    const bool work_in_hand = due_ || show_again_ || applied_light_ != wanted_light_;
+    std::optional<Mail> mail =
+        work_in_hand ? inbox.take() : inbox.wait(timed_status ? next_status_ : Worker::kNoDeadline);
+    if (inbox.stopping()) break;
+    if (mail) read_mail(std::move(*mail));
+    if (applied_light_ != wanted_light_) {
+      apply_light(wanted_light_);
       if (!link_->is_open()) continue;
     }
-    {
-      const std::lock_guard lock(mutex_);
-      if (pending_) {
-        next = std::move(*pending_);
-        pending_.reset();
-      }
-    }
+    if (std::exchange(show_again_, false) && !due_) due_ = last_shown_;
     bool showed = false;
-    if (next) {
-      const Sent sent = send(*next);
+    if (due_) {
+      const Sent sent = send(*due_);
       showed = sent == Sent::shown;
       if (sent != Sent::failed) note_link_works();  // a frame or a strip part got through
-      if (sent == Sent::uploading) {
-        // Not shown yet: the next part goes with the newest frame, this one if nothing newer came.
-        const std::lock_guard lock(mutex_);
-        if (!pending_) pending_ = std::move(next);
-      } else {
-        // Even when the link failed: it is what the panel should show once it is back.
-        last_shown_ = std::move(next);
-      }
+      // An upload part leaves the frame due: the next part goes with the newest frame, or with
+      // this one if nothing newer came. Otherwise, even when the link failed, it is what the
+      // panel should show once it is back.
+      if (sent != Sent::uploading) last_shown_ = std::exchange(due_, std::nullopt);
     }
     if (link_->is_open() && (timed_status ? Clock::now() >= next_status_ : showed)) check_status();
   }

@@ -26,11 +26,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <vector>
 
 #include "bangtin/frame.hpp"
 #include "bangtin/frame_source.hpp"
+#include "bangtin/latest_value_worker.hpp"
 #include "bangtin/link_health.hpp"
 #include "bangtin/panel_link.hpp"
 
@@ -101,21 +101,30 @@ class PanelDriver {
     Frame frame;
     FrameSource source;
   };
+  // What callers hand the driver thread: the newest frame, light changes, and when frames were
+  // submitted (a strip is judged at the rate they come).
+  struct Mail {
+    std::optional<Submission> frame;
+    std::optional<int> brightness_percent;
+    std::optional<bool> power;
+    std::deque<Clock::time_point> submitted;  // within the last second
+  };
+  using Worker = LatestValueWorker<Mail>;
   enum class StripChoice { frames, upload, window };
   enum class Sent { shown, uploading, failed };
 
-  void run();
+  void run(Worker::Inbox& inbox);
+  void read_mail(Mail mail);
   bool connect_once();
-  // Waits for the backoff delay or for stop(); true when stopping.
-  bool wait_before_retry();
+  // Waits for the backoff delay; false when stop() came first.
+  bool pause_before_retry(Worker::Inbox& inbox);
   Sent send(const Submission& submission);
   StripChoice choose(StripMemory& memory, const Submission& submission);
   void upload_part(StripMemory& memory, const std::shared_ptr<const Frame>& strip);
   void note_strip_once(const std::shared_ptr<const Frame>& strip, const std::string& line);
   void count_frame(const WireCost& cost, bool strip);
   void apply_light(const PanelLight& light);
-  void change_light(const std::function<void(PanelLight&)>& change);
-  double submitted_per_second();
+  double submitted_per_second() const;
   void check_status();
   // Acts on a status read: drops the link when the panel restarted or shows another frame.
   void judge_status(const std::optional<PanelStatus>& status);
@@ -132,15 +141,12 @@ class PanelDriver {
   const Log log_;
   const DriverOptions options_;
 
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  std::optional<Submission> pending_;
-  bool stopping_ = false;
-  std::deque<Clock::time_point> recent_submits_;  // guarded by mutex_
-  PanelLight wanted_light_;                       // guarded by mutex_
-  bool light_changed_ = false;                    // guarded by mutex_
-
   // Touched only by the driver thread.
+  std::optional<Submission> due_;  // to send next: the newest frame, or an upload's still going
+  // The panel may have lost what it showed: last_shown_ goes again unless a newer frame is due.
+  bool show_again_ = false;
+  PanelLight wanted_light_;  // as callers last set it
+  std::deque<Clock::time_point> recent_submits_;
   std::chrono::milliseconds delay_;
   std::string last_failure_;
   std::uint64_t failures_in_a_row_ = 0;  // since a frame or status read last got through
@@ -163,7 +169,7 @@ class PanelDriver {
   mutable std::condition_variable counters_changed_;
   LinkCounters counters_;
 
-  std::thread thread_;  // last: starts once everything above exists
+  Worker worker_;  // last: its thread uses everything above
 };
 
 }  // namespace bangtin
