@@ -69,17 +69,13 @@ GlyphMode glyph_mode(GlyphStyle style, PixelFormat format) {
 
 int side_margin(int width) { return std::max(1, width / 64); }
 
-// No item plays longer than a day: more is a mistake in the playlist, and passes times a round
-// that long would overflow the nanosecond count. `ms` is computed in double so it cannot wrap.
-constexpr double kLongestPlayMs = 24.0 * 60 * 60 * 1000;
-
-void check_play_length(double ms, std::string_view effect, int passes) {
-  if (ms <= kLongestPlayMs) return;
-  throw std::invalid_argument(std::string(effect) + " with " + std::to_string(passes) +
-                              " passes would play for " +
-                              std::to_string(static_cast<long long>(ms / 3'600'000)) +
-                              " hours; an item may play for at most 24 hours");
-}
+// How long an item plays: worked out once, when it is prepared (see "How long an item plays").
+struct Timing {
+  std::chrono::nanoseconds whole{0};  // the play: its duration, or all its passes, or its hold
+  std::chrono::nanoseconds pass{0};   // one pass; 0 when the play may stop at any instant
+  // Where its last pass ends: `whole`, or later when a duration cuts the last pass short.
+  std::chrono::nanoseconds passes_end{0};
+};
 
 }  // namespace
 
@@ -94,23 +90,54 @@ struct PreparedItem::State {
   std::shared_ptr<const Frame> scroll_strip;  // scroll: `strip` as a Frame, for scroll_strip()
   int size = 0;                               // pixel size the text was set in
   int pages = 1;
-  Milliseconds transition_ms = 0;  // page: the scroll up from one page to the next
-  std::chrono::nanoseconds duration{0};
+  Timing timing;
 
-  Milliseconds page_round_ms() const {
-    return pages * style.hold.count() + (pages - 1) * transition_ms;
-  }
   void convert() {
     strip = PixelStrip(block.alpha, block.width, block.height,
                        make_palette(zone.format, style.colour, light));
     if (style.effect == TextEffect::scroll)
       scroll_strip = std::make_shared<const Frame>(strip.to_frame());
   }
+
   // Scroll: the strip column at the zone's left edge; the strip enters at the right edge.
   int scroll_offset(Milliseconds ms) const {
     const std::int64_t pass_pixels = strip.width() + std::int64_t{zone.width};
     const std::int64_t moved = pixels_moved(ms, style.speed) % pass_pixels;
     return static_cast<int>(moved - zone.width);
+  }
+
+  // Page: each page stands for `hold`, then scrolls up at `speed` until the next one stands.
+  Milliseconds page_transition_ms() const {
+    return static_cast<Milliseconds>(std::ceil(zone.height * 1000.0 / style.speed));
+  }
+  Milliseconds page_round_ms() const {
+    return pages * style.hold.count() + (pages - 1) * page_transition_ms();
+  }
+  // The strip row at the zone's top.
+  int page_offset(Milliseconds ms) const {
+    const Milliseconds hold = style.hold.count();
+    const Milliseconds step = hold + page_transition_ms();
+    const Milliseconds in_round = ms % std::max<Milliseconds>(1, page_round_ms());
+    const auto page = static_cast<int>(std::min<Milliseconds>(in_round / step, pages - 1));
+    const Milliseconds in_page = in_round - page * step;
+    int offset = page * zone.height;
+    if (in_page > hold && page + 1 < pages) {
+      offset += static_cast<int>(
+          std::min<std::int64_t>(pixels_moved(in_page - hold, style.speed), zone.height));
+    }
+    return offset;
+  }
+
+  // Still and fade: how long the text stands, the duration when the style gives one.
+  Milliseconds hold_ms() const { return style.duration.value_or(style.hold).count(); }
+  // Fade: the text's level, 0 to 1, fading in for `fade`, then out for `fade` after its hold.
+  double fade_level(Milliseconds ms) const {
+    const Milliseconds fade = style.fade.count();
+    const Milliseconds total = 2 * fade + hold_ms();
+    double level = 1.0;
+    if (fade > 0 && ms < fade) level = static_cast<double>(ms) / fade;
+    if (fade > 0 && ms > total - fade) level = std::max<double>(0, total - ms) / fade;
+    return level;
   }
 };
 
@@ -126,7 +153,11 @@ PreparedItem::PreparedItem(PreparedItem&&) noexcept = default;
 PreparedItem& PreparedItem::operator=(PreparedItem&&) noexcept = default;
 
 std::chrono::nanoseconds PreparedItem::duration() const {
-  return state_ ? state_->duration : std::chrono::nanoseconds{0};
+  return state_ ? state_->timing.whole : std::chrono::nanoseconds{0};
+}
+
+std::chrono::nanoseconds PreparedItem::pass_duration() const {
+  return state_ ? state_->timing.pass : std::chrono::nanoseconds{0};
 }
 
 int PreparedItem::font_size() const { return state_ ? state_->size : 0; }
@@ -151,7 +182,7 @@ void PreparedItem::set_light(const Light& light) {
 std::optional<ScrollStrip> PreparedItem::scroll_strip(std::chrono::nanoseconds elapsed) const {
   if (!state_ || state_->style.effect != TextEffect::scroll) return std::nullopt;
   return ScrollStrip{state_->scroll_strip, state_->scroll_offset(whole_ms(elapsed)),
-                     std::max(state_->duration - elapsed, std::chrono::nanoseconds{0})};
+                     std::max(state_->timing.passes_end - elapsed, std::chrono::nanoseconds{0})};
 }
 
 void PreparedItem::draw(std::chrono::nanoseconds elapsed, Frame& out, Rect where) const {
@@ -167,19 +198,9 @@ void PreparedItem::draw(std::chrono::nanoseconds elapsed, Frame& out, Rect where
     case TextEffect::scroll:
       s.strip.blit(out, where, s.scroll_offset(ms), 0);
       return;
-    case TextEffect::page: {
-      const Milliseconds step = s.style.hold.count() + s.transition_ms;
-      const Milliseconds in_round = ms % std::max<Milliseconds>(1, s.page_round_ms());
-      const auto page = static_cast<int>(std::min<Milliseconds>(in_round / step, s.pages - 1));
-      const Milliseconds in_page = in_round - page * step;
-      int offset = page * s.zone.height;
-      if (in_page > s.style.hold.count() && page + 1 < s.pages) {
-        offset += static_cast<int>(std::min<std::int64_t>(
-            pixels_moved(in_page - s.style.hold.count(), s.style.speed), s.zone.height));
-      }
-      s.strip.blit(out, where, 0, offset);
+    case TextEffect::page:
+      s.strip.blit(out, where, 0, s.page_offset(ms));
       return;
-    }
     case TextEffect::blink: {
       const Milliseconds period = std::max<Milliseconds>(2, s.style.period.count());
       if (ms % period < period / 2) {
@@ -190,11 +211,7 @@ void PreparedItem::draw(std::chrono::nanoseconds elapsed, Frame& out, Rect where
       return;
     }
     case TextEffect::fade: {
-      const Milliseconds fade = s.style.fade.count();
-      const Milliseconds total = 2 * fade + s.style.hold.count();
-      double level = 1.0;
-      if (fade > 0 && ms < fade) level = static_cast<double>(ms) / fade;
-      if (fade > 0 && ms > total - fade) level = std::max<double>(0, total - ms) / fade;
+      const double level = s.fade_level(ms);
       if (level >= 1.0 || s.zone.format == PixelFormat::mono) {
         s.strip.blit(out, where, 0, 0);  // an LED board has no levels between on and off: cut
       } else {
@@ -209,6 +226,210 @@ void PreparedItem::draw(std::chrono::nanoseconds elapsed, Frame& out, Rect where
       return;
   }
 }
+
+// --- How long an item plays ------------------------------------------------------------------
+// Decided here alone, from the effect's own pace and the item's wishes (passes, or a duration
+// instead). The strip does not depend on it: the text is set once, whatever the timing.
+
+namespace {
+
+using State = PreparedItem::State;
+
+// No item plays longer than a day: more is a mistake in the playlist, and passes times a round
+// that long would overflow the nanosecond count. `ms` is computed in double so it cannot wrap.
+constexpr double kLongestPlayMs = 24.0 * 60 * 60 * 1000;
+
+void check_play_length(double ms, std::string_view effect, std::int64_t passes) {
+  if (ms <= kLongestPlayMs) return;
+  throw std::invalid_argument(std::string(effect) + " with " + std::to_string(passes) +
+                              " passes would play for " +
+                              std::to_string(static_cast<long long>(ms / 3'600'000)) +
+                              " hours; an item may play for at most 24 hours");
+}
+
+// Scroll, page and blink run in passes; `passes_length(n)` is how long n of them take (and
+// refuses more than a day). A duration plays as many passes as it takes to fill it, rounded up,
+// and the play ends at the duration itself, cutting the last pass short.
+template <typename PassesLength>
+Timing timing_in_passes(const TextStyle& style, const PassesLength& passes_length) {
+  using std::chrono::nanoseconds;
+  const int asked = std::max(1, style.passes);
+  const nanoseconds asked_length = passes_length(asked);
+  Timing timing{asked_length, asked_length / asked, asked_length};
+  if (!style.duration) return timing;
+  timing.whole = *style.duration;
+  if (timing.pass > nanoseconds(0)) {
+    const std::int64_t passes =
+        std::max<std::int64_t>(1, (timing.whole + timing.pass - nanoseconds(1)) / timing.pass);
+    timing.passes_end = passes_length(passes);
+  }
+  return timing;
+}
+
+// Scroll: a pass is the text crossing the zone, from entering at the right edge to gone at the
+// left, at `speed`.
+Timing scroll_timing(const State& s) {
+  const double pass_pixels = s.block.width + s.zone.width;
+  return timing_in_passes(s.style, [&](std::int64_t passes) {
+    const double seconds = static_cast<double>(passes) * pass_pixels / s.style.speed;
+    check_play_length(seconds * 1000, "scroll", passes);
+    return std::chrono::nanoseconds(static_cast<std::int64_t>(std::ceil(seconds * 1e9)));
+  });
+}
+
+// Page: a pass is a round through the pages, each standing for `hold` and scrolling up into the
+// next (see State::page_round_ms).
+Timing page_timing(const State& s) {
+  return timing_in_passes(s.style, [&](std::int64_t passes) {
+    check_play_length(
+        static_cast<double>(passes) * (static_cast<double>(s.pages) * s.style.hold.count() +
+                                       (s.pages - 1.0) * s.page_transition_ms()),
+        "page", passes);
+    return from_ms(passes * s.page_round_ms());
+  });
+}
+
+// Blink: a pass is one flash, on then off, of `period`.
+Timing blink_timing(const State& s) {
+  return timing_in_passes(s.style, [&](std::int64_t passes) {
+    check_play_length(static_cast<double>(passes) * static_cast<double>(s.style.period.count()),
+                      "blink", passes);
+    return from_ms(passes * s.style.period.count());
+  });
+}
+
+// Still and fade stand for their hold (the duration, when the style gives one: a fade so timed
+// ends before its fade-out), a fade with its fade-in and fade-out around it; any instant may end
+// them.
+Timing held_timing(const State& s) {
+  std::chrono::nanoseconds whole = from_ms(s.hold_ms());
+  if (s.style.effect == TextEffect::fade && !s.style.duration) whole += 2 * s.style.fade;
+  return Timing{whole, std::chrono::nanoseconds(0), whole};
+}
+
+Timing timing_of(const State& s) {
+  switch (s.style.effect) {
+    case TextEffect::scroll:
+      return scroll_timing(s);
+    case TextEffect::page:
+      return page_timing(s);
+    case TextEffect::blink:
+      return blink_timing(s);
+    case TextEffect::still:
+    case TextEffect::fade:
+      return held_timing(s);
+  }
+  throw std::invalid_argument("unknown effect");
+}
+
+// --- Setting the text ------------------------------------------------------------------------
+
+// One item's text set in one zone: the sizes it may take, and why it cannot be set.
+struct TextSetting {
+  text_layout::Typesetter setter;
+  const std::filesystem::path& font_file;
+  int width = 0;  // the zone's
+  int height = 0;
+  int text_width = 0;  // the zone's less its side margins
+  int asked_size = 0;  // the style's; 0 picks the largest that fits
+
+  TextDoesNotFit no_fit(int lines, int size = text_layout::Typesetter::kSmallestSize) {
+    return TextDoesNotFit(font_file, lines, setter.rows_for(lines, size), height);
+  }
+  // The size for `lines` lines: the one asked for, or the largest whose ink fits the zone.
+  int size_for(int lines) {
+    if (asked_size <= 0) {
+      const auto largest = setter.largest_size(lines, height);
+      if (!largest) throw no_fit(lines);
+      return *largest;
+    }
+    if (setter.rows_for(lines, asked_size) > height) throw no_fit(lines, asked_size);
+    return asked_size;
+  }
+};
+
+// Scroll: the whole text on one line.
+void set_line(State& s, TextSetting& setting) {
+  if (s.style.speed <= 0) throw std::invalid_argument("scroll speed must be above zero");
+  s.size = setting.size_for(1);
+  s.block = setting.setter.single_line(s.size, setting.height);
+}
+
+// Page: the text wrapped, `lines` lines a screen, the screens stacked top to bottom.
+void set_pages(State& s, TextSetting& setting) {
+  if (s.style.speed <= 0) throw std::invalid_argument("page speed must be above zero");
+  const int height = setting.height;
+  const int lines = s.style.lines > 0 ? s.style.lines
+                    : height < 48     ? 1
+                                      : std::clamp(height / 100, 1, 8);
+  s.size = setting.size_for(lines);
+  const std::vector<std::string> wrapped = setting.setter.wrap(s.size, setting.text_width);
+  const auto per_page = static_cast<std::size_t>(lines);
+  s.pages = std::max(1, static_cast<int>((wrapped.size() + per_page - 1) / per_page));
+  s.block = Coverage{setting.width, height * s.pages, {}};
+  for (std::size_t page = 0; page < static_cast<std::size_t>(s.pages); ++page) {
+    const auto first =
+        wrapped.begin() + static_cast<std::ptrdiff_t>(std::min(wrapped.size(), page * per_page));
+    const auto last = wrapped.begin() +
+                      static_cast<std::ptrdiff_t>(std::min(wrapped.size(), (page + 1) * per_page));
+    const Coverage screen = setting.setter.screen(s.size, {first, last}, setting.width, height);
+    s.block.alpha.insert(s.block.alpha.end(), screen.alpha.begin(), screen.alpha.end());
+  }
+}
+
+struct ScreenText {
+  int size = 0;  // 0: none fits
+  std::vector<std::string> lines;
+};
+
+// As many lines as make the text biggest on one screen; fewer lines win a tie. For each count,
+// the largest size that wraps into that many lines first (advance widths only, cheap at any
+// size), then whether those lines fit the height (rendered, costly at HD sizes).
+ScreenText biggest_screen(TextSetting& setting) {
+  ScreenText best;
+  for (int lines = 1; lines <= 12; ++lines) {
+    const auto wrapped = setting.setter.largest_wrapping_size(
+        lines, setting.text_width, best.size,
+        text_layout::Typesetter::largest_candidate(setting.height));
+    if (!wrapped) continue;  // too long for this many lines, at any size left to try
+    const auto largest = setting.setter.largest_size(lines, setting.height, *wrapped);
+    if (!largest || *largest <= best.size) break;
+    best.size = *largest;
+    setting.setter.wraps_within(best.size, lines, setting.text_width, &best.lines);
+  }
+  return best;
+}
+
+// Too long for one screen even at the smallest size: as many lines as fit are shown (validation
+// warns about such items; page or scroll suits them).
+ScreenText first_lines_at_smallest_size(TextSetting& setting) {
+  if (!setting.setter.largest_size(1, setting.height)) throw setting.no_fit(1);
+  ScreenText first{text_layout::Typesetter::kSmallestSize, {}};
+  first.lines = setting.setter.wrap(first.size, setting.text_width);
+  const auto m = setting.setter.metrics(first.size);
+  const int gap = text_layout::Typesetter::gap(m);
+  const auto fit =
+      static_cast<std::size_t>(std::max(1, (setting.height + gap) / (m.pitch() + gap)));
+  if (first.lines.size() > fit) first.lines.resize(fit);
+  return first;
+}
+
+// Still, blink and fade: one screen, centred, at the size asked for or as big as it goes.
+void set_screen(State& s, TextSetting& setting) {
+  ScreenText text;
+  if (setting.asked_size > 0) {
+    text.lines = setting.setter.wrap(setting.asked_size, setting.text_width);
+    setting.size_for(static_cast<int>(text.lines.size()));  // throws when the lines do not fit
+    text.size = setting.asked_size;
+  } else {
+    text = biggest_screen(setting);
+  }
+  if (text.size == 0) text = first_lines_at_smallest_size(setting);
+  s.size = text.size;
+  s.block = setting.setter.screen(text.size, text.lines, setting.width, setting.height);
+}
+
+}  // namespace
 
 // --- TextRenderer ----------------------------------------------------------------------------
 
@@ -244,111 +465,26 @@ PreparedItem TextRenderer::prepare(std::string_view text, const TextStyle& style
   state->zone = zone_;
   state->style = style;
   state->light = options_.light;
-  text_layout::Typesetter setter(fonts_->sizes, text_raster::nfc(text));
-  const int width = zone_.width;
-  const int height = zone_.height;
-  const int text_width = width - 2 * side_margin(width);
-  const auto no_fit = [&](int lines, int size = text_layout::Typesetter::kSmallestSize) {
-    return TextDoesNotFit(fonts_->sizes.file(), lines, setter.rows_for(lines, size), height);
-  };
-  // The size for `lines` lines: the one asked for, or the largest whose ink fits the zone.
-  const auto size_for = [&](int lines) -> int {
-    if (style.size <= 0) {
-      const auto largest = setter.largest_size(lines, height);
-      if (!largest) throw no_fit(lines);
-      return *largest;
-    }
-    if (setter.rows_for(lines, style.size) > height) throw no_fit(lines, style.size);
-    return style.size;
-  };
-
+  TextSetting setting{text_layout::Typesetter(fonts_->sizes, text_raster::nfc(text)),
+                      fonts_->sizes.file(),
+                      zone_.width,
+                      zone_.height,
+                      zone_.width - 2 * side_margin(zone_.width),
+                      style.size};
   switch (style.effect) {
-    case TextEffect::scroll: {
-      if (style.speed <= 0) throw std::invalid_argument("scroll speed must be above zero");
-      state->size = size_for(1);
-      state->block = setter.single_line(state->size, height);
-      const double pass_pixels = state->block.width + width;
-      const double seconds = std::max(1, style.passes) * pass_pixels / style.speed;
-      check_play_length(seconds * 1000, "scroll", style.passes);
-      state->duration =
-          std::chrono::nanoseconds(static_cast<std::int64_t>(std::ceil(seconds * 1e9)));
+    case TextEffect::scroll:
+      set_line(*state, setting);
       break;
-    }
-    case TextEffect::page: {
-      if (style.speed <= 0) throw std::invalid_argument("page speed must be above zero");
-      const int lines = style.lines > 0 ? style.lines
-                        : height < 48   ? 1
-                                        : std::clamp(height / 100, 1, 8);
-      const int size = size_for(lines);
-      state->size = size;
-      const std::vector<std::string> wrapped = setter.wrap(size, text_width);
-      const auto per_page = static_cast<std::size_t>(lines);
-      state->pages = std::max(1, static_cast<int>((wrapped.size() + per_page - 1) / per_page));
-      state->block = Coverage{width, height * state->pages, {}};
-      for (std::size_t page = 0; page < static_cast<std::size_t>(state->pages); ++page) {
-        const auto first = wrapped.begin() +
-                           static_cast<std::ptrdiff_t>(std::min(wrapped.size(), page * per_page));
-        const auto last = wrapped.begin() + static_cast<std::ptrdiff_t>(
-                                                std::min(wrapped.size(), (page + 1) * per_page));
-        const Coverage screen = setter.screen(size, {first, last}, width, height);
-        state->block.alpha.insert(state->block.alpha.end(), screen.alpha.begin(),
-                                  screen.alpha.end());
-      }
-      state->transition_ms = static_cast<Milliseconds>(std::ceil(height * 1000.0 / style.speed));
-      check_play_length(
-          std::max(1, style.passes) * (static_cast<double>(state->pages) * style.hold.count() +
-                                       (state->pages - 1.0) * state->transition_ms),
-          "page", style.passes);
-      state->duration = from_ms(std::max(1, style.passes) * state->page_round_ms());
+    case TextEffect::page:
+      set_pages(*state, setting);
       break;
-    }
     case TextEffect::still:
     case TextEffect::blink:
-    case TextEffect::fade: {
-      int best_size = 0;
-      std::vector<std::string> best_lines;
-      if (style.size > 0) {
-        best_lines = setter.wrap(style.size, text_width);
-        size_for(static_cast<int>(best_lines.size()));  // throws when the lines do not fit
-        best_size = style.size;
-      }
-      // Otherwise as many lines as make the text biggest; fewer lines win a tie. For each count,
-      // the largest size that wraps into that many lines first (advance widths only, cheap at
-      // any size), then whether those lines fit the height (rendered, costly at HD sizes).
-      for (int lines = 1; style.size <= 0 && lines <= 12; ++lines) {
-        const auto wrapped = setter.largest_wrapping_size(
-            lines, text_width, best_size, text_layout::Typesetter::largest_candidate(height));
-        if (!wrapped) continue;  // too long for this many lines, at any size left to try
-        const auto largest = setter.largest_size(lines, height, *wrapped);
-        if (!largest || *largest <= best_size) break;
-        best_size = *largest;
-        setter.wraps_within(best_size, lines, text_width, &best_lines);
-      }
-      if (best_size == 0) {
-        // Too long for one screen even at the smallest size: as many lines as fit are shown
-        // (validation warns about such items; page or scroll suits them).
-        if (!setter.largest_size(1, height)) throw no_fit(1);
-        best_size = text_layout::Typesetter::kSmallestSize;
-        best_lines = setter.wrap(best_size, text_width);
-        const auto m = setter.metrics(best_size);
-        const int gap = text_layout::Typesetter::gap(m);
-        const auto fit = static_cast<std::size_t>(std::max(1, (height + gap) / (m.pitch() + gap)));
-        if (best_lines.size() > fit) best_lines.resize(fit);
-      }
-      state->size = best_size;
-      state->block = setter.screen(best_size, best_lines, width, height);
-      if (style.effect == TextEffect::blink) {
-        check_play_length(std::max(1, style.passes) * static_cast<double>(style.period.count()),
-                          "blink", style.passes);
-        state->duration = from_ms(std::max(1, style.passes) * style.period.count());
-      } else if (style.effect == TextEffect::fade) {
-        state->duration = from_ms(2 * style.fade.count() + style.hold.count());
-      } else {
-        state->duration = style.hold;
-      }
+    case TextEffect::fade:
+      set_screen(*state, setting);
       break;
-    }
   }
+  state->timing = timing_of(*state);
   state->convert();
   PreparedItem item;
   item.state_ = std::move(state);

@@ -172,6 +172,45 @@ void BM_Frame_Hd(benchmark::State& state) {
   }
 }
 
+// Preparing an item that plays for a `duration:` (one minute of scrolling street text). Until
+// the renderer knew durations the controller prepared such an item twice: once to learn how long
+// one pass takes, then again with as many passes as fill the minute.
+constexpr auto kPlayFor = std::chrono::minutes(1);
+
+void prepare_twice_for_duration(benchmark::State& state, const Case& c) {
+  const TextRenderer renderer(c.panel, find_vietnamese_font());
+  for (auto _ : state) {
+    TextStyle style;
+    style.speed = kSpeed;
+    style.colour = kAmber;
+    PreparedItem item = renderer.prepare(kStreetText, style);
+    const std::chrono::nanoseconds pass = item.duration();
+    style.passes = static_cast<int>((kPlayFor + pass - std::chrono::nanoseconds(1)) / pass);
+    item = renderer.prepare(kStreetText, style);
+    benchmark::DoNotOptimize(item);
+  }
+}
+
+// What the renderer does now: the duration is part of the style, the text is set once.
+void prepare_for_duration(benchmark::State& state, const Case& c) {
+  const TextRenderer renderer(c.panel, find_vietnamese_font());
+  TextStyle style;
+  style.speed = kSpeed;
+  style.colour = kAmber;
+  style.duration = kPlayFor;
+  for (auto _ : state) {
+    PreparedItem item = renderer.prepare(kStreetText, style);
+    benchmark::DoNotOptimize(item);
+  }
+}
+
+void BM_Prepare_Twice_Mono(benchmark::State& state) { prepare_twice_for_duration(state, kMono); }
+void BM_Prepare_Twice_Rgb565(benchmark::State& state) {
+  prepare_twice_for_duration(state, kRgb565);
+}
+void BM_Prepare_Mono(benchmark::State& state) { prepare_for_duration(state, kMono); }
+void BM_Prepare_Rgb565(benchmark::State& state) { prepare_for_duration(state, kRgb565); }
+
 }  // namespace
 
 BENCHMARK(BM_Frame_Naive_Mono)->Name("BM_Frame_Naive/mono128x32_scroll");
@@ -182,3 +221,15 @@ BENCHMARK(BM_Frame_Naive_Hd)
     ->Name("BM_Frame_Naive/rgb888_1920x1080_ticker")
     ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Frame_Hd)->Name("BM_Frame/rgb888_1920x1080_ticker")->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Prepare_Twice_Mono)
+    ->Name("BM_PrepareForDuration_Twice/mono128x32_scroll")
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_Prepare_Twice_Rgb565)
+    ->Name("BM_PrepareForDuration_Twice/rgb565_192x64_scroll")
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_Prepare_Mono)
+    ->Name("BM_PrepareForDuration/mono128x32_scroll")
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_Prepare_Rgb565)
+    ->Name("BM_PrepareForDuration/rgb565_192x64_scroll")
+    ->Unit(benchmark::kMicrosecond);

@@ -57,6 +57,9 @@ struct TextStyle {
   Rgb colour{255, 255, 255};
   double speed = 32;  // px/s: scroll speed; for page, the speed of the scroll up between pages
   int passes = 1;  // scroll: crossings of the zone; page: rounds through the pages; blink: flashes
+  // Instead of `passes`: play this long. Scroll, page and blink run as many passes as it takes to
+  // fill it (rounded up), the last one cut where it ends; still and fade hold their text for it.
+  std::optional<std::chrono::milliseconds> duration{};
   std::chrono::milliseconds hold{5000};    // still, fade: time shown; page: time each page stands
   std::chrono::milliseconds period{1000};  // blink: one on + off cycle (on for the first half)
   std::chrono::milliseconds fade{500};     // fade: fade-in and fade-out each
@@ -75,8 +78,13 @@ class PreparedItem {
   PreparedItem(PreparedItem&&) noexcept;
   PreparedItem& operator=(PreparedItem&&) noexcept;
 
-  // How long the item plays (all its passes, pages, flashes or its hold).
+  // How long the item plays: its style's duration when it gives one, else all its passes, pages
+  // or flashes, or its hold (a fade's fade-in and fade-out around it).
   std::chrono::nanoseconds duration() const;
+  // One pass of an effect that runs in passes (scroll: a crossing; page: a round through the
+  // pages; blink: a flash): a play cut short stops where a pass ends. 0 for still and fade text,
+  // which may stop at any instant.
+  std::chrono::nanoseconds pass_duration() const;
   // The pixel size the text was set in.
   int font_size() const;
   // The zone's picture, zone-sized.
