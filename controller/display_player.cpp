@@ -66,8 +66,16 @@ Light light_at(const DisplayConfig& display, SystemClock::time_point now,
   return Light{display.gamma, brightness_at(display, time_of_day)};
 }
 
-bool runs_in_passes(TextEffect effect) {
-  return effect == TextEffect::scroll || effect == TextEffect::page || effect == TextEffect::blink;
+// The item as the renderer is to play it on the display; how long that takes is the renderer's
+// to work out, from its passes or its duration.
+TextStyle style_of(const Item& item, const DisplayConfig& display) {
+  TextStyle style;
+  style.effect = item.effect;
+  style.colour = colour_of(item, display);
+  style.speed = even_scroll_speed(item.speed, display.fps);
+  style.passes = item.passes;
+  style.duration = item.duration;
+  return style;
 }
 
 // The item rasterized for the display, and how long it plays there.
@@ -77,26 +85,9 @@ struct PreparedPlay {
 };
 
 PreparedPlay prepare(const TextRenderer& renderer, const Item& item, const DisplayConfig& display) {
-  TextStyle style;
-  style.effect = item.effect;
-  style.colour = colour_of(item, display);
-  style.speed = even_scroll_speed(item.speed, display.fps);
-  style.passes = item.passes;
-  if (item.duration && !runs_in_passes(style.effect)) {
-    style.hold = std::chrono::duration_cast<std::chrono::milliseconds>(*item.duration);
-  }
-  PreparedPlay prepared{renderer.prepare(item.text, style), {}};
-  nanoseconds pass =
-      runs_in_passes(style.effect) ? prepared.frames.duration() / style.passes : nanoseconds(0);
-  if (item.duration && runs_in_passes(style.effect) && pass > nanoseconds(0)) {
-    // `duration:` instead of passes: as many passes as it takes to fill the time.
-    style.passes = static_cast<int>(
-        std::max<std::int64_t>(1, (*item.duration + pass - nanoseconds(1)) / pass));
-    prepared.frames = renderer.prepare(item.text, style);
-  }
-  prepared.length.whole = item.duration ? nanoseconds(*item.duration) : prepared.frames.duration();
-  prepared.length.pass = pass;
-  return prepared;
+  PreparedItem frames = renderer.prepare(item.text, style_of(item, display));
+  const PlayLength length{frames.duration(), frames.pass_duration()};
+  return PreparedPlay{std::move(frames), length};
 }
 
 // Each character beyond ASCII, once, in order of appearance.
