@@ -3,6 +3,7 @@
 #include <mutex>
 
 #include "bangtin/controller.hpp"
+#include "bangtin/date_time_text.hpp"
 #include "bangtin/playlists.hpp"
 
 namespace bangtin {
@@ -15,11 +16,13 @@ LogSink stderr_log() {
     // Link workers log from their own threads; one lock keeps lines whole.
     static std::mutex mutex;
     const auto now = SystemClock::now();
+    // In the system's time zone (TZ), which may differ from the config's offset; only the C
+    // library knows that zone's offset at this instant.
     const std::time_t seconds = SystemClock::to_time_t(now);
     std::tm local{};
     localtime_r(&seconds, &local);
-    char stamp[32];
-    std::strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M:%S", &local);
+    const std::string stamp =
+        iso_local_date_time_text(now, std::chrono::seconds(local.tm_gmtoff), ' ');
     const std::lock_guard lock(mutex);
     std::cerr << stamp << ' ' << shown << '\n';
   };

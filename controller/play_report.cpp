@@ -3,6 +3,7 @@
 #include <map>
 #include <tuple>
 
+#include "bangtin/date_time_text.hpp"
 #include "bangtin/play_log.hpp"
 #include "bangtin/playlists.hpp"
 
@@ -105,11 +106,8 @@ std::vector<PlayTotals> planned_totals(const Programme& programme, const Display
     if (!change.ended || !change.ended->item) return;
     const Play& play = *change.ended;
     if (play.start < start || play.start >= stop) return;
-    const year_month_day date(floor<days>(play.start + offset));
-    char day[16];
-    std::snprintf(day, sizeof day, "%04d-%02u-%02u", int(date.year()), unsigned(date.month()),
-                  unsigned(date.day()));
-    const auto key = std::make_tuple(std::string(day), play.item->id);
+    const std::string day = iso_date_text(floor<days>(play.start + offset));
+    const auto key = std::make_tuple(day, play.item->id);
     auto [found, added] = row_of.emplace(key, rows.size());
     if (added) {
       rows.push_back(PlayTotals{day, display.name, play.item->playlist, play.item->id,

@@ -47,6 +47,8 @@ class TextReader {
   std::size_t position_ = 0;
 };
 
+// Echoes the numbers the operator wrote, which may be out of any range (month 13, 25:00): not yet
+// a date or a time, so not written by date_time_text.
 std::string two_digits(long value) {
   char text[8];
   std::snprintf(text, sizeof text, "%02ld", value);
@@ -159,8 +161,8 @@ ParsedText<DateRange> parse_date_range(std::string_view text) {
   if (!reader.at_end())
     return ParsedText<DateRange>::failure(std::string(range_form), reader.position());
   if (*last.value < *first.value)
-    return ParsedText<DateRange>::failure("the range ends (" + date_text(*last.value) +
-                                              ") before it starts (" + date_text(*first.value) +
+    return ParsedText<DateRange>::failure("the range ends (" + iso_date_text(*last.value) +
+                                              ") before it starts (" + iso_date_text(*first.value) +
                                               ")",
                                           last_start);
   return ParsedText<DateRange>::success(DateRange{*first.value, *last.value});
@@ -318,18 +320,8 @@ std::string duration_text(nanoseconds duration) {
   return text;
 }
 
-std::string time_of_day_text(minutes time_of_day) {
-  return two_digits(time_of_day.count() / 60) + ":" + two_digits(time_of_day.count() % 60);
-}
-
 std::string window_text(const TimeWindow& window) {
   return time_of_day_text(window.start) + "-" + time_of_day_text(window.end);
-}
-
-std::string date_text(sys_days date) {
-  const year_month_day ymd(date);
-  return std::to_string(int(ymd.year())) + "-" + two_digits(unsigned(ymd.month())) + "-" +
-         two_digits(unsigned(ymd.day()));
 }
 
 }  // namespace bangtin::playlists_detail

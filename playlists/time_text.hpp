@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "bangtin/date_time_text.hpp"
 #include "bangtin/playlists.hpp"
 
 namespace bangtin::playlists_detail {
@@ -50,11 +51,7 @@ ParsedText<TimePoint> parse_local_instant(std::string_view text, std::chrono::mi
 
 // "1m30s", "20s", "2h": the shortest way to write a duration, for messages.
 std::string duration_text(std::chrono::nanoseconds duration);
-// "18:30".
-std::string time_of_day_text(std::chrono::minutes time_of_day);
 // "07:00-11:30".
 std::string window_text(const TimeWindow& window);
-// "2026-11-24".
-std::string date_text(std::chrono::sys_days date);
 
 }  // namespace bangtin::playlists_detail

@@ -1,9 +1,9 @@
 #include <array>
-#include <cstdio>
 #include <stdexcept>
 
 #include <optional>
 
+#include "bangtin/date_time_text.hpp"
 #include "bangtin/renderer.hpp"
 #include "pixel_strip.hpp"
 
@@ -16,16 +16,8 @@ std::string vietnamese_clock_text(std::chrono::system_clock::time_point when,
                                                        "Thứ Năm",  "Thứ Sáu", "Thứ Bảy"};
   const auto local = floor<minutes>(when + utc_offset);
   const auto day = floor<days>(local);
-  const year_month_day date(day);
-  const hh_mm_ss time(local - day);
-  char clock[16];
-  std::snprintf(clock, sizeof clock, "%02d:%02d", static_cast<int>(time.hours().count()),
-                static_cast<int>(time.minutes().count()));
-  char numeric_date[16];
-  std::snprintf(numeric_date, sizeof numeric_date, "%02u/%02u/%d",
-                static_cast<unsigned>(date.day()), static_cast<unsigned>(date.month()),
-                static_cast<int>(date.year()));
-  return std::string(clock) + " " + kWeekdays[weekday(day).c_encoding()] + ", " + numeric_date;
+  return time_of_day_text(local - day) + " " + kWeekdays[weekday(day).c_encoding()] + ", " +
+         day_month_year_text(day);
 }
 
 std::string vietnamese_clock_characters() {

@@ -2,10 +2,10 @@
 #pragma once
 
 #include <chrono>
-#include <cstdio>
 #include <ostream>
 #include <string>
 
+#include "bangtin/date_time_text.hpp"
 #include "bangtin/vietnamese_calendar.hpp"
 
 namespace bangtin {
@@ -13,26 +13,16 @@ namespace bangtin {
 namespace testing {
 
 // "2026-11-24".
-inline std::string iso(std::chrono::sys_days date) {
-  const std::chrono::year_month_day ymd(date);
-  char text[16];
-  std::snprintf(text, sizeof text, "%04d-%02u-%02u", int(ymd.year()), unsigned(ymd.month()),
-                unsigned(ymd.day()));
-  return text;
-}
+inline std::string iso(std::chrono::sys_days date) { return iso_date_text(date); }
 
 // "2026-11-24T08:00:00.250" in local time at the offset.
 inline std::string iso(std::chrono::system_clock::time_point instant,
                        std::chrono::minutes utc_offset) {
   using namespace std::chrono;
-  const auto local = instant + utc_offset;
-  const auto day = floor<days>(local);
-  const hh_mm_ss time(floor<milliseconds>(local - day));
-  char text[32];
-  std::snprintf(text, sizeof text, "T%02d:%02d:%02d.%03d", int(time.hours().count()),
-                int(time.minutes().count()), int(time.seconds().count()),
-                int(time.subseconds().count()));
-  return iso(day) + text;
+  const auto millisecond = (floor<milliseconds>(instant) - floor<seconds>(instant)).count();
+  std::string text = iso_local_date_time_text(instant, utc_offset) + ".";
+  if (millisecond < 100) text += millisecond < 10 ? "00" : "0";
+  return text + std::to_string(millisecond);
 }
 
 }  // namespace testing
