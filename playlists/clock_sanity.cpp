@@ -1,10 +1,9 @@
 // Whether the system clock can be scheduled by. A board's controller without a battery-backed
 // clock boots in 1970 and learns the time later from NTP, in one jump; both are to be noticed
 // before a whole day's programme is played from the wrong date.
-#include <algorithm>
-#include <array>
-#include <cstdio>
+#include <string_view>
 
+#include "bangtin/date_time_text.hpp"
 #include "bangtin/schedule.hpp"
 
 namespace bangtin {
@@ -13,23 +12,25 @@ using namespace std::chrono;
 
 namespace {
 
-std::string date_text(sys_days date) {
-  const year_month_day ymd(date);
-  char text[16];
-  std::snprintf(text, sizeof text, "%04d-%02u-%02u", int(ymd.year()), unsigned(ymd.month()),
-                unsigned(ymd.day()));
-  return text;
+#ifndef BANGTIN_EARLIEST_TRUSTED_DATE
+#error "BANGTIN_EARLIEST_TRUSTED_DATE (YYYY-MM-DD) is set in the top-level CMakeLists.txt"
+#endif
+
+// "2026-12-01", read while compiling: a date that is not one stops the build.
+consteval year_month_day date_written(std::string_view text) {
+  const auto digit = [&](std::size_t at) {
+    if (text[at] < '0' || text[at] > '9') throw "BANGTIN_EARLIEST_TRUSTED_DATE is not YYYY-MM-DD";
+    return text[at] - '0';
+  };
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-')
+    throw "BANGTIN_EARLIEST_TRUSTED_DATE is not YYYY-MM-DD";
+  return year_month_day{year(digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3)),
+                        month(static_cast<unsigned>(digit(5) * 10 + digit(6))),
+                        day(static_cast<unsigned>(digit(8) * 10 + digit(9)))};
 }
 
-// "2026-11-24T01:00Z": the clock's own reading, in UTC, as nothing here knows the board's zone.
-std::string utc_text(system_clock::time_point instant) {
-  const auto day = floor<days>(instant);
-  const hh_mm_ss time(floor<minutes>(instant - day));
-  char text[16];
-  std::snprintf(text, sizeof text, "T%02d:%02dZ", int(time.hours().count()),
-                int(time.minutes().count()));
-  return date_text(day) + text;
-}
+constexpr year_month_day kEarliestTrusted = date_written(BANGTIN_EARLIEST_TRUSTED_DATE);
+static_assert(kEarliestTrusted.ok(), "BANGTIN_EARLIEST_TRUSTED_DATE is not a calendar date");
 
 // "3h25m", "-40m": how far a clock moved, for the log.
 std::string signed_minutes_text(nanoseconds amount) {
@@ -43,13 +44,16 @@ std::string signed_minutes_text(nanoseconds amount) {
 
 }  // namespace
 
-ClockCheck check_clock(sys_days build_date, const std::optional<ClockReading>& previous,
+sys_days earliest_trusted_date() { return kEarliestTrusted; }
+
+ClockCheck check_clock(sys_days earliest, const std::optional<ClockReading>& previous,
                        const ClockReading& now, nanoseconds tolerance) {
-  // __DATE__ is the build machine's local date; a day of slack covers any time zone.
-  if (now.wall < system_clock::time_point(build_date - days(1))) {
-    return ClockCheck{ClockVerdict::before_build,
-                      "system clock says " + utc_text(now.wall) +
-                          ", before this program was built (" + date_text(build_date) +
+  // The date is a calendar date somewhere; a day of slack covers any time zone.
+  if (now.wall < system_clock::time_point(earliest - days(1))) {
+    return ClockCheck{ClockVerdict::before_release,
+                      "system clock says " + utc_minute_text(now.wall) +
+                          ", before this version of bangtin was released (" +
+                          iso_date_text(earliest) +
                           "); keeping the content on air until the time is set"};
   }
   if (previous) {
@@ -59,40 +63,11 @@ ClockCheck check_clock(sys_days build_date, const std::optional<ClockReading>& p
     if (jump > tolerance || jump < -tolerance) {
       return ClockCheck{ClockVerdict::jumped,
                         "system clock jumped " + signed_minutes_text(jump) + " (now " +
-                            utc_text(now.wall) +
+                            utc_minute_text(now.wall) +
                             "); starting the schedule again from the new time"};
     }
   }
   return ClockCheck{};
-}
-
-std::optional<sys_days> parse_build_date(std::string_view compiler_date) {
-  static constexpr std::array<std::string_view, 12> month_names{
-      "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  // "Mmm dd yyyy", the day padded with a space.
-  if (compiler_date.size() != 11 || compiler_date[3] != ' ' || compiler_date[6] != ' ')
-    return std::nullopt;
-  const auto month_name = compiler_date.substr(0, 3);
-  const auto found = std::find(month_names.begin(), month_names.end(), month_name);
-  if (found == month_names.end()) return std::nullopt;
-  const auto digit = [](char c) -> std::optional<int> {
-    if (c < '0' || c > '9') return std::nullopt;
-    return c - '0';
-  };
-  const auto day_tens = compiler_date[4] == ' ' ? std::optional<int>(0) : digit(compiler_date[4]);
-  const auto day_units = digit(compiler_date[5]);
-  int year_number = 0;
-  for (const char c : compiler_date.substr(7)) {
-    const auto value = digit(c);
-    if (!value) return std::nullopt;
-    year_number = year_number * 10 + *value;
-  }
-  if (!day_tens || !day_units) return std::nullopt;
-  const year_month_day date{year(year_number),
-                            month(static_cast<unsigned>(found - month_names.begin() + 1)),
-                            day(static_cast<unsigned>(*day_tens * 10 + *day_units))};
-  if (!date.ok()) return std::nullopt;
-  return sys_days(date);
 }
 
 }  // namespace bangtin

@@ -35,8 +35,8 @@ struct Clocks {
   std::function<std::chrono::steady_clock::time_point()> monotonic = [] {
     return std::chrono::steady_clock::now();
   };
-  // A wall clock before this date is wrong: by default the day this program was built.
-  std::optional<std::chrono::sys_days> earliest = parse_build_date(__DATE__);
+  // A wall clock before this date is wrong: by default the day this version was released.
+  std::optional<std::chrono::sys_days> earliest = earliest_trusted_date();
 };
 
 // Where log lines go; the daemon's default writes them to stderr with a timestamp.

@@ -15,7 +15,6 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "bangtin/playlists.hpp"
@@ -102,8 +101,8 @@ struct ClockReading {
 
 enum class ClockVerdict {
   sane,
-  before_build,  // the wall clock says a date before this program was built
-  jumped,        // the wall clock moved by more than the tolerance against the monotonic clock
+  before_release,  // the wall clock says a date before this version was released
+  jumped,          // the wall clock moved by more than the tolerance against the monotonic clock
 };
 
 struct ClockCheck {
@@ -112,15 +111,17 @@ struct ClockCheck {
 };
 
 // Whether the wall clock can be scheduled by. `previous` is the reading before `now` (none at
-// start-up). Wall time more than a day before the build date (a day of slack for time zones)
-// is wrong; so is a wall clock that moved more than `tolerance` further or less far than the
+// start-up). Wall time more than a day before `earliest` (a day of slack for time zones) is
+// wrong; so is a wall clock that moved more than `tolerance` further or less far than the
 // monotonic clock between the two readings. A jump is reported once, at the reading after it:
 // with readings that agree again, the time is sane again.
-ClockCheck check_clock(std::chrono::sys_days build_date,
-                       const std::optional<ClockReading>& previous, const ClockReading& now,
+ClockCheck check_clock(std::chrono::sys_days earliest, const std::optional<ClockReading>& previous,
+                       const ClockReading& now,
                        std::chrono::nanoseconds tolerance = std::chrono::hours(1));
 
-// The date in the compiler's __DATE__ form, "Nov 24 2026" (a space before a one-digit day).
-std::optional<std::chrono::sys_days> parse_build_date(std::string_view compiler_date);
+// The day this version of bangtin was released, BANGTIN_EARLIEST_TRUSTED_DATE in the top-level
+// CMakeLists.txt: no correct clock reads earlier. A date fixed in the source tree, not the day of
+// the build, so that two builds of one commit are the same.
+std::chrono::sys_days earliest_trusted_date();
 
 }  // namespace bangtin
