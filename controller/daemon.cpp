@@ -7,6 +7,7 @@
 #include "atomic_file.hpp"
 #include "bangtin/controller.hpp"
 #include "bangtin/daemon_status.hpp"
+#include "bangtin/date_time_text.hpp"
 #include "display_runner.hpp"
 #include "playlist_watcher.hpp"
 #include "programme_source.hpp"
@@ -62,7 +63,9 @@ struct Daemon::Impl {
   void write_status() {
     DaemonStatus status;
     status.running = !stopped;
-    status.updated = vietnamese_clock_text(clocks.wall(), config.utc_offset);
+    const auto now = clocks.wall();
+    status.updated = iso_date_time_text(now, config.utc_offset);
+    status.updated_text = vietnamese_clock_text(now, config.utc_offset);
     status.clock_trusted = clock_trusted;
     status.clock_note = clock_note;
     status.playlist_problems = playlist_problems;

@@ -31,6 +31,7 @@ std::string to_json(const DaemonStatus& status) {
     displays.push_back(std::move(display));
   }
   json root = {{"updated", status.updated},
+               {"updated_text", status.updated_text},
                {"running", status.running},
                {"clock_trusted", status.clock_trusted},
                {"clock_note", status.clock_note},
@@ -53,6 +54,7 @@ std::optional<DaemonStatus> status_from_json(std::string_view text) {
   try {
     DaemonStatus status;
     status.updated = root.value("updated", std::string{});
+    status.updated_text = root.value("updated_text", std::string{});
     status.running = root.value("running", true);
     status.clock_trusted = root.value("clock_trusted", true);
     status.clock_note = root.value("clock_note", std::string{});
@@ -87,11 +89,29 @@ std::optional<DaemonStatus> status_from_json(std::string_view text) {
   }
 }
 
+namespace {
+
+// "08:00:05" for a time of the status's own day at its offset (the first line says both), the
+// whole text otherwise, so a play across midnight or a file of an older version reads right.
+std::string time_on_the_day(const std::string& time, const std::string& updated) {
+  // "2026-11-24T08:00:05+07:00": date and T, time, offset.
+  constexpr std::size_t iso_size = 25, time_at = 11, time_size = 8, offset_at = 19;
+  const bool same_day_and_offset =
+      time.size() == iso_size && updated.size() == iso_size &&
+      time.compare(0, time_at, updated, 0, time_at) == 0 &&
+      time.compare(offset_at, iso_size - offset_at, updated, offset_at, iso_size - offset_at) == 0;
+  return same_day_and_offset ? time.substr(time_at, time_size) : time;
+}
+
+}  // namespace
+
 std::string status_text(const DaemonStatus& status) {
   // Every field may hold text from a playlist or from another version's file: escaped, so that
   // no field can add a line or drive the terminal.
-  std::string out = "bangtind status at " + printable(status.updated) +
-                    (status.running ? "\n" : " (bangtind has stopped since)\n");
+  std::string out =
+      "bangtind status at " + printable(status.updated) +
+      (status.updated_text.empty() ? "" : " (" + printable(status.updated_text) + ")") +
+      (status.running ? "\n" : "; bangtind has stopped since\n");
   out += status.clock_trusted ? "clock: trusted\n"
                               : "clock: NOT TRUSTED: " + printable(status.clock_note) + "\n";
   for (const DisplayStatus& d : status.displays) {
@@ -111,7 +131,8 @@ std::string status_text(const DaemonStatus& status) {
     out += "\n  on air: " +
            (d.on_air.empty() ? std::string("idle content")
                              : printable(d.on_air) + " (" + printable(d.playlist) + ") since " +
-                                   printable(d.since) + " until " + printable(d.until)) +
+                                   printable(time_on_the_day(d.since, status.updated)) + " until " +
+                                   printable(time_on_the_day(d.until, status.updated))) +
            "\n";
     for (const auto& line : d.problems) out += "  problem: " + printable(line) + "\n";
   }

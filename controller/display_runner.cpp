@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "bangtin/date_time_text.hpp"
+
 namespace bangtin {
 
 namespace {
@@ -9,19 +11,6 @@ namespace {
 std::string seconds_text(SystemClock::duration d) {
   char text[32];
   std::snprintf(text, sizeof text, "%.1f s", std::chrono::duration<double>(d).count());
-  return text;
-}
-
-std::string local_time_text(SystemClock::time_point t, std::chrono::minutes utc_offset) {
-  using namespace std::chrono;
-  const auto local = floor<seconds>(t + utc_offset);
-  const auto day = floor<days>(local);
-  const year_month_day date(day);
-  const hh_mm_ss time(local - day);
-  char text[32];
-  std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02d:%02d:%02d", int(date.year()),
-                unsigned(date.month()), unsigned(date.day()), int(time.hours().count()),
-                int(time.minutes().count()), int(time.seconds().count()));
   return text;
 }
 
@@ -66,8 +55,8 @@ DisplayStatus DisplayRunner::status(std::chrono::minutes utc_offset) const {
   if (const Play* play = player_.on_air(); play && play->item) {
     status.on_air = play->item->id;
     status.playlist = play->item->playlist;
-    status.since = local_time_text(play->start, utc_offset);
-    status.until = local_time_text(play->end, utc_offset);
+    status.since = iso_date_time_text(play->start, utc_offset);
+    status.until = iso_date_time_text(play->end, utc_offset);
   }
   status.problems = player_.problems();
   return status;

@@ -204,7 +204,8 @@ TEST(BangtinStatus, ItemIdsAndProblemsCannotAddLinesOrDriveTheTerminal) {
   ScratchDir dir;
   const std::string config = example_copy(dir);
   DaemonStatus status;
-  status.updated = "2026-11-24T08:00:00";
+  status.updated = "2026-11-24T08:00:00+07:00";
+  status.updated_text = "08:00 Thứ Ba, 24/11/2026";
   status.playlist_problems = {"a.yaml:3:5: error: unknown key 'x\x1b[1A\nclock: trusted'"};
   DisplayStatus display;
   display.name = "cong-ubnd";
@@ -228,7 +229,8 @@ TEST(BangtinStatus, SaysWhetherProofOfPlayIsRecordingAndWhatItHasNot) {
   ScratchDir dir;
   const std::string config = example_copy(dir);
   DaemonStatus status;
-  status.updated = "2026-11-24T08:00:00";
+  status.updated = "2026-11-24T08:00:00+07:00";
+  status.updated_text = "08:00 Thứ Ba, 24/11/2026";
   status.proof_of_play = ProofOfPlayStatus{
       false,
       "cannot open proof-of-play database /var/lib/bangtin/plays.sqlite3: unable to open "
@@ -237,6 +239,9 @@ TEST(BangtinStatus, SaysWhetherProofOfPlayIsRecordingAndWhatItHasNot) {
   dir.write("state/status.json", to_json(status));
   ToolRun result = run("status --config " + config);
   ASSERT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_TRUE(result.output.starts_with(
+      "bangtind status at 2026-11-24T08:00:00+07:00 (08:00 Thứ Ba, 24/11/2026)\n"))
+      << result.output;
   EXPECT_NE(result.output.find("\nproof of play: off: cannot open proof-of-play database "
                                "/var/lib/bangtin/plays.sqlite3: unable to open database file "
                                "(Read-only file system); 3 play(s) waiting in memory, 1 play(s) "

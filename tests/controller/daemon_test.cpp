@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "bangtin/daemon_status.hpp"
+#include "bangtin/date_time_text.hpp"
 #include "bangtin/panel_simulator.hpp"
 #include "bangtin/play_log.hpp"
 
@@ -294,6 +295,7 @@ TEST(DaemonStatusFile, SaysWhatIsOnAirAndWhichPlaylistsHaveProblems) {
   ManualClock clock(tuesday_morning());
   LogRecorder log;
   std::string on_air;
+  TimePoint since;
   {
     RunningDaemon daemon(config, clock.clocks(), log.sink());
     ASSERT_TRUE(panel_shows(panel, expected_frame(config, "cong-ubnd", tuesday_morning())));
@@ -301,6 +303,7 @@ TEST(DaemonStatusFile, SaysWhatIsOnAirAndWhichPlaylistsHaveProblems) {
     DisplayPlayer player(*programme.value, programme.value->config.displays[0]);
     player.frame_at(tuesday_morning());
     on_air = player.on_air()->item->id;
+    since = player.on_air()->start;
   }  // stopping writes the status a last time
   std::ifstream in(dir.path() / "state/status.json");
   std::stringstream text;
@@ -311,14 +314,20 @@ TEST(DaemonStatusFile, SaysWhatIsOnAirAndWhichPlaylistsHaveProblems) {
   ASSERT_EQ(status->displays.size(), 1u);
   EXPECT_EQ(status->displays[0].name, "cong-ubnd");
   EXPECT_EQ(status->displays[0].on_air, on_air);
-  EXPECT_EQ(status->displays[0].since.substr(0, 11), "2026-11-24T");
+  // Times in ISO 8601 with the config's offset; the panels' clock text beside, for people.
+  EXPECT_EQ(status->updated, "2026-11-24T08:00:00+07:00");
+  EXPECT_EQ(status->updated_text, "08:00 Thứ Ba, 24/11/2026");
+  EXPECT_EQ(status->displays[0].since, iso_date_time_text(since, 7h));
+  EXPECT_TRUE(status->displays[0].since.starts_with("2026-11-24T") &&
+              status->displays[0].since.ends_with("+07:00"))
+      << status->displays[0].since;
   EXPECT_GT(status->displays[0].health.frames_shown, 0u);
   ASSERT_FALSE(status->playlist_problems.empty());
   EXPECT_NE(status->playlist_problems[0].find("broken.yaml:4:5: error:"), std::string::npos);
   EXPECT_NE(status_text(*status).find("display cong-ubnd:"), std::string::npos);
 }
 
-TEST(DaemonClock, AClockBeforeTheBuildKeepsTheBoardOnItsLastContentUntilTheTimeIsRight) {
+TEST(DaemonClock, AClockBeforeTheReleaseKeepsTheBoardOnItsLastContentUntilTheTimeIsRight) {
   PanelSimulator panel({.port = 0});
   ScratchDir dir;
   const auto config = write_config(dir, display_yaml("cong-ubnd", panel.port()));

@@ -19,7 +19,9 @@ struct DisplayStatus {
   LinkHealth health;     // of its panel link or its window
   std::string on_air;    // item id, empty when idle
   std::string playlist;  // the item's playlist
-  std::string since;     // local time, "2026-11-24T08:00:05"
+  // ISO 8601 with the config's offset, "2026-11-24T08:00:05+07:00" (in files of older versions,
+  // the local time without it).
+  std::string since;
   std::string until;
   // What the display cannot draw and what it shows instead (DisplayPlayer::problems).
   std::vector<std::string> problems;
@@ -37,10 +39,15 @@ struct ProofOfPlayStatus {
 };
 
 struct DaemonStatus {
-  std::string updated;  // local time of writing
+  // When it was written: ISO 8601 with the config's offset, "2026-11-24T08:00:05+07:00", for
+  // programs and for people anywhere. Files of older versions held updated_text's form here.
+  std::string updated;
+  // The same time as the panels' clock writes it, "08:00 Thứ Ba, 24/11/2026", for people here;
+  // empty in files of older versions.
+  std::string updated_text;
   bool running = true;  // false in the last status a stopping daemon writes
   bool clock_trusted = true;
-  std::string clock_note;
+  std::string clock_note;                      // why the clock is not trusted, or was not last
   std::vector<std::string> playlist_problems;  // FILE:LINE:COL lines of the last (re)load
   std::vector<DisplayStatus> displays;
   std::optional<ProofOfPlayStatus> proof_of_play;  // nothing in files of older versions
