@@ -281,10 +281,8 @@ Timing scroll_timing(const State& s) {
 // next (see State::page_round_ms).
 Timing page_timing(const State& s) {
   return timing_in_passes(s.style, [&](std::int64_t passes) {
-    check_play_length(
-        static_cast<double>(passes) * (static_cast<double>(s.pages) * s.style.hold.count() +
-                                       (s.pages - 1.0) * s.page_transition_ms()),
-        "page", passes);
+    check_play_length(static_cast<double>(passes) * static_cast<double>(s.page_round_ms()), "page",
+                      passes);
     return from_ms(passes * s.page_round_ms());
   });
 }
@@ -298,9 +296,9 @@ Timing blink_timing(const State& s) {
   });
 }
 
-// Still and fade stand for their hold (the duration, when the style gives one: a fade so timed
-// ends before its fade-out), a fade with its fade-in and fade-out around it; any instant may end
-// them.
+// Still and fade: the text stands for its hold, or for the duration when the style gives one, and
+// any instant may end it. A fade fades in before and out after its hold; given a duration it
+// plays exactly that long, so it ends before it would fade out.
 Timing held_timing(const State& s) {
   std::chrono::nanoseconds whole = from_ms(s.hold_ms());
   if (s.style.effect == TextEffect::fade && !s.style.duration) whole += 2 * s.style.fade;
