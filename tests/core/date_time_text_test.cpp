@@ -1,5 +1,5 @@
-// The one place dates and times are written (core's date_time_text); here because the playlists
-// are its first reader and core has no test folder of its own yet.
+// The one place dates and times are written, for files, status, reports, logs and the panels'
+// clock.
 #include <gtest/gtest.h>
 
 #include "bangtin/date_time_text.hpp"
