@@ -19,43 +19,35 @@ WindowOutput::WindowOutput(std::string display_name, int width, int height, Wind
       options_(options),
       look_(std::move(look)),
       log_(std::move(log)),
-      thread_([this] { run(); }) {}
+      worker_([this](Worker::Inbox& inbox) { run(inbox); }) {}
 
-WindowOutput::~WindowOutput() { stop(); }
+WindowOutput::~WindowOutput() = default;
 
 void WindowOutput::submit(Frame frame) {
-  {
-    const std::lock_guard lock(mutex_);
-    pending_ = std::move(frame);
-  }
-  wake_.notify_one();
+  worker_.update([&](Mail& mail) { mail.frame = std::move(frame); });
 }
 
-void WindowOutput::stop() {
-  {
-    const std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_one();
-  if (thread_.joinable()) thread_.join();
-}
+void WindowOutput::stop() { worker_.stop(); }
 
 std::optional<Frame> WindowOutput::screenshot() {
-  std::unique_lock lock(mutex_);
   if (!open_) return std::nullopt;
-  screenshot_wanted_ = true;
-  screenshot_.reset();
-  wake_.notify_one();
-  screenshot_ready_.wait_for(lock, std::chrono::seconds(5),
-                             [this] { return screenshot_.has_value() || stopping_; });
-  return std::move(screenshot_);
+  std::promise<Frame> request;
+  std::future<Frame> picture = request.get_future();
+  worker_.update([&](Mail& mail) { mail.screenshots.push_back(std::move(request)); });
+  if (picture.wait_for(std::chrono::seconds(5)) != std::future_status::ready) return std::nullopt;
+  try {
+    return picture.get();
+  } catch (const std::future_error&) {
+    return std::nullopt;  // the window stopped first
+  }
 }
 
-void WindowOutput::run() {
+void WindowOutput::run(Worker::Inbox& inbox) {
   const std::string prefix = "display " + name_ + ": ";
   std::optional<LobbyWindow> window;
   std::string last_failure;
   Frame last_frame;
+  std::vector<std::promise<Frame>> screenshots;  // asked for; answered once a window shows
   for (;;) {
     if (!window) {
       try {
@@ -68,36 +60,28 @@ void WindowOutput::run() {
       } catch (const std::exception& error) {
         if (error.what() != last_failure) log_(prefix + "cannot open the window: " + error.what());
         last_failure = error.what();
-        std::unique_lock lock(mutex_);
-        if (wake_.wait_for(lock, kReopenDelay, [this] { return stopping_; })) break;
+        if (!inbox.pause_until(Worker::Clock::now() + kReopenDelay)) break;
         continue;
       }
     }
-    bool want_screenshot = false;
     bool fresh = false;
-    {
-      std::unique_lock lock(mutex_);
-      wake_.wait_for(lock, kEventInterval,
-                     [this] { return stopping_ || pending_ || screenshot_wanted_; });
-      if (stopping_) break;
-      if (pending_) {
-        last_frame = std::move(*pending_);
-        pending_.reset();
+    if (std::optional<Mail> mail = inbox.wait(Worker::Clock::now() + kEventInterval)) {
+      if (mail->frame) {
+        last_frame = std::move(*mail->frame);
         fresh = true;
       }
-      want_screenshot = screenshot_wanted_;
+      for (auto& request : mail->screenshots) screenshots.push_back(std::move(request));
     }
+    if (inbox.stopping()) break;
     try {
       if (fresh) {
         window->show(last_frame);
         ++frames_shown_;
       }
-      if (want_screenshot) {
-        Frame picture = window->screenshot();
-        const std::lock_guard lock(mutex_);
-        screenshot_ = std::move(picture);
-        screenshot_wanted_ = false;
-        screenshot_ready_.notify_all();
+      if (!screenshots.empty()) {
+        const Frame picture = window->screenshot();
+        for (auto& request : screenshots) request.set_value(picture);
+        screenshots.clear();
       }
       if (!window->handle_events()) {
         log_(prefix + "the window was closed; opening it again");
@@ -111,8 +95,6 @@ void WindowOutput::run() {
     }
   }
   open_ = false;
-  const std::lock_guard lock(mutex_);
-  screenshot_ready_.notify_all();
 }
 
 }  // namespace bangtin

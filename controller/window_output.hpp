@@ -7,13 +7,13 @@
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
-#include <mutex>
+#include <future>
 #include <optional>
 #include <string>
-#include <thread>
+#include <vector>
 
 #include "bangtin/controller.hpp"
+#include "bangtin/latest_value_worker.hpp"
 #include "bangtin/lobby_window.hpp"
 
 namespace bangtin {
@@ -34,7 +34,13 @@ class WindowOutput {
   std::optional<Frame> screenshot();
 
  private:
-  void run();
+  // What callers hand the window's thread: the newest frame, and screenshots asked for.
+  struct Mail {
+    std::optional<Frame> frame;
+    std::vector<std::promise<Frame>> screenshots;
+  };
+  using Worker = LatestValueWorker<Mail>;
+  void run(Worker::Inbox& inbox);
 
   const std::string name_;
   const int width_;
@@ -42,16 +48,9 @@ class WindowOutput {
   const WindowOptions options_;
   const WindowLook look_;
   const LogSink log_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  std::optional<Frame> pending_;
-  bool stopping_ = false;
-  bool screenshot_wanted_ = false;
-  std::optional<Frame> screenshot_;
-  std::condition_variable screenshot_ready_;
   std::atomic<bool> open_{false};
   std::atomic<std::uint64_t> frames_shown_{0};
-  std::thread thread_;
+  Worker worker_;  // last: its thread uses everything above
 };
 
 }  // namespace bangtin
