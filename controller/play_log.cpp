@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <deque>
+#include <iterator>
 #include <stdexcept>
 #include <unordered_map>
 
@@ -234,24 +236,19 @@ std::pair<dev_t, ino_t> file_identity(const std::filesystem::path& file) {
 }  // namespace
 
 PlayJournal::PlayJournal(const std::filesystem::path& file, LogSink log, Limits limits)
-    : file_(file), log_(std::move(log)), limits_(limits), retry_delay_(limits.first_retry) {
-  store_ = open_store();
-  thread_ = std::thread([this] { run(); });
-}
+    : file_(file),
+      log_(std::move(log)),
+      limits_(limits),
+      retry_delay_(limits.first_retry),
+      store_(open_store()),
+      worker_([this](Worker::Inbox& inbox) { run(inbox); }) {}
 
-PlayJournal::~PlayJournal() {
-  {
-    const std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  changed_.notify_all();
-  thread_.join();
-}
+PlayJournal::~PlayJournal() = default;
 
 PlayJournal::PlayId PlayJournal::begin(PlayStart play) {
   PlayId id;
   {
-    const std::lock_guard lock(mutex_);
+    const std::lock_guard lock(status_mutex_);
     id = next_id_++;
     if (status_.plays_pending >= limits_.plays_kept) {
       // Memory is bounded however long the outage: the oldest plays are the ones kept.
@@ -266,29 +263,34 @@ PlayJournal::PlayId PlayJournal::begin(PlayStart play) {
       return id;
     }
     ++status_.plays_pending;
-    queue_.push_back(Entry{id, std::move(play), {}, PlayOutcome::completed});
+    ++entries_handed_in_;
   }
-  changed_.notify_all();
+  worker_.update([&](std::vector<Entry>& entries) {
+    entries.push_back(Entry{id, std::move(play), {}, PlayOutcome::completed});
+  });
   return id;
 }
 
 void PlayJournal::end(PlayId play, SystemClock::time_point ended, PlayOutcome outcome) {
   {
-    const std::lock_guard lock(mutex_);
+    const std::lock_guard lock(status_mutex_);
     if (dropped_.erase(play)) return;
-    queue_.push_back(Entry{play, std::nullopt, ended, outcome});
+    ++entries_handed_in_;
   }
-  changed_.notify_all();
+  worker_.update([&](std::vector<Entry>& entries) {
+    entries.push_back(Entry{play, std::nullopt, ended, outcome});
+  });
 }
 
 bool PlayJournal::flush() {
-  std::unique_lock lock(mutex_);
-  changed_.wait(lock, [this] { return (queue_.empty() && !writing_) || !status_.recording; });
-  return queue_.empty() && !writing_;
+  std::unique_lock lock(status_mutex_);
+  const std::uint64_t handed_in = entries_handed_in_;
+  status_changed_.wait(lock, [&] { return entries_written_ >= handed_in || !status_.recording; });
+  return entries_written_ >= handed_in;
 }
 
 ProofOfPlayStatus PlayJournal::status() const {
-  const std::lock_guard lock(mutex_);
+  const std::lock_guard lock(status_mutex_);
   return status_;
 }
 
@@ -299,7 +301,7 @@ std::unique_ptr<PlayStore> PlayJournal::open_store() {
   } catch (const std::exception& error) {
     why = error.what();
   }
-  const std::lock_guard lock(mutex_);
+  const std::lock_guard lock(status_mutex_);
   turn_off(why);
   return nullptr;
 }
@@ -316,7 +318,7 @@ void PlayJournal::turn_off(const std::string& why) {
   status_.problem = why;
   next_try_ = std::chrono::steady_clock::now() + retry_delay_;
   retry_delay_ = std::min(retry_delay_ * 2, limits_.longest_retry);
-  changed_.notify_all();
+  status_changed_.notify_all();
 }
 
 void PlayJournal::back_on(std::uint64_t plays_kept) {
@@ -329,49 +331,50 @@ void PlayJournal::back_on(std::uint64_t plays_kept) {
   log_("proof of play is recording again: " + std::to_string(plays_kept) +
        " play(s) kept in memory go in now" +
        (lost ? ", " + std::to_string(lost) + " were not recorded (more than memory keeps)" : ""));
-  changed_.notify_all();
+  status_changed_.notify_all();
 }
 
-void PlayJournal::run() {
+void PlayJournal::run(Worker::Inbox& inbox) {
+  std::deque<Entry> backlog;  // taken from the inbox; each stays until it is in the database
+  const auto take = [&backlog](std::optional<std::vector<Entry>> entries) {
+    if (entries) std::move(entries->begin(), entries->end(), std::back_inserter(backlog));
+  };
   std::unordered_map<PlayId, std::int64_t> rows;  // journal ids -> database rows
   auto written_file = store_ ? file_identity(file_) : std::pair<dev_t, ino_t>{};
   bool tried_at_stop = false;
   std::uint64_t plays_kept = 0;  // in memory when the store opened again
-  std::unique_lock lock(mutex_);
   for (;;) {
     if (!store_) {
-      changed_.wait_until(lock, next_try_, [this] { return stopping_; });
-      if (stopping_ && tried_at_stop) {
+      const bool stopping = !inbox.pause_until(next_try_);
+      if (stopping && tried_at_stop) {
         // The last try at stopping failed too: what memory kept is lost, and said.
+        const std::lock_guard lock(status_mutex_);
         if (status_.plays_pending > 0) {
           log_("proof of play: " + std::to_string(status_.plays_pending) +
                " play(s) kept in memory are not recorded: " + status_.problem);
         }
         status_.plays_lost += status_.plays_pending;
         status_.plays_pending = 0;
-        queue_.clear();
         break;
       }
-      tried_at_stop = stopping_;
-      lock.unlock();
+      tried_at_stop = stopping;
       auto store = open_store();
-      const auto opened_file = store ? file_identity(file_) : std::pair<dev_t, ino_t>{};
-      lock.lock();
       if (!store) continue;
       store_ = std::move(store);
       // Rows of another file cannot be ended in this one.
+      const auto opened_file = file_identity(file_);
       if (opened_file != written_file) rows.clear();
       written_file = opened_file;
+      take(inbox.take());
+      const std::lock_guard lock(status_mutex_);
       plays_kept = status_.plays_pending;
       // Recording again once a play goes in: a database that opens but cannot be written (a full
       // disk) stays off, and its tries keep backing off.
-      if (queue_.empty()) back_on(plays_kept);
+      if (backlog.empty()) back_on(plays_kept);
     }
-    changed_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-    if (queue_.empty()) break;           // stopping, and everything is written
-    const Entry entry = queue_.front();  // stays queued until it is in the database
-    writing_ = true;
-    lock.unlock();
+    if (backlog.empty()) take(inbox.wait());  // waits for stop only with nothing left to write
+    if (backlog.empty()) break;               // stopping, and everything is written
+    const Entry& entry = backlog.front();
     std::string failure;
     try {
       if (entry.start) {
@@ -382,19 +385,19 @@ void PlayJournal::run() {
       }
     } catch (const std::exception& error) {
       failure = error.what();
-      store_.reset();  // closed here, not under the lock the event loop takes
+      store_.reset();
     }
-    lock.lock();
-    writing_ = false;
+    const std::lock_guard lock(status_mutex_);
     if (failure.empty()) {
-      queue_.pop_front();
       if (entry.start) --status_.plays_pending;
+      backlog.pop_front();
+      ++entries_written_;
       back_on(plays_kept);
     } else {
       // A full or failing disk must not stop the boards: the play waits in memory.
       turn_off("cannot write " + file_.string() + ": " + failure);
     }
-    changed_.notify_all();
+    status_changed_.notify_all();
   }
 }
 

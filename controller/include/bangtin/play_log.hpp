@@ -12,18 +12,17 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <filesystem>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <unordered_set>
 #include <vector>
 
 #include "bangtin/controller.hpp"
 #include "bangtin/daemon_status.hpp"
+#include "bangtin/latest_value_worker.hpp"
 
 struct sqlite3;
 
@@ -122,29 +121,32 @@ class PlayJournal {
     SystemClock::time_point ended;
     PlayOutcome outcome = PlayOutcome::completed;
   };
-  void run();
+  // The entries handed in since the journal thread last took them, in order.
+  using Worker = LatestValueWorker<std::vector<Entry>>;
+  void run(Worker::Inbox& inbox);
   std::unique_ptr<PlayStore> open_store();
-  // With the lock held: the store is off for `why` and the next try is scheduled, or it works.
+  // With status_mutex_ held: the store is off for `why` and the next try is scheduled, or it works.
   void turn_off(const std::string& why);
   void back_on(std::uint64_t plays_kept);
 
   const std::filesystem::path file_;
   const LogSink log_;
   const Limits limits_;
-  std::unique_ptr<PlayStore> store_;  // journal thread only, once it runs
-  mutable std::mutex mutex_;
-  std::condition_variable changed_;
-  std::deque<Entry> queue_;
-  std::unordered_set<PlayId> dropped_;  // plays not kept whose end has yet to come
+  // What callers see and begin()/end() decide by; the journal thread updates it as it writes.
+  mutable std::mutex status_mutex_;
+  std::condition_variable status_changed_;
   ProofOfPlayStatus status_;
-  std::uint64_t lost_before_outage_ = 0;
+  std::unordered_set<PlayId> dropped_;  // plays not kept whose end has yet to come
   bool said_memory_full_ = false;
+  PlayId next_id_ = 1;
+  std::uint64_t entries_handed_in_ = 0;  // for flush(): handed to the thread,
+  std::uint64_t entries_written_ = 0;    // and gone into the database
+  std::uint64_t lost_before_outage_ = 0;
+  // The journal thread's own, once it runs.
   std::chrono::steady_clock::time_point next_try_;
   std::chrono::milliseconds retry_delay_;
-  bool writing_ = false;
-  bool stopping_ = false;
-  PlayId next_id_ = 1;
-  std::thread thread_;
+  std::unique_ptr<PlayStore> store_;
+  Worker worker_;  // last: its thread uses everything above
 };
 
 }  // namespace bangtin
