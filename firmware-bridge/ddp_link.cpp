@@ -31,7 +31,7 @@ std::optional<WireCost> DdpLink::set_light(const PanelLight& light) {
   return WireCost{};
 }
 
-WireCost DdpLink::show(const Frame& frame, std::string_view /*text*/) {
+WireCost DdpLink::show(const Frame& frame) {
   if (!socket_.is_open()) throw LinkError(describe() + ": show on a closed link (connect first)");
   const std::span<const std::uint8_t> rgb =
       rgb_at_light(frame, light_.brightness_percent, light_.on, rgb_);

@@ -17,7 +17,7 @@ class DdpLink final : public PanelLink {
   DdpLink(std::string host, int port);
 
   std::optional<PanelIdentity> connect() override;
-  WireCost show(const Frame& frame, std::string_view text) override;
+  WireCost show(const Frame& frame) override;
   std::optional<WireCost> set_light(const PanelLight& light) override;
   std::optional<PanelStatus> status() override { return std::nullopt; }
   void close() noexcept override { socket_.close(); }

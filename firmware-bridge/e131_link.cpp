@@ -130,7 +130,7 @@ std::optional<std::string> E131Link::cannot_show(int width, int height,
   return describe() + ": " + *problem;
 }
 
-WireCost E131Link::show(const Frame& frame, std::string_view /*text*/) {
+WireCost E131Link::show(const Frame& frame) {
   if (!socket_.is_open()) throw LinkError(describe() + ": show on a closed link (connect first)");
   const std::span<const std::uint8_t> rgb =
       rgb_at_light(frame, light_.brightness_percent, light_.on, rgb_);

@@ -28,7 +28,7 @@ class E131Link final : public PanelLink {
   explicit E131Link(E131Settings settings);
 
   std::optional<PanelIdentity> connect() override;
-  WireCost show(const Frame& frame, std::string_view text) override;
+  WireCost show(const Frame& frame) override;
   std::optional<WireCost> set_light(const PanelLight& light) override;
   std::optional<PanelStatus> status() override { return std::nullopt; }
   // Ends the stream as E1.31 asks (three Stream_Terminated packets a universe), so that the

@@ -139,7 +139,7 @@ void ModbusLink::commit(const PanelMode& mode, int offset, const char* what) {
   panel_mode_ = mode;
 }
 
-WireCost ModbusLink::show(const Frame& frame, std::string_view /*text*/) {
+WireCost ModbusLink::show(const Frame& frame) {
   if (!context_) throw LinkError(describe() + ": show on a closed link (connect first)");
   std::vector<std::uint16_t> registers = rm::pack_registers(frame.bytes);
   if (rm::kFramebuffer + registers.size() > 0x10000)

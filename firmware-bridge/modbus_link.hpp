@@ -32,7 +32,7 @@ bool set_response_timeout(modbus_t* context, std::chrono::microseconds timeout);
 class ModbusLink : public PanelLink, private StripMemory {
  public:
   std::optional<PanelIdentity> connect() final;
-  WireCost show(const Frame& frame, std::string_view text) final;
+  WireCost show(const Frame& frame) final;
   // BRIGHTNESS (0-255 for 0-100 %) and POWER, in one write when the panel has both.
   std::optional<WireCost> set_light(const PanelLight& light) final;
   std::optional<PanelStatus> status() final;

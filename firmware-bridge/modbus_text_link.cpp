@@ -73,7 +73,11 @@ std::optional<PanelIdentity> ModbusTextLink::connect() {
   return std::nullopt;
 }
 
-WireCost ModbusTextLink::show(const Frame& /*frame*/, std::string_view text) {
+WireCost ModbusTextLink::show(const Frame& /*frame*/) {
+  throw LinkError(describe() + ": a message display draws its own font; it takes text, not frames");
+}
+
+WireCost ModbusTextLink::show_text(std::string_view text) {
   if (!context_) throw LinkError(describe() + ": show on a closed link (connect first)");
   if (text != text_) {
     text_ = text;

@@ -21,7 +21,7 @@
 
 namespace bangtin {
 
-class ModbusTextLink final : public PanelLink {
+class ModbusTextLink final : public PanelLink, private OwnFont {
  public:
   using Transport = std::variant<TcpEndpoint, SerialSettings>;
   ModbusTextLink(Transport transport, TextDisplayLayout layout);
@@ -29,7 +29,9 @@ class ModbusTextLink final : public PanelLink {
   // Opens the line and reads the display's lines (so that unchanged ones are not written again);
   // such displays do not describe themselves, so there is no identity.
   std::optional<PanelIdentity> connect() override;
-  WireCost show(const Frame& frame, std::string_view text) override;
+  // Refuses: such a display takes text (own_font()), never pixels.
+  WireCost show(const Frame& frame) override;
+  OwnFont* own_font() override { return this; }
   std::optional<WireCost> set_light(const PanelLight& light) override;
   // Reads the lines back; a LinkError when they are not what was written. No status block.
   std::optional<PanelStatus> status() override;
@@ -39,6 +41,7 @@ class ModbusTextLink final : public PanelLink {
   std::optional<LineCapacity> capacity() const override;
 
  private:
+  WireCost show_text(std::string_view text) override;
   [[noreturn]] void fail(std::string_view what);
   register_map::Framing framing() const;
   std::string read_line(std::size_t index, const char* why);

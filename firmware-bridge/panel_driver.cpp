@@ -363,7 +363,9 @@ PanelDriver::Sent PanelDriver::send(const Submission& submission) {
       count_frame(memory->show_window(view.strip, view.offset), true);
       return Sent::shown;
     }
-    count_frame(link_->show(submission.frame, submission.source.text), false);
+    OwnFont* font = link_->own_font();
+    count_frame(font ? font->show_text(submission.source.text) : link_->show(submission.frame),
+                false);
     return Sent::shown;
   } catch (const LinkError& error) {
     drop_link(std::string("link disconnected: ") + error.what());

@@ -3,7 +3,7 @@
 // A link is the controller's only view of a panel: it connects and learns what the panel is, shows
 // whole frames on it, asks how the panel is doing, and closes. A slow serial link whose panel keeps
 // strips in its own memory also offers StripMemory, so that a scroll costs one small write a frame.
-// A message display that draws its own font is given the item's text instead of its pixels. Each
+// A message display that draws its own font (OwnFont) is given the item's text instead. Each
 // link type (Modbus TCP, Modbus RTU, DDP, E1.31, Modbus text displays) is its own class in its own
 // file behind this interface, chosen by the display's `link:` URI through open_link(). Calls block
 // (libmodbus does), so the controller drives each link from a worker thread of its own
@@ -106,16 +106,23 @@ class StripMemory {
   virtual WireCost show_window(const std::shared_ptr<const Frame>& strip, int offset) = 0;
 };
 
+// What a link offers when its display draws text in its own font and takes no pixels (an
+// industrial message display, bangtin/text_display.hpp): the driver gives it the item's text.
+class OwnFont {
+ public:
+  virtual ~OwnFont() = default;
+  // Shows the text (UTF-8) as the display can; sends only the lines that changed.
+  virtual WireCost show_text(std::string_view text) = 0;
+};
+
 class PanelLink {
  public:
   virtual ~PanelLink() = default;
   // Opens the connection and reads the panel's identity; nothing when the protocol has no way to
   // ask (DDP and E1.31 receivers do not describe themselves, so the config is taken on trust).
   virtual std::optional<PanelIdentity> connect() = 0;
-  // Shows one item: its frame whole (the panel never displays part of it), or, on a panel that
-  // draws its own font, its text (UTF-8; pixel panels ignore it).
-  virtual WireCost show(const Frame& frame, std::string_view text) = 0;
-  WireCost show(const Frame& frame) { return show(frame, {}); }
+  // Shows one frame whole: the panel never displays part of it.
+  virtual WireCost show(const Frame& frame) = 0;
   // Sets brightness and power: in the panel's registers at once (Modbus), or by scaling the
   // pixels of the frames sent from now on (DDP and E1.31 receivers have no such register; the
   // caller sends the frame again). Nothing when the panel can do neither.
@@ -137,6 +144,8 @@ class PanelLink {
   }
   // The panel's strip memory while connected to a panel that has one; nothing otherwise.
   virtual StripMemory* strip_memory() { return nullptr; }
+  // The display's own font when it draws text instead of pixels; nothing for pixel panels.
+  virtual OwnFont* own_font() { return nullptr; }
 };
 
 // CRC-32 (IEEE 802.3, as zlib computes it) of a frame's bytes: what the register map's status
