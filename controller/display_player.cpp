@@ -505,39 +505,43 @@ Frame DisplayPlayer::untimed_frame() {
   return s.frame;
 }
 
-RenderChecks render_checks() {
-  // Displays are set up once while the checks live, so a programme of many items opens each font
-  // once. Keyed by the config file too: `bangtin validate` may check several configs.
-  auto drawings = std::make_shared<std::map<std::string, std::unique_ptr<DisplayDrawing>>>();
-  const auto drawing_for = [drawings](const DisplayConfig& display) -> const DisplayDrawing& {
-    auto& drawing = (*drawings)[display.where.file.string() + '\n' + display.name];
-    if (!drawing) drawing = std::make_unique<DisplayDrawing>(display, std::chrono::minutes(0));
-    return *drawing;
+namespace {
+
+// What `bangtin validate` learns from the renderer, worked out once: each display is set up once
+// (a programme of many items opens each font once) and each item is prepared once on a display
+// for both of the checks that need it. Keyed by the config file too: `bangtin validate` may check
+// several configs.
+class RenderCheckCache {
+ public:
+  struct Prepared {
+    PlayLength length;
+    std::optional<std::string> problem;
   };
+
   // Configs are often checked on another machine than the controller's: a font file missing here
   // has been warned about by the loader, and what it would draw cannot be known.
-  const auto fonts_here = [](const DisplayConfig& display) {
+  static bool fonts_here(const DisplayConfig& display) {
     std::error_code ignored;
     if (!display.font.empty() && !std::filesystem::exists(display.font, ignored)) return false;
     return std::all_of(display.zones.begin(), display.zones.end(), [](const ZoneConfig& zone) {
       std::error_code ignored_too;
       return zone.font.empty() || std::filesystem::exists(zone.font, ignored_too);
     });
-  };
-  // An item is prepared once for both of the checks that need it.
-  struct Prepared {
-    PlayLength length;
-    std::optional<std::string> problem;
-  };
-  auto prepared = std::make_shared<std::map<std::string, std::optional<Prepared>>>();
-  const auto prepared_for = [drawing_for, fonts_here, prepared](
-                                const Item& item, const DisplayConfig& display) -> Prepared {
+  }
+
+  const DisplayDrawing& drawing_for(const DisplayConfig& display) {
+    auto& drawing = drawings_[display.where.file.string() + '\n' + display.name];
+    if (!drawing) drawing = std::make_unique<DisplayDrawing>(display, std::chrono::minutes(0));
+    return *drawing;
+  }
+
+  Prepared prepared_for(const Item& item, const DisplayConfig& display) {
     if (!fonts_here(display)) return {};
     const TextRenderer* renderer = drawing_for(display).content();
     if (!renderer) return {};  // the display's own problem, reported once
-    auto& outcome = (*prepared)[item.where.file.string() + ':' + std::to_string(item.where.line) +
-                                ':' + std::to_string(item.where.column) + '\n' +
-                                display.where.file.string() + '\n' + display.name];
+    auto& outcome = prepared_[item.where.file.string() + ':' + std::to_string(item.where.line) +
+                              ':' + std::to_string(item.where.column) + '\n' +
+                              display.where.file.string() + '\n' + display.name];
     if (!outcome) {
       try {
         outcome = Prepared{prepare(*renderer, item, display).length, std::nullopt};
@@ -546,26 +550,34 @@ RenderChecks render_checks() {
       }
     }
     return *outcome;
-  };
+  }
+
+ private:
+  std::map<std::string, std::unique_ptr<DisplayDrawing>> drawings_;
+  std::map<std::string, std::optional<Prepared>> prepared_;
+};
+
+}  // namespace
+
+RenderChecks render_checks() {
+  const auto cache = std::make_shared<RenderCheckCache>();
   RenderChecks checks;
-  checks.missing_glyphs = [drawing_for, fonts_here](const DisplayConfig& display,
-                                                    std::string_view text) {
+  checks.missing_glyphs = [cache](const DisplayConfig& display, std::string_view text) {
     // Message displays that draw their own font know ASCII only: the rest is folded (ộ -> o).
     if (display.link.rfind("modbus-text-", 0) == 0) return non_ascii_characters(text);
-    const DisplayDrawing& drawing = drawing_for(display);
-    if (!fonts_here(display) || !drawing.renderer) return std::vector<char32_t>{};
+    const DisplayDrawing& drawing = cache->drawing_for(display);
+    if (!RenderCheckCache::fonts_here(display) || !drawing.renderer) return std::vector<char32_t>{};
     return drawing.renderer->content().missing_glyphs(text);
   };
-  checks.play_length = [prepared_for](const Item& item, const DisplayConfig& display) {
-    return prepared_for(item, display).length;
+  checks.play_length = [cache](const Item& item, const DisplayConfig& display) {
+    return cache->prepared_for(item, display).length;
   };
-  checks.item_problem = [prepared_for](const Item& item, const DisplayConfig& display) {
-    return prepared_for(item, display).problem;
+  checks.item_problem = [cache](const Item& item, const DisplayConfig& display) {
+    return cache->prepared_for(item, display).problem;
   };
-  checks.display_problems = [drawing_for, fonts_here](const DisplayConfig& display,
-                                                      const IdleContent& idle) {
-    if (!fonts_here(display)) return std::vector<Diagnostic>{};
-    const DisplayDrawing& drawing = drawing_for(display);
+  checks.display_problems = [cache](const DisplayConfig& display, const IdleContent& idle) {
+    if (!RenderCheckCache::fonts_here(display)) return std::vector<Diagnostic>{};
+    const DisplayDrawing& drawing = cache->drawing_for(display);
     std::vector<Diagnostic> problems = drawing.problems;
     const IdleDrawing idle_drawing(drawing, display, idle);
     problems.insert(problems.end(), idle_drawing.problems.begin(), idle_drawing.problems.end());
