@@ -35,6 +35,8 @@
 
 namespace {
 
+namespace po = boost::program_options;
+
 std::atomic<bool> stop_requested{false};
 void request_stop(int) { stop_requested = true; }
 
@@ -80,10 +82,10 @@ std::unique_ptr<Pty> open_pty() {
   return pty;
 }
 
-double rate(const boost::program_options::variables_map& args, const char* name) {
+double rate(const po::variables_map& args, const char* name) {
   const double value = args[name].as<double>();
   if (value < 0 || value > 1)
-    throw boost::program_options::error(std::string("--") + name + " must be between 0 and 1");
+    throw po::error(std::string("--") + name + " must be between 0 and 1");
   return value;
 }
 
@@ -95,27 +97,26 @@ std::vector<int> register_list(const std::string& text) {
     int value = -1;
     const auto [end, error] = std::from_chars(text.data() + at, text.data() + comma, value);
     if (error != std::errc{} || end != text.data() + comma || value < 0 || value > 65535)
-      throw boost::program_options::error("--lines must be registers 0-65535, as 1000,2000");
+      throw po::error("--lines must be registers 0-65535, as 1000,2000");
     registers.push_back(value);
     at = comma + 1;
   }
   return registers;
 }
 
-bangtin::TextDisplayLayout text_layout(const boost::program_options::variables_map& args) {
+bangtin::TextDisplayLayout text_layout(const po::variables_map& args) {
   bangtin::TextDisplayLayout layout;
   layout.line_registers = register_list(args["lines"].as<std::string>());
   layout.chars = args["chars"].as<int>();
   if (layout.chars < 1 || layout.chars > bangtin::kMaxTextDisplayChars)
-    throw boost::program_options::error("--chars must be 1-" +
-                                        std::to_string(bangtin::kMaxTextDisplayChars));
+    throw po::error("--chars must be 1-" + std::to_string(bangtin::kMaxTextDisplayChars));
   const int brightness = args["brightness-register"].as<int>();
   if (brightness < -1 || brightness > 65535)
-    throw boost::program_options::error("--brightness-register must be -1 or 0-65535");
+    throw po::error("--brightness-register must be -1 or 0-65535");
   if (brightness >= 0) layout.brightness_register = brightness;
   const std::string bytes = args["bytes"].as<std::string>();
   if (bytes != "high-first" && bytes != "low-first")
-    throw boost::program_options::error("--bytes must be high-first or low-first");
+    throw po::error("--bytes must be high-first or low-first");
   layout.high_byte_first = bytes == "high-first";
   return layout;
 }
@@ -153,10 +154,8 @@ bangtin::Frame led_look(const bangtin::PanelSimulator& panel, int scale) {
   return bangtin::led_dot_preview(shown, scale, bangtin::Rgb{dim(255), dim(176), dim(0)});
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  namespace po = boost::program_options;
+// The panel's own settings, under the usage lines that open the help.
+po::options_description panel_option_table() {
   po::options_description panel_options(
       "Usage: bangtin-panel-sim [--listen 127.0.0.1:1502] [--size 128x32] [--pixel mono]\n"
       "                         [--rtu [DEVICE]] [--ddp PORT] [--e131 PORT] [faults...]\n"
@@ -204,6 +203,10 @@ int main(int argc, char** argv) {
       "window",
       "show the board in a window, each pixel a round LED; --snapshot then saves what the window "
       "shows")("help,h", "show this help");
+  return panel_options;
+}
+
+po::options_description fault_option_table() {
   po::options_description fault_options("Faults");
   fault_options.add_options()("drop-rate", po::value<double>()->default_value(0),
                               "share of requests and datagrams ignored, 0-1")(
@@ -216,12 +219,281 @@ int main(int argc, char** argv) {
       "reboot (lose the frame, go quiet, come back) after every N frames")(
       "reboot-downtime-ms", po::value<int>()->default_value(300), "how long a reboot takes")(
       "seed", po::value<std::uint32_t>()->default_value(1), "for the drop and corrupt draws");
-  po::options_description options;
-  options.add(panel_options).add(fault_options);
+  return fault_options;
+}
 
+// The checks run in the order the options are listed, so the first wrong one is the one reported.
+bangtin::SimulatorOptions panel_settings(const po::variables_map& args) {
+  bangtin::SimulatorOptions sim;
+  const std::string listen = args["listen"].as<std::string>();
+  if (listen == "off") {
+    sim.port = -1;
+  } else if (!split_address(listen, sim.host, sim.port)) {
+    throw po::error("--listen must be HOST:PORT, e.g. 127.0.0.1:1502, or off");
+  }
+  const std::string size = args["size"].as<std::string>();
+  if (std::sscanf(size.c_str(), "%dx%d", &sim.width, &sim.height) != 2 || sim.width <= 0 ||
+      sim.height <= 0) {
+    throw po::error("--size must be WIDTHxHEIGHT, e.g. 128x32");
+  }
+  const auto format = bangtin::parse_pixel_format(args["pixel"].as<std::string>());
+  if (!format) throw po::error("--pixel must be mono, rgb565 or rgb888");
+  sim.format = *format;
+  sim.unit = args["unit"].as<int>();
+  if (sim.unit < 1 || sim.unit > 247) throw po::error("--unit must be 1-247");
+  sim.rtu_baud = args["rtu-baud"].as<int>();
+  sim.line_rate = args["line-rate"].as<int>();
+  if (sim.line_rate < 0) throw po::error("--line-rate must be a baud rate, e.g. 9600");
+  if (args.count("ddp")) sim.ddp_port = args["ddp"].as<int>();
+  if (args.count("e131")) sim.e131_port = args["e131"].as<int>();
+  sim.e131_universe = args["universe"].as<int>();
+  if (sim.e131_universe < 1 || sim.e131_universe > 63999)
+    throw po::error("--universe must be 1-63999");
+  if (args["scale"].as<int>() < 1) throw po::error("--scale must be at least 1");
+  sim.max_connections = args["max-connections"].as<int>();
+  if (sim.max_connections < 1) throw po::error("--max-connections must be at least 1");
+  if (args["request-timeout-ms"].as<int>() < 1 || args["idle-timeout-s"].as<int>() < 1)
+    throw po::error("--request-timeout-ms and --idle-timeout-s must be positive");
+  sim.request_timeout = std::chrono::milliseconds(args["request-timeout-ms"].as<int>());
+  sim.idle_timeout = std::chrono::seconds(args["idle-timeout-s"].as<int>());
+  sim.map_version = args["map-version"].as<int>();
+  if (sim.map_version < 2 || sim.map_version > 3) throw po::error("--map-version must be 2 or 3");
+  sim.strip_registers = args["strip-memory"].as<int>();
+  if (sim.strip_registers < 0) throw po::error("--strip-memory must not be negative");
+  const std::string profile = args["profile"].as<std::string>();
+  if (profile != "panel" && profile != "text") throw po::error("--profile must be panel or text");
+  if (profile == "text") sim.text_display = text_layout(args);
+  if (args.count("window") && sim.text_display)
+    throw po::error("--window shows pixels, and a text display has none (see --snapshot)");
+  return sim;
+}
+
+bangtin::SimulatorFaults injected_faults(const po::variables_map& args) {
+  bangtin::SimulatorFaults faults;
+  faults.drop_rate = rate(args, "drop-rate");
+  faults.corrupt_rate = rate(args, "corrupt-rate");
+  if (args["latency-ms"].as<int>() < 0 || args["reboot-downtime-ms"].as<int>() < 0)
+    throw po::error("--latency-ms and --reboot-downtime-ms must not be negative");
+  faults.added_latency = std::chrono::milliseconds(args["latency-ms"].as<int>());
+  faults.disconnect_every = args["disconnect-every"].as<std::uint64_t>();
+  faults.reboot_every = args["reboot-every"].as<std::uint64_t>();
+  faults.reboot_downtime = std::chrono::milliseconds(args["reboot-downtime-ms"].as<int>());
+  faults.seed = args["seed"].as<std::uint32_t>();
+  return faults;
+}
+
+// The settings the command line asks for, or a po::error naming the first wrong option.
+bangtin::SimulatorOptions simulator_settings(const po::variables_map& args) {
+  bangtin::SimulatorOptions sim = panel_settings(args);
+  sim.faults = injected_faults(args);
+  return sim;
+}
+
+// The simulator stops between two naps of its loop, so that it closes its doors and pty itself.
+void stop_on_sigint_and_sigterm() {
+  std::signal(SIGINT, request_stop);
+  std::signal(SIGTERM, request_stop);
+}
+
+// The query a display's link: URI would carry for this text layout, after `?unit=N`.
+std::string text_link_options(const bangtin::TextDisplayLayout& layout, const std::string& lines) {
+  std::string options = "&lines=" + lines + "&chars=" + std::to_string(layout.chars);
+  if (layout.brightness_register)
+    options += "&brightness=" + std::to_string(*layout.brightness_register);
+  if (!layout.high_byte_first) options += "&bytes=low-first";
+  return options;
+}
+
+// The doors the simulator serves, each as the link: URI a display would name it by, ", "-joined.
+std::string link_uris(const bangtin::PanelSimulator& panel, const bangtin::SimulatorOptions& sim,
+                      const po::variables_map& args, const std::string& rtu_path) {
+  std::string doors;
+  const auto add_door = [&](const std::string& door) {
+    doors += (doors.empty() ? "" : ", ") + door;
+  };
+  const std::string text_options =
+      sim.text_display ? text_link_options(*sim.text_display, args["lines"].as<std::string>()) : "";
+  const std::string modbus = sim.text_display ? "modbus-text-" : "modbus-";
+  if (panel.port() >= 0)
+    add_door(modbus + "tcp://" + sim.host + ":" + std::to_string(panel.port()) +
+             (sim.text_display ? "?unit=" + std::to_string(sim.unit) + text_options : ""));
+  if (args.count("rtu"))
+    add_door(modbus + "rtu://" + rtu_path + "?unit=" + std::to_string(sim.unit) + text_options);
+  if (panel.ddp_port() >= 0) add_door("ddp://" + sim.host + ":" + std::to_string(panel.ddp_port()));
+  if (panel.e131_port() >= 0)
+    add_door("e131://" + sim.host + ":" + std::to_string(panel.e131_port()) +
+             "?universe=" + std::to_string(sim.e131_universe));
+  return doors;
+}
+
+void announce(const bangtin::SimulatorOptions& sim, const std::string& doors) {
+  std::cerr << "bangtin-panel-sim: ";
+  if (sim.text_display)
+    std::cerr << "text display, " << sim.text_display->line_registers.size() << " lines of "
+              << sim.text_display->chars << " characters, on ";
+  else
+    std::cerr << sim.width << "x" << sim.height << " " << bangtin::to_string(sim.format)
+              << " panel (register map v" << sim.map_version << ") on ";
+  std::cerr << (doors.empty() ? "nothing (no --listen, --rtu, --ddp or --e131)" : doors);
+  if (sim.line_rate > 0) std::cerr << ", replies paced to " << sim.line_rate << " baud";
+  std::cerr << std::endl;
+}
+
+std::optional<bangtin::LobbyWindow> open_window(const bangtin::PanelSimulator& panel,
+                                                const bangtin::SimulatorOptions& sim, int scale) {
+  bangtin::WindowOptions placement;
+  placement.fullscreen = false;
+  placement.vsync = false;
+  bangtin::WindowLook look;
+  look.title = "bangtin-panel-sim " + std::to_string(sim.width) + "x" + std::to_string(sim.height) +
+               " " + std::string(bangtin::to_string(sim.format));
+  std::optional<bangtin::LobbyWindow> window;
+  window.emplace(sim.width * scale, sim.height * scale, placement, look);
+  window->show(led_look(panel, scale));
+  return window;
+}
+
+// What the window shows, so that it redraws only on a change.
+struct Drawn {
+  std::uint64_t commits = 0;
+  bangtin::SimulatorLight light;
+};
+
+// False once the window was closed.
+bool keep_window_current(bangtin::LobbyWindow& window, const bangtin::PanelSimulator& panel,
+                         int scale, Drawn& drawn) {
+  if (!window.handle_events()) return false;
+  const std::uint64_t commits = panel.commits();
+  const bangtin::SimulatorLight light = panel.light();
+  if (commits != drawn.commits || light != drawn.light) {
+    window.show(led_look(panel, scale));
+    drawn.commits = commits;
+    drawn.light = light;
+  }
+  return true;
+}
+
+// What the last report said, so that the next tells the rate since and only what changed.
+struct Reported {
+  std::uint64_t commits = 0;
+  bangtin::SimulatorLight light;
+  std::vector<std::string> lines;
+};
+
+void report_traffic(std::uint64_t commits, std::uint64_t since_last,
+                    const bangtin::SimulatorCounters& faults,
+                    const bangtin::SimulatorOptions& sim) {
+  std::cerr << "bangtin-panel-sim: " << since_last
+            << (sim.text_display ? " line writes/s (" : " frames/s (") << commits << " in all";
+  if (faults.strip_commits > 0) std::cerr << ", " << faults.strip_commits << " as strip windows";
+  std::cerr << ")";
+  if (faults.dropped + faults.corrupted + faults.disconnects + faults.reboots > 0)
+    std::cerr << "; faults so far: " << faults.dropped << " dropped, " << faults.corrupted
+              << " corrupted, " << faults.disconnects << " disconnects, " << faults.reboots
+              << " reboots";
+  const std::uint64_t closed = faults.stalled_requests + faults.idle_disconnects + faults.evictions;
+  if (closed > 0 || faults.accept_pauses > 0)
+    std::cerr << "; connections closed so far: " << faults.stalled_requests
+              << " with a request unfinished after " << sim.request_timeout.count() << " ms, "
+              << faults.idle_disconnects << " idle, " << faults.evictions
+              << " to make room; accepting paused " << faults.accept_pauses
+              << " times for want of file descriptors";
+  std::cerr << std::endl;
+}
+
+void report_light_change(const bangtin::SimulatorLight& light, const bangtin::SimulatorOptions& sim,
+                         Reported& reported) {
+  if (light == reported.light) return;
+  if (sim.text_display)
+    std::cerr << "bangtin-panel-sim: brightness level " << light.brightness << std::endl;
+  else
+    std::cerr << "bangtin-panel-sim: brightness " << light.brightness << "/255, "
+              << (light.on ? "on" : "switched off") << std::endl;
+  reported.light = light;
+}
+
+// The lines when they changed, and the --snapshot text of them.
+void report_text(const bangtin::PanelSimulator& panel, const bangtin::SimulatorLight& light,
+                 const std::optional<std::string>& snapshot, Reported& reported) {
+  const std::vector<std::string> lines = panel.shown_lines();
+  if (lines != reported.lines) {
+    for (std::size_t i = 0; i < lines.size(); ++i)
+      std::cerr << "bangtin-panel-sim: line " << i + 1 << " \"" << lines[i] << "\"\n";
+    reported.lines = lines;
+  }
+  if (snapshot) write_text_snapshot(lines, light.brightness, *snapshot);
+}
+
+// What the loop keeps up to date besides the serving, which runs on the panel's own thread.
+struct Outputs {
+  bangtin::LobbyWindow* window = nullptr;
+  std::optional<std::string> snapshot;
+  int scale = 1;
+};
+
+void report_second(const bangtin::PanelSimulator& panel, const bangtin::SimulatorOptions& sim,
+                   const Outputs& outputs, Reported& reported) {
+  const std::uint64_t commits = panel.commits();
+  report_traffic(commits, commits - reported.commits, panel.counters(), sim);
+  reported.commits = commits;
+  const bangtin::SimulatorLight light = panel.light();
+  report_light_change(light, sim, reported);
+  if (sim.text_display) {
+    report_text(panel, light, outputs.snapshot, reported);
+  } else if (outputs.snapshot && outputs.window) {
+    bangtin::write_png(outputs.window->screenshot(), *outputs.snapshot);
+  } else if (outputs.snapshot && commits > 0) {
+    // As a passer-by would see the board: at its brightness, dark when switched off.
+    bangtin::write_png(panel.appearance(), *outputs.snapshot, outputs.scale);
+  }
+}
+
+// Until a signal or the window's closing.
+void run_until_stopped(const bangtin::PanelSimulator& panel, const bangtin::SimulatorOptions& sim,
+                       const Outputs& outputs) {
+  Drawn drawn;
+  Reported reported;
+  auto next_report = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+  while (!stop_requested) {
+    // Short naps so a signal stops the simulator promptly; the panel serves on its own thread.
+    // With a window, short enough for it to follow the frames (it redraws only on a change).
+    std::this_thread::sleep_for(std::chrono::milliseconds(outputs.window ? 15 : 100));
+    if (outputs.window && !keep_window_current(*outputs.window, panel, outputs.scale, drawn)) break;
+    if (std::chrono::steady_clock::now() < next_report) continue;
+    next_report += std::chrono::seconds(1);
+    report_second(panel, sim, outputs, reported);
+  }
+}
+
+void serve(const po::variables_map& args, bangtin::SimulatorOptions sim) {
+  std::unique_ptr<Pty> pty;
+  if (args.count("rtu")) {
+    sim.rtu_device = args["rtu"].as<std::string>();
+    if (sim.rtu_device.empty()) {
+      pty = open_pty();
+      sim.rtu_fd = pty->master;
+    }
+  }
+  bangtin::PanelSimulator panel(sim);
+  stop_on_sigint_and_sigterm();
+  announce(sim, link_uris(panel, sim, args, pty ? pty->path : sim.rtu_device));
+
+  Outputs outputs;
+  outputs.scale = args["scale"].as<int>();
+  if (args.count("snapshot")) outputs.snapshot = args["snapshot"].as<std::string>();
+  std::optional<bangtin::LobbyWindow> window;
+  if (args.count("window")) window = open_window(panel, sim, outputs.scale);
+  if (window) outputs.window = &*window;
+  run_until_stopped(panel, sim, outputs);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  po::options_description options;
+  options.add(panel_option_table()).add(fault_option_table());
   po::variables_map args;
   bangtin::SimulatorOptions sim;
-  std::unique_ptr<Pty> pty;
   try {
     po::store(po::parse_command_line(argc, argv, options), args);
     if (args.count("help")) {
@@ -229,190 +501,13 @@ int main(int argc, char** argv) {
       return 0;
     }
     po::notify(args);
-    const std::string listen = args["listen"].as<std::string>();
-    if (listen == "off") {
-      sim.port = -1;
-    } else if (!split_address(listen, sim.host, sim.port)) {
-      throw po::error("--listen must be HOST:PORT, e.g. 127.0.0.1:1502, or off");
-    }
-    const std::string size = args["size"].as<std::string>();
-    if (std::sscanf(size.c_str(), "%dx%d", &sim.width, &sim.height) != 2 || sim.width <= 0 ||
-        sim.height <= 0) {
-      throw po::error("--size must be WIDTHxHEIGHT, e.g. 128x32");
-    }
-    const auto format = bangtin::parse_pixel_format(args["pixel"].as<std::string>());
-    if (!format) throw po::error("--pixel must be mono, rgb565 or rgb888");
-    sim.format = *format;
-    sim.unit = args["unit"].as<int>();
-    if (sim.unit < 1 || sim.unit > 247) throw po::error("--unit must be 1-247");
-    sim.rtu_baud = args["rtu-baud"].as<int>();
-    sim.line_rate = args["line-rate"].as<int>();
-    if (sim.line_rate < 0) throw po::error("--line-rate must be a baud rate, e.g. 9600");
-    if (args.count("ddp")) sim.ddp_port = args["ddp"].as<int>();
-    if (args.count("e131")) sim.e131_port = args["e131"].as<int>();
-    sim.e131_universe = args["universe"].as<int>();
-    if (sim.e131_universe < 1 || sim.e131_universe > 63999)
-      throw po::error("--universe must be 1-63999");
-    if (args["scale"].as<int>() < 1) throw po::error("--scale must be at least 1");
-    sim.max_connections = args["max-connections"].as<int>();
-    if (sim.max_connections < 1) throw po::error("--max-connections must be at least 1");
-    if (args["request-timeout-ms"].as<int>() < 1 || args["idle-timeout-s"].as<int>() < 1)
-      throw po::error("--request-timeout-ms and --idle-timeout-s must be positive");
-    sim.request_timeout = std::chrono::milliseconds(args["request-timeout-ms"].as<int>());
-    sim.idle_timeout = std::chrono::seconds(args["idle-timeout-s"].as<int>());
-    sim.map_version = args["map-version"].as<int>();
-    if (sim.map_version < 2 || sim.map_version > 3) throw po::error("--map-version must be 2 or 3");
-    sim.strip_registers = args["strip-memory"].as<int>();
-    if (sim.strip_registers < 0) throw po::error("--strip-memory must not be negative");
-    const std::string profile = args["profile"].as<std::string>();
-    if (profile != "panel" && profile != "text") throw po::error("--profile must be panel or text");
-    if (profile == "text") sim.text_display = text_layout(args);
-    if (args.count("window") && sim.text_display)
-      throw po::error("--window shows pixels, and a text display has none (see --snapshot)");
-
-    sim.faults.drop_rate = rate(args, "drop-rate");
-    sim.faults.corrupt_rate = rate(args, "corrupt-rate");
-    if (args["latency-ms"].as<int>() < 0 || args["reboot-downtime-ms"].as<int>() < 0)
-      throw po::error("--latency-ms and --reboot-downtime-ms must not be negative");
-    sim.faults.added_latency = std::chrono::milliseconds(args["latency-ms"].as<int>());
-    sim.faults.disconnect_every = args["disconnect-every"].as<std::uint64_t>();
-    sim.faults.reboot_every = args["reboot-every"].as<std::uint64_t>();
-    sim.faults.reboot_downtime = std::chrono::milliseconds(args["reboot-downtime-ms"].as<int>());
-    sim.faults.seed = args["seed"].as<std::uint32_t>();
+    sim = simulator_settings(args);
   } catch (const po::error& error) {
     std::cerr << "bangtin-panel-sim: " << error.what() << "\n" << options;
     return 2;
   }
-
   try {
-    if (args.count("rtu")) {
-      sim.rtu_device = args["rtu"].as<std::string>();
-      if (sim.rtu_device.empty()) {
-        pty = open_pty();
-        sim.rtu_fd = pty->master;
-      }
-    }
-    bangtin::PanelSimulator panel(sim);
-    std::signal(SIGINT, request_stop);
-    std::signal(SIGTERM, request_stop);
-
-    std::string doors;
-    const auto add_door = [&](const std::string& door) {
-      doors += (doors.empty() ? "" : ", ") + door;
-    };
-    // As a display's link: URI would name it, text layout included.
-    std::string text_options;
-    if (sim.text_display) {
-      text_options = "&lines=" + args["lines"].as<std::string>() +
-                     "&chars=" + std::to_string(sim.text_display->chars);
-      if (sim.text_display->brightness_register)
-        text_options += "&brightness=" + std::to_string(*sim.text_display->brightness_register);
-      if (!sim.text_display->high_byte_first) text_options += "&bytes=low-first";
-    }
-    const std::string modbus = sim.text_display ? "modbus-text-" : "modbus-";
-    if (panel.port() >= 0)
-      add_door(modbus + "tcp://" + sim.host + ":" + std::to_string(panel.port()) +
-               (sim.text_display ? "?unit=" + std::to_string(sim.unit) + text_options : ""));
-    if (args.count("rtu"))
-      add_door(modbus + "rtu://" + (pty ? pty->path : sim.rtu_device) +
-               "?unit=" + std::to_string(sim.unit) + text_options);
-    if (panel.ddp_port() >= 0)
-      add_door("ddp://" + sim.host + ":" + std::to_string(panel.ddp_port()));
-    if (panel.e131_port() >= 0)
-      add_door("e131://" + sim.host + ":" + std::to_string(panel.e131_port()) +
-               "?universe=" + std::to_string(sim.e131_universe));
-    std::cerr << "bangtin-panel-sim: ";
-    if (sim.text_display)
-      std::cerr << "text display, " << sim.text_display->line_registers.size() << " lines of "
-                << sim.text_display->chars << " characters, on ";
-    else
-      std::cerr << sim.width << "x" << sim.height << " " << bangtin::to_string(sim.format)
-                << " panel (register map v" << sim.map_version << ") on ";
-    std::cerr << (doors.empty() ? "nothing (no --listen, --rtu, --ddp or --e131)" : doors);
-    if (sim.line_rate > 0) std::cerr << ", replies paced to " << sim.line_rate << " baud";
-    std::cerr << std::endl;
-
-    const int scale = args["scale"].as<int>();
-    std::optional<bangtin::LobbyWindow> window;
-    if (args.count("window")) {
-      bangtin::WindowOptions placement;
-      placement.fullscreen = false;
-      placement.vsync = false;
-      bangtin::WindowLook look;
-      look.title = "bangtin-panel-sim " + std::to_string(sim.width) + "x" +
-                   std::to_string(sim.height) + " " + std::string(bangtin::to_string(sim.format));
-      window.emplace(sim.width * scale, sim.height * scale, placement, look);
-      window->show(led_look(panel, scale));
-    }
-
-    std::uint64_t last_commits = 0;
-    std::uint64_t drawn_commits = 0;
-    bangtin::SimulatorLight last_light;
-    bangtin::SimulatorLight drawn_light;
-    std::vector<std::string> last_lines;
-    auto next_report = std::chrono::steady_clock::now() + std::chrono::seconds(1);
-    while (!stop_requested) {
-      // Short naps so a signal stops the simulator promptly; the panel serves on its own thread.
-      // With a window, short enough for it to follow the frames (it redraws only on a change).
-      std::this_thread::sleep_for(std::chrono::milliseconds(window ? 15 : 100));
-      if (window) {
-        if (!window->handle_events()) break;  // the window was closed
-        const std::uint64_t commits = panel.commits();
-        const bangtin::SimulatorLight light = panel.light();
-        if (commits != drawn_commits || light != drawn_light) {
-          window->show(led_look(panel, scale));
-          drawn_commits = commits;
-          drawn_light = light;
-        }
-      }
-      if (std::chrono::steady_clock::now() < next_report) continue;
-      next_report += std::chrono::seconds(1);
-      const std::uint64_t commits = panel.commits();
-      const bangtin::SimulatorCounters faults = panel.counters();
-      std::cerr << "bangtin-panel-sim: " << commits - last_commits
-                << (sim.text_display ? " line writes/s (" : " frames/s (") << commits << " in all";
-      if (faults.strip_commits > 0)
-        std::cerr << ", " << faults.strip_commits << " as strip windows";
-      std::cerr << ")";
-      if (faults.dropped + faults.corrupted + faults.disconnects + faults.reboots > 0)
-        std::cerr << "; faults so far: " << faults.dropped << " dropped, " << faults.corrupted
-                  << " corrupted, " << faults.disconnects << " disconnects, " << faults.reboots
-                  << " reboots";
-      const std::uint64_t closed =
-          faults.stalled_requests + faults.idle_disconnects + faults.evictions;
-      if (closed > 0 || faults.accept_pauses > 0)
-        std::cerr << "; connections closed so far: " << faults.stalled_requests
-                  << " with a request unfinished after " << sim.request_timeout.count() << " ms, "
-                  << faults.idle_disconnects << " idle, " << faults.evictions
-                  << " to make room; accepting paused " << faults.accept_pauses
-                  << " times for want of file descriptors";
-      std::cerr << std::endl;
-      last_commits = commits;
-      const bangtin::SimulatorLight light = panel.light();
-      if (light != last_light) {
-        if (sim.text_display)
-          std::cerr << "bangtin-panel-sim: brightness level " << light.brightness << std::endl;
-        else
-          std::cerr << "bangtin-panel-sim: brightness " << light.brightness << "/255, "
-                    << (light.on ? "on" : "switched off") << std::endl;
-        last_light = light;
-      }
-      if (sim.text_display) {
-        const std::vector<std::string> lines = panel.shown_lines();
-        if (lines != last_lines) {
-          for (std::size_t i = 0; i < lines.size(); ++i)
-            std::cerr << "bangtin-panel-sim: line " << i + 1 << " \"" << lines[i] << "\"\n";
-          last_lines = lines;
-        }
-        if (args.count("snapshot"))
-          write_text_snapshot(lines, light.brightness, args["snapshot"].as<std::string>());
-      } else if (args.count("snapshot") && window) {
-        bangtin::write_png(window->screenshot(), args["snapshot"].as<std::string>());
-      } else if (args.count("snapshot") && commits > 0) {
-        // As a passer-by would see the board: at its brightness, dark when switched off.
-        bangtin::write_png(panel.appearance(), args["snapshot"].as<std::string>(), scale);
-      }
-    }
+    serve(args, sim);
   } catch (const std::exception& error) {
     std::cerr << "bangtin-panel-sim: " << error.what() << "\n";
     return 1;
