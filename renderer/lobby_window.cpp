@@ -49,6 +49,10 @@ struct LobbyWindow::Impl {
   // The frame as 32-bit pixels: SDL's software scaler mangles 24-bit textures when it
   // stretches them by whole pixels, and 32-bit is every GPU's native texture format anyway.
   std::vector<std::uint32_t> staging;
+  // The frame the texture holds. A still page arrives again every tick: comparing it with this
+  // (a memcmp) costs far less than converting, uploading and presenting it again.
+  Frame on_screen;
+  std::uint64_t presents = 0;
 
   // LED-sized layouts are blown up in whole pixels so each LED stays a crisp square; HD frames
   // fill the screen. Either keeps its proportions, with black bars where the screen's differ.
@@ -71,6 +75,36 @@ struct LobbyWindow::Impl {
     SDL_SetRenderDrawColor(renderer.get(), 0, 0, 0, 255);
     SDL_RenderClear(renderer.get());
     SDL_RenderCopy(renderer.get(), texture.get(), nullptr, &where);
+  }
+
+  void present() {
+    draw();
+    SDL_RenderPresent(renderer.get());
+    ++presents;
+  }
+
+  void upload(const Frame& frame) {
+    const bool mono = frame.format == PixelFormat::mono;
+    const Rgb lit = look.mono_colour;
+    std::size_t i = 0;
+    if (frame.format == PixelFormat::rgb888) {
+      // HD frames are rgb888: read the bytes straight, without a call per pixel.
+      const std::uint8_t* p = frame.bytes.data();
+      for (std::uint32_t& out : staging) {
+        out = (std::uint32_t{p[0]} << 16) | (std::uint32_t{p[1]} << 8) | p[2];
+        p += 3;
+      }
+    } else {
+      for (int y = 0; y < frame.height; ++y)
+        for (int x = 0; x < frame.width; ++x) {
+          const Rgb c = mono ? (frame.lit(x, y) ? lit : Rgb{}) : frame.pixel(x, y);
+          staging[i++] = (std::uint32_t{c.r} << 16) | (std::uint32_t{c.g} << 8) | c.b;
+        }
+    }
+    if (SDL_UpdateTexture(texture.get(), nullptr, staging.data(),
+                          frame.width * static_cast<int>(sizeof(std::uint32_t))) != 0) {
+      fail("cannot update the texture");
+    }
   }
 };
 
@@ -121,8 +155,7 @@ LobbyWindow::LobbyWindow(int frame_width, int frame_height, WindowOptions option
                                          SDL_TEXTUREACCESS_STREAMING, frame_width, frame_height));
   if (!impl_->texture) fail("cannot create a texture");
   impl_->staging.assign(static_cast<std::size_t>(frame_width) * frame_height, 0);
-  impl_->draw();
-  SDL_RenderPresent(impl_->renderer.get());
+  impl_->present();
 }
 
 LobbyWindow::~LobbyWindow() = default;
@@ -136,31 +169,48 @@ void LobbyWindow::show(const Frame& frame) {
                                 std::to_string(w.frame_height) + " frames, got " +
                                 std::to_string(frame.width) + "x" + std::to_string(frame.height));
   }
-  const bool mono = frame.format == PixelFormat::mono;
-  const Rgb lit = w.look.mono_colour;
-  std::size_t i = 0;
-  for (int y = 0; y < frame.height; ++y)
-    for (int x = 0; x < frame.width; ++x) {
-      const Rgb c = mono ? (frame.lit(x, y) ? lit : Rgb{}) : frame.pixel(x, y);
-      w.staging[i++] = (std::uint32_t{c.r} << 16) | (std::uint32_t{c.g} << 8) | c.b;
-    }
-  if (SDL_UpdateTexture(w.texture.get(), nullptr, w.staging.data(),
-                        frame.width * static_cast<int>(sizeof(std::uint32_t))) != 0) {
-    fail("cannot update the texture");
+  if (!w.on_screen.bytes.empty() && frame.format == w.on_screen.format &&
+      frame.bytes == w.on_screen.bytes) {
+    return;  // already on screen; handle_events redraws it when the window system asks
   }
-  w.draw();
-  SDL_RenderPresent(w.renderer.get());
+  w.upload(frame);
+  w.on_screen = frame;  // reuses on_screen's buffer: no allocation per frame
+  w.present();
 }
 
 bool LobbyWindow::handle_events() {
+  Impl& w = *impl_;
   bool open = true;
+  bool redraw = false;    // the window system lost or resized what was presented
+  bool reupload = false;  // the renderer lost the texture's contents
   SDL_Event event;
   while (SDL_PollEvent(&event)) {
-    if (event.type == SDL_QUIT ||
-        (event.type == SDL_WINDOWEVENT && event.window.event == SDL_WINDOWEVENT_CLOSE)) {
-      open = false;
+    if (event.type == SDL_QUIT) open = false;
+    if (event.type == SDL_RENDER_TARGETS_RESET || event.type == SDL_RENDER_DEVICE_RESET) {
+      reupload = true;
+    }
+    if (event.type != SDL_WINDOWEVENT) continue;
+    switch (event.window.event) {
+      case SDL_WINDOWEVENT_CLOSE:
+        open = false;
+        break;
+      case SDL_WINDOWEVENT_SHOWN:
+      case SDL_WINDOWEVENT_EXPOSED:
+      case SDL_WINDOWEVENT_RESIZED:
+      case SDL_WINDOWEVENT_SIZE_CHANGED:
+      case SDL_WINDOWEVENT_MAXIMIZED:
+      case SDL_WINDOWEVENT_RESTORED:
+      case SDL_WINDOWEVENT_DISPLAY_CHANGED:
+        redraw = true;
+        break;
+      default:
+        break;
     }
   }
+  if (reupload && !w.on_screen.bytes.empty()) w.upload(w.on_screen);
+  // Frames that do not change are not presented again, so the last present has to be redone
+  // here whenever the screen's copy of it may be gone.
+  if (redraw || reupload) w.present();
   return open;
 }
 
@@ -177,6 +227,8 @@ Frame LobbyWindow::screenshot() {
   }
   return shot;
 }
+
+std::uint64_t LobbyWindow::frames_presented() const { return impl_->presents; }
 
 int LobbyWindow::width() const {
   int width = 0;

@@ -43,6 +43,17 @@ Frame lobby_frame() {
 
 bool bright(Rgb c) { return std::max({c.r, c.g, c.b}) >= 128; }
 
+// The lobby frame's yellow title, as it lands in the top rows of a 1280x720 screen.
+int yellow_title_pixels(const Frame& shot) {
+  int yellow = 0;
+  for (int y = 0; y < 133; ++y)
+    for (int x = 0; x < 1280; ++x) {
+      const Rgb c = shot.pixel(x, y);
+      yellow += c.r > 200 && c.g > 150 && c.b < 80;
+    }
+  return yellow;
+}
+
 class LobbyWindowTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -80,13 +91,7 @@ TEST_F(LobbyWindowTest, FullHdLayoutFillsTheMonitorScaledToItsResolution) {
     }
   EXPECT_GT(agree, 1278 * 718 * 98 / 100);
   EXPECT_GT(lit, 10000);
-  int yellow = 0;
-  for (int y = 0; y < 133; ++y)
-    for (int x = 0; x < 1280; ++x) {
-      const Rgb c = shot.pixel(x, y);
-      yellow += c.r > 200 && c.g > 150 && c.b < 80;
-    }
-  EXPECT_GT(yellow, 5000);
+  EXPECT_GT(yellow_title_pixels(shot), 5000);
 }
 
 TEST_F(LobbyWindowTest, StreetBoardLayoutIsBlownUpInWholePixels) {
@@ -119,4 +124,25 @@ TEST_F(LobbyWindowTest, AMonitorThatIsNotThereIsAClearError) {
     EXPECT_NE(std::string(error.what()).find("monitor 3 does not exist"), std::string::npos)
         << error.what();
   }
+}
+
+TEST_F(LobbyWindowTest, AStillPageIsPresentedOnceAndStillReadsBack) {
+  const Frame frame = lobby_frame();
+  LobbyWindow window(1920, 1080);
+  window.handle_events();
+  window.show(frame);
+  const std::uint64_t after_first = window.frames_presented();
+  for (int tick = 0; tick < 25; ++tick) window.show(frame);
+  EXPECT_EQ(window.frames_presented(), after_first);  // a second of ticks, nothing pushed again
+
+  const Frame shot = window.screenshot();  // the still page is still what the window shows
+  EXPECT_GT(yellow_title_pixels(shot), 5000);
+
+  Frame changed = frame;
+  changed.bytes[changed.bytes.size() / 2] ^= 0xFF;  // one colour channel of one pixel
+  window.show(changed);
+  EXPECT_EQ(window.frames_presented(), after_first + 1);
+  window.show(Frame::blank(1920, 1080, PixelFormat::rgb888));
+  EXPECT_EQ(window.frames_presented(), after_first + 2);
+  EXPECT_EQ(window.screenshot().pixel(640, 60), Rgb{});  // the title is gone with the new frame
 }

@@ -4,6 +4,7 @@
 // Needs a display server (X11/Wayland, or Xvfb in tests); LED boards never open one.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -30,13 +31,17 @@ class LobbyWindow {
   LobbyWindow(LobbyWindow&&) noexcept;
   LobbyWindow& operator=(LobbyWindow&&) noexcept;
 
-  // Draws the frame and presents it (waiting for the monitor's refresh when vsync is on).
+  // Draws the frame and presents it (waiting for the monitor's refresh when vsync is on); a frame
+  // equal to the one on screen is neither converted nor presented again.
   // Throws std::invalid_argument for a frame of another size.
   void show(const Frame& frame);
-  // Handles pending window events; false once the window was asked to close.
+  // Handles pending window events, presenting the frame again when the window was exposed,
+  // resized or restored; false once the window was asked to close.
   bool handle_events();
   // What the window shows, read back from the renderer at the window's size (rgb888).
   Frame screenshot();
+  // How many times the window was presented: a still page counts once, however often shown.
+  std::uint64_t frames_presented() const;
   // The window's size in pixels (the monitor's resolution when fullscreen).
   int width() const;
   int height() const;
