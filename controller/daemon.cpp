@@ -31,10 +31,12 @@ struct Daemon::Impl {
   Config config;
   std::unique_ptr<PlayJournal> journal;
   std::vector<std::unique_ptr<DisplayRunner>> runners;
+  std::vector<DisplayConfig> displays_started;  // the runners' displays, in the same order
   std::unique_ptr<PlaylistWatcher> watcher;
   // Reading and checking playlists is disk work: it happens here, never on the loop thread.
   boost::asio::thread_pool disk{1};
   ProgrammeSource source;  // disk thread only, once the loop runs
+  ContentPlanner planner;  // disk thread only, once the loop runs
   boost::asio::steady_timer status_timer;
   std::vector<std::string> playlist_problems;
   std::string clock_note;
@@ -95,13 +97,21 @@ struct Daemon::Impl {
   void reload() {
     boost::asio::post(disk, [this] {
       std::shared_ptr<Loaded<Programme>> loaded;
+      // Each display's schedule, measured here too: thousands of items take a second or more,
+      // which the boards must not wait for.
+      auto planned = std::make_shared<std::vector<std::shared_ptr<const DisplayContent>>>();
       try {
         loaded = std::make_shared<Loaded<Programme>>(load());
+        if (loaded->value) {
+          planner.next_programme();
+          for (const DisplayConfig& display : displays_started)
+            planned->push_back(planner.plan(*loaded->value, display));
+        }
       } catch (const std::exception& error) {
         log(std::string("playlists not reloaded: ") + error.what());
         return;
       }
-      boost::asio::post(loop, [this, loaded] {
+      boost::asio::post(loop, [this, loaded, planned] {
         if (stopped) return;
         remember_problems(loaded->diagnostics);
         if (!loaded->value) {
@@ -110,9 +120,10 @@ struct Daemon::Impl {
         }
         log("playlists reloaded: " + std::to_string(loaded->value->playlists.size()) +
             " playlist(s)");
-        for (auto& runner : runners) {
+        for (std::size_t i = 0; i < runners.size(); ++i) {
+          auto& runner = runners[i];
           try {
-            runner->reload(*loaded->value);
+            runner->reload((*planned)[i]);
           } catch (const std::exception& error) {
             log("display " + runner->name() + ": reload not applied: " + error.what());
           }
@@ -170,6 +181,7 @@ Daemon::Daemon(boost::asio::io_context& loop, const std::filesystem::path& confi
       d.runners.push_back(std::make_unique<DisplayRunner>(
           loop, std::move(player), open_output(display, d.log), d.clocks, d.log, d.journal.get(),
           [&d] { return d.check_clock_now(); }));
+      d.displays_started.push_back(display);
     } catch (const std::exception& error) {
       d.log("display " + display.name + ": not started: " + error.what());
     }

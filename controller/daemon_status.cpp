@@ -27,7 +27,10 @@ std::string to_json(const DaemonStatus& status) {
                     {"reconnects", d.health.reconnects},
                     {"reads_back", d.health.reads_back},
                     {"readback_mismatches", d.health.readback_mismatches},
-                    {"problems", d.problems}};
+                    {"problems", d.problems},
+                    {"prepared_items", d.prepared.items},
+                    {"prepared_bytes", d.prepared.bytes},
+                    {"prepared_budget", d.prepared.budget}};
     displays.push_back(std::move(display));
   }
   json root = {{"updated", status.updated},
@@ -81,6 +84,9 @@ std::optional<DaemonStatus> status_from_json(std::string_view text) {
       display.health.reads_back = d.value("reads_back", bool{});
       display.health.readback_mismatches = d.value("readback_mismatches", std::uint64_t{});
       display.problems = d.value("problems", std::vector<std::string>{});
+      display.prepared = PreparedCacheStatus{d.value("prepared_items", std::uint64_t{}),
+                                             d.value("prepared_bytes", std::uint64_t{}),
+                                             d.value("prepared_budget", std::uint64_t{})};
       status.displays.push_back(std::move(display));
     }
     return status;
@@ -134,6 +140,14 @@ std::string status_text(const DaemonStatus& status) {
                                    printable(time_on_the_day(d.since, status.updated)) + " until " +
                                    printable(time_on_the_day(d.until, status.updated))) +
            "\n";
+    if (d.prepared.budget > 0) {
+      char held[96];
+      std::snprintf(held, sizeof held, "  drawn and kept: %llu item(s), %.1f of %.0f MiB\n",
+                    static_cast<unsigned long long>(d.prepared.items),
+                    static_cast<double>(d.prepared.bytes) / (1 << 20),
+                    static_cast<double>(d.prepared.budget) / (1 << 20));
+      out += held;
+    }
     for (const auto& line : d.problems) out += "  problem: " + printable(line) + "\n";
   }
   if (const auto& p = status.proof_of_play) {

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <list>
+#include <sstream>
+#include <unordered_map>
 #include <utility>
 
 #include "bangtin/controller.hpp"
@@ -78,16 +81,10 @@ TextStyle style_of(const Item& item, const DisplayConfig& display) {
   return style;
 }
 
-// The item rasterized for the display, and how long it plays there.
-struct PreparedPlay {
-  PreparedItem frames;
-  PlayLength length;
-};
-
-PreparedPlay prepare(const TextRenderer& renderer, const Item& item, const DisplayConfig& display) {
-  PreparedItem frames = renderer.prepare(item.text, style_of(item, display));
-  const PlayLength length{frames.duration(), frames.pass_duration()};
-  return PreparedPlay{std::move(frames), length};
+// How long the item plays on the display, worked out without rasterizing it.
+PlayLength measure(const TextRenderer& renderer, const Item& item, const DisplayConfig& display) {
+  const PlayTiming timing = renderer.measure(item.text, style_of(item, display));
+  return PlayLength{timing.duration, timing.pass};
 }
 
 // Each character beyond ASCII, once, in order of appearance.
@@ -258,56 +255,188 @@ struct IdleDrawing {
   }
 };
 
+// What decides how an item plays on a board, and so what it looks like: its text, its style (the
+// display's colour and frame rate folded in) and the board's model (zone size, pixel format, font
+// and glyph style). Boards of one model share what is measured or drawn for one key.
+std::string play_key(const TextRenderer& renderer, const Item& item, const DisplayConfig& display) {
+  const TextStyle style = style_of(item, display);
+  const PanelGeometry& zone = renderer.panel();
+  std::ostringstream key;
+  key << renderer.font_file().string() << '\n'
+      << static_cast<int>(resolved_glyphs(display)) << ' ' << zone.width << 'x' << zone.height
+      << ' ' << static_cast<int>(zone.format) << ' ' << static_cast<int>(style.effect) << ' '
+      << style.speed << ' ' << style.passes << ' '
+      << (style.duration ? style.duration->count() : -1) << ' ' << style.size << ' '
+      << int{style.colour.r} << ',' << int{style.colour.g} << ',' << int{style.colour.b} << '\n'
+      << item.text;
+  return key.str();
+}
+
 }  // namespace
 
+// How long items play, measured without drawing them (TextRenderer::measure) and remembered by
+// play_key: boards of one model measure a text once, and a reload measures only the texts it
+// has not seen. Entries no programme used since the one before are dropped, so the memory follows
+// the programme, not its history. One thread at a time.
+class PlayMeasures {
+ public:
+  struct Measured {
+    PlayLength length;
+    std::optional<std::string> error;  // why the renderer refuses the item
+  };
+
+  const Measured& of(const TextRenderer& renderer, const Item& item, const DisplayConfig& display) {
+    std::string key = play_key(renderer, item, display);
+    if (const auto found = current_.find(key); found != current_.end()) return found->second;
+    if (const auto kept = previous_.find(key); kept != previous_.end()) {
+      return current_.emplace(std::move(key), std::move(kept->second)).first->second;
+    }
+    Measured measured;
+    try {
+      measured.length = measure(renderer, item, display);
+    } catch (const std::exception& error) {
+      measured.error = error.what();
+    }
+    return current_.emplace(std::move(key), std::move(measured)).first->second;
+  }
+
+  // A new programme is coming: what the last one used stays at hand for it, the rest goes.
+  void next_programme() {
+    previous_ = std::move(current_);
+    current_.clear();
+  }
+
+ private:
+  std::unordered_map<std::string, Measured> current_;
+  std::unordered_map<std::string, Measured> previous_;
+};
+
 struct DisplayContent {
-  std::map<std::string, PreparedPlay, std::less<>> prepared;  // by item id
-  std::unique_ptr<Schedule> schedule;                         // Play::item points into it
+  std::unique_ptr<Schedule> schedule;  // Play::item points into it
   std::vector<Diagnostic> problems;
   std::string note;  // when every item is left out: what the display shows instead
 
   DisplayContent(const Programme& programme, const DisplayConfig& display,
-                 const DisplayDrawing& drawing, const IdleDrawing& idle, const Light& light) {
+                 const DisplayDrawing& drawing, const IdleDrawing& idle, PlayMeasures& measures) {
     std::vector<const Item*> items = items_for(programme, display);
     // A content zone too low for any text is the display's problem, reported once.
     const TextRenderer* renderer = drawing.content();
     if (!renderer) items.clear();
+    std::map<std::string, PlayLength, std::less<>> lengths;  // by item id
     for (const Item* item : items) {
       // One item the renderer refuses is left out and reported; the others still play.
-      try {
-        auto [entry, added] = prepared.emplace(item->id, prepare(*renderer, *item, display));
-        entry->second.frames.set_light(light);
-      } catch (const std::exception& error) {
-        problems.push_back(error_at(item->where, item_problem_text(*item, display, error)));
+      const PlayMeasures::Measured& measured = measures.of(*renderer, *item, display);
+      if (measured.error) {
+        problems.push_back(error_at(
+            item->where, item_problem_text(*item, display, std::runtime_error(*measured.error))));
+      } else {
+        lengths.emplace(item->id, measured.length);
       }
     }
-    if (!items.empty() && prepared.empty()) {
+    if (!items.empty() && lengths.empty()) {
       note = "display '" + display.name + "' shows " + idle.description() + ": none of its " +
              std::to_string(items.size()) + " item(s) can be drawn";
     }
     // Items left out play for no time, and a Schedule leaves those out.
-    schedule = std::make_unique<Schedule>(programme, display, [this](const Item& item) {
-      const auto found = prepared.find(item.id);
-      return found == prepared.end() ? PlayLength{} : found->second.length;
+    schedule = std::make_unique<Schedule>(programme, display, [&lengths](const Item& item) {
+      const auto found = lengths.find(item.id);
+      return found == lengths.end() ? PlayLength{} : found->second;
     });
   }
-  const PreparedItem* frames_of(const Item* item) const {
-    if (!item) return nullptr;
-    const auto found = prepared.find(item->id);
-    return found == prepared.end() ? nullptr : &found->second.frames;
-  }
 };
+
+namespace {
+
+// Items drawn for a display, kept while they are likely to play again, within a budget: the
+// least recently shown go first. The item on air is held by the player, so it is never freed
+// under it.
+class PreparedStrips {
+ public:
+  explicit PreparedStrips(std::size_t budget_bytes) : budget_(budget_bytes) {}
+
+  std::shared_ptr<PreparedItem> find(const std::string& key) {
+    const auto found = index_.find(key);
+    if (found == index_.end()) return nullptr;
+    order_.splice(order_.begin(), order_, found->second);  // most recently used first
+    return found->second->item;
+  }
+
+  void add(const std::string& key, std::shared_ptr<PreparedItem> item) {
+    const std::size_t bytes = item->bytes();
+    order_.push_front(Entry{key, std::move(item), bytes});
+    index_[key] = order_.begin();
+    held_ += bytes;
+    while (held_ > budget_ && order_.size() > 1) {
+      held_ -= order_.back().bytes;
+      index_.erase(order_.back().key);
+      order_.pop_back();
+    }
+  }
+
+  template <typename Visit>
+  void for_each(const Visit& visit) {
+    for (Entry& entry : order_) visit(*entry.item);
+  }
+
+  std::size_t items() const { return order_.size(); }
+  std::size_t bytes() const { return held_; }
+  std::size_t budget() const { return budget_; }
+
+ private:
+  struct Entry {
+    std::string key;
+    std::shared_ptr<PreparedItem> item;
+    std::size_t bytes = 0;
+  };
+  std::size_t budget_;
+  std::size_t held_ = 0;
+  std::list<Entry> order_;
+  std::unordered_map<std::string, std::list<Entry>::iterator> index_;
+};
+
+}  // namespace
+
+// The display's drawing set up once, and what its items' lengths are measured with.
+struct DisplaySetUp {
+  DisplayDrawing drawing;
+  IdleDrawing idle;
+
+  DisplaySetUp(const Programme& programme, const DisplayConfig& display)
+      : drawing(display, programme.config.utc_offset),
+        idle(drawing, display, programme.config.idle) {}
+};
+
+struct ContentPlanner::Impl {
+  std::map<std::string, std::unique_ptr<DisplaySetUp>> set_ups;  // by display name
+  PlayMeasures measures;
+};
+
+ContentPlanner::ContentPlanner() : impl_(std::make_unique<Impl>()) {}
+ContentPlanner::~ContentPlanner() = default;
+
+void ContentPlanner::next_programme() { impl_->measures.next_programme(); }
+
+std::shared_ptr<const DisplayContent> ContentPlanner::plan(const Programme& programme,
+                                                           const DisplayConfig& display) {
+  auto& set_up = impl_->set_ups[display.name];
+  if (!set_up) set_up = std::make_unique<DisplaySetUp>(programme, display);
+  return std::make_shared<const DisplayContent>(programme, display, set_up->drawing, set_up->idle,
+                                                impl_->measures);
+}
 
 struct DisplayPlayer::State {
   DisplayConfig display;
   std::chrono::minutes utc_offset;
   std::string untimed_text;
-  DisplayDrawing drawing;
-  IdleDrawing idle;
-  // Not const: the strips are re-lit when the brightness changes through the day.
-  std::shared_ptr<DisplayContent> content;
+  DisplaySetUp set_up;
+  DisplayDrawing& drawing = set_up.drawing;
+  IdleDrawing& idle = set_up.idle;
+  PlayMeasures measures;
+  std::shared_ptr<const DisplayContent> content;
   // The content the play on air came from: after a reload it may still be the old one.
-  std::shared_ptr<DisplayContent> play_content;
+  std::shared_ptr<const DisplayContent> play_content;
+  PreparedStrips strips{kPreparedBudgetBytes};
+  std::shared_ptr<PreparedItem> play_frames;  // the play on air, drawn when first shown
   Light light;
   std::optional<Play> play;
   SystemClock::time_point last_drawn;
@@ -318,8 +447,7 @@ struct DisplayPlayer::State {
   State(const Programme& programme, const DisplayConfig& display_config)
       : display(display_config),
         utc_offset(programme.config.utc_offset),
-        drawing(display, utc_offset),
-        idle(drawing, display, programme.config.idle),
+        set_up(programme, display),
         light{display.gamma, 100} {
     const IdleContent& idle_content = programme.config.idle;
     untimed_text = idle_content.kind == IdleContent::Kind::text ? idle_content.text : std::string();
@@ -328,7 +456,7 @@ struct DisplayPlayer::State {
       untimed_text = !playlist.title.empty() ? playlist.title : playlist.name;
     }
     if (idle.text) clock_text = idle_content.text;
-    content = std::make_shared<DisplayContent>(programme, display, drawing, idle, light);
+    content = std::make_shared<const DisplayContent>(programme, display, drawing, idle, measures);
   }
 
   // Street boards dim at night: the strips on hand are converted again, no font work.
@@ -337,24 +465,65 @@ struct DisplayPlayer::State {
     if (wanted == light) return;
     light = wanted;
     if (drawing.renderer) drawing.renderer->set_light(light);
-    for (const auto& shared : {content, play_content}) {
-      if (!shared) continue;
-      for (auto& [id, prepared] : shared->prepared) prepared.frames.set_light(light);
-    }
+    strips.for_each([this](PreparedItem& item) { item.set_light(light); });
+    if (play_frames) play_frames->set_light(light);
     if (idle.text) idle.text->set_light(light);
     clock.set_light(light);
   }
 
-  void begin(const Play& next, std::vector<Change>* changes, bool ended_early) {
-    if (changes) changes->push_back(Change{play, ended_early, next, play_content, content});
-    play = next;
+  void begin(Play next, std::vector<Change>* changes, bool ended_early) {
+    if (changes)
+      changes->push_back(Change{std::move(play), ended_early, next, play_content, content});
+    play = std::move(next);
     play_content = content;
+    play_frames.reset();
   }
 
   // Ends the play on air where it was last drawn and starts what the schedule has at `now`.
   void start_afresh(SystemClock::time_point now, std::vector<Change>* changes) {
     if (play) play->end = std::min(play->end, std::max(last_drawn, play->start));
     begin(content->schedule->at(now), changes, play.has_value());
+  }
+
+  // Moves the schedule on to `now`; changes as frame_at() gives them.
+  void advance(SystemClock::time_point now, std::vector<Change>* changes) {
+    std::vector<Change> found;
+    if (!play) {
+      begin(content->schedule->at(now), &found, false);
+    } else if (now < last_drawn || now - play->end > kLongestCatchUp) {
+      start_afresh(now, &found);  // the clock jumped, or the loop stood still for long
+    }
+    while (now >= play->end) {
+      begin(content->schedule->next(play->cursor, play->end), &found, play->interrupted);
+    }
+    last_drawn = now;
+    if (changes && !found.empty()) {
+      Change change = std::move(found.front());
+      if (found.size() > 1) {
+        change.started = found.back().started;
+        change.started_items = found.back().started_items;
+      }
+      changes->push_back(std::move(change));
+    }
+  }
+
+  // The play on air as drawn for the display: from the strips on hand, else drawn now. Nothing
+  // when it cannot be drawn (the zone stays dark).
+  const PreparedItem* play_item_frames() {
+    if (play_frames || !play || !play->item || !drawing.content()) return play_frames.get();
+    const TextRenderer& renderer = *drawing.content();
+    const std::string key = play_key(renderer, *play->item, display);
+    play_frames = strips.find(key);
+    if (play_frames) return play_frames.get();
+    try {
+      play_frames = std::make_shared<PreparedItem>(
+          renderer.prepare(play->item->text, style_of(*play->item, display)));
+    } catch (const std::exception&) {
+      return nullptr;  // measured without fault, so not expected; the play stays dark
+    }
+    play_frames->set_light(light);
+    strips.add(key, play_frames);
+    return play_frames.get();
   }
 
   // Nothing when the content zone can draw neither the idle text nor the clock: it stays dark.
@@ -393,7 +562,7 @@ std::vector<std::string> DisplayPlayer::problems() const {
   const State& s = *state_;
   std::vector<std::string> lines;
   for (const std::vector<Diagnostic>* diagnostics :
-       {&s.drawing.problems, &s.idle.problems, &std::as_const(s.content->problems)})
+       {&std::as_const(s.drawing.problems), &std::as_const(s.idle.problems), &s.content->problems})
     for (const Diagnostic& diagnostic : *diagnostics) lines.push_back(diagnostic.to_string());
   if (!s.content->note.empty()) lines.push_back(s.content->note);
   return lines;
@@ -402,9 +571,9 @@ int DisplayPlayer::brightness() const { return state_->light.brightness; }
 
 std::optional<ScrollStrip> DisplayPlayer::scroll_strip() const {
   const State& s = *state_;
-  if (!s.play || !s.play->item || s.display.zones.size() != 1) return std::nullopt;
-  const PreparedItem* frames = s.play_content->frames_of(s.play->item);
-  return frames ? frames->scroll_strip(s.last_drawn - s.play->start) : std::nullopt;
+  if (!s.play || !s.play->item || s.display.zones.size() != 1 || !s.play_frames)
+    return std::nullopt;
+  return s.play_frames->scroll_strip(s.last_drawn - s.play->start);
 }
 
 std::string DisplayPlayer::text_shown() const {
@@ -414,33 +583,23 @@ std::string DisplayPlayer::text_shown() const {
 }
 const Play* DisplayPlayer::on_air() const { return state_->play ? &*state_->play : nullptr; }
 
+void DisplayPlayer::advance(SystemClock::time_point now, std::vector<Change>* changes) {
+  state_->advance(now, changes);
+}
+
 Frame DisplayPlayer::frame_at(SystemClock::time_point now, std::vector<Change>* changes) {
   State& s = *state_;
-  std::vector<Change> found;
-  if (!s.play) {
-    s.begin(s.content->schedule->at(now), &found, false);
-  } else if (now < s.last_drawn || now - s.play->end > kLongestCatchUp) {
-    s.start_afresh(now, &found);  // the clock jumped, or the loop stood still for long
-  }
-  while (now >= s.play->end) {
-    const Play& ended = *s.play;
-    s.begin(s.content->schedule->next(ended.cursor, ended.end), &found, ended.interrupted);
-  }
-  s.last_drawn = now;
-  if (changes && !found.empty()) {
-    Change change = std::move(found.front());
-    if (found.size() > 1) {
-      change.started = found.back().started;
-      change.started_items = found.back().started_items;
-    }
-    changes->push_back(std::move(change));
-  }
+  s.advance(now, changes);
   s.follow_light(now);
-  const PreparedItem* frames =
-      s.play->item ? s.play_content->frames_of(s.play->item) : s.idle_frames(now);
+  const PreparedItem* frames = s.play->item ? s.play_item_frames() : s.idle_frames(now);
   const auto elapsed = s.play->item ? now - s.play->start : nanoseconds(0);
   s.draw(frames, elapsed, now);
   return s.frame;
+}
+
+PreparedCacheStatus DisplayPlayer::prepared_cache() const {
+  const State& s = *state_;
+  return PreparedCacheStatus{s.strips.items(), s.strips.bytes(), s.strips.budget()};
 }
 
 void DisplayPlayer::resume(SystemClock::time_point now, std::vector<Change>* changes) {
@@ -452,7 +611,16 @@ void DisplayPlayer::resume(SystemClock::time_point now, std::vector<Change>* cha
 void DisplayPlayer::reload(const Programme& programme, SystemClock::time_point now,
                            std::vector<Change>* changes) {
   State& s = *state_;
-  s.content = std::make_shared<DisplayContent>(programme, s.display, s.drawing, s.idle, s.light);
+  s.measures.next_programme();
+  reload(
+      std::make_shared<const DisplayContent>(programme, s.display, s.drawing, s.idle, s.measures),
+      now, changes);
+}
+
+void DisplayPlayer::reload(std::shared_ptr<const DisplayContent> planned,
+                           SystemClock::time_point now, std::vector<Change>* changes) {
+  State& s = *state_;
+  s.content = std::move(planned);
   if (!s.play || now >= s.play->end) return;  // the next frame moves on with the new schedule
 
   const Schedule& schedule = *s.content->schedule;
@@ -467,6 +635,7 @@ void DisplayPlayer::reload(const Programme& programme, SystemClock::time_point n
     } else {
       s.play = next;
       s.play_content = s.content;
+      s.play_frames.reset();
     }
     return;
   }
@@ -543,18 +712,20 @@ class RenderCheckCache {
                               ':' + std::to_string(item.where.column) + '\n' +
                               display.where.file.string() + '\n' + display.name];
     if (!outcome) {
-      try {
-        outcome = Prepared{prepare(*renderer, item, display).length, std::nullopt};
-      } catch (const std::exception& error) {
-        outcome = Prepared{{}, item_problem_text(item, display, error)};
-      }
+      const PlayMeasures::Measured& measured = measures_.of(*renderer, item, display);
+      outcome =
+          measured.error
+              ? Prepared{{}, item_problem_text(item, display, std::runtime_error(*measured.error))}
+              : Prepared{measured.length, std::nullopt};
     }
     return *outcome;
   }
 
  private:
+ private:
   std::map<std::string, std::unique_ptr<DisplayDrawing>> drawings_;
   std::map<std::string, std::optional<Prepared>> prepared_;
+  PlayMeasures measures_;
 };
 
 }  // namespace

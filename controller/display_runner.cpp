@@ -59,18 +59,19 @@ DisplayStatus DisplayRunner::status(std::chrono::minutes utc_offset) const {
     status.until = iso_date_time_text(play->end, utc_offset);
   }
   status.problems = player_.problems();
+  status.prepared = player_.prepared_cache();
   return status;
 }
 
-void DisplayRunner::reload(const Programme& programme) {
+void DisplayRunner::reload(std::shared_ptr<const DisplayContent> planned) {
   if (!trusted_) {
     // No trustworthy "now": the new programme waits in the player until the clock is right.
-    player_.reload(programme, last_trusted_);
+    player_.reload(std::move(planned), last_trusted_);
     return;
   }
   std::vector<DisplayPlayer::Change> changes;
   const auto now = clocks_.wall();
-  player_.reload(programme, now, &changes);
+  player_.reload(std::move(planned), now, &changes);
   for (const auto& problem : player_.problems()) log_(problem);
   record(changes, now);
 }

@@ -26,7 +26,8 @@ class DisplayRunner {
                 PlayJournal* journal, std::function<bool()> clock_trusted);
   void start();
   void stop();
-  void reload(const Programme& programme);
+  // Content a ContentPlanner made from a new programme, away from the loop.
+  void reload(std::shared_ptr<const DisplayContent> planned);
   const std::string& name() const { return player_.display().name; }
   const DisplayPlayer& player() const { return player_; }
   // The display's line in the daemon status; times at `utc_offset`.

@@ -97,18 +97,21 @@ std::vector<PlayTotals> planned_totals(const Programme& programme, const Display
     return SystemClock::time_point(day) - offset;
   };
   DisplayPlayer player(programme, display);
-  std::map<std::tuple<std::string, std::string>, std::size_t> row_of;  // (day, item) -> row
+  // (day, item) -> row; the items stay where the player's schedule holds them.
+  std::map<std::pair<sys_days, const Item*>, std::size_t> row_of;
   std::vector<PlayTotals> rows;
   std::vector<nanoseconds> on_air;  // per row, summed exactly and rounded once at the end
   const auto start = local_midnight(first);
   const auto stop = local_midnight(last + days(1));
+  sys_days last_day{};
+  std::string day = iso_date_text(last_day);  // of the last play counted, made once a day
   const auto count = [&](const DisplayPlayer::Change& change) {
     if (!change.ended || !change.ended->item) return;
     const Play& play = *change.ended;
     if (play.start < start || play.start >= stop) return;
-    const std::string day = iso_date_text(floor<days>(play.start + offset));
-    const auto key = std::make_tuple(day, play.item->id);
-    auto [found, added] = row_of.emplace(key, rows.size());
+    const sys_days day_number = floor<days>(play.start + offset);
+    if (day_number != last_day) day = iso_date_text(last_day = day_number);
+    auto [found, added] = row_of.emplace(std::pair(day_number, play.item), rows.size());
     if (added) {
       rows.push_back(PlayTotals{day, display.name, play.item->playlist, play.item->id,
                                 play.item->text, 0, 0, seconds(0)});
@@ -123,7 +126,7 @@ std::vector<PlayTotals> planned_totals(const Programme& programme, const Display
   // Each call ends the play before it; the last call, at `stop`, ends the period's last play.
   for (auto now = start;; now = std::min(player.on_air()->end, stop)) {
     changes.clear();
-    player.frame_at(now, &changes);
+    player.advance(now, &changes);  // only lengths matter here: nothing is drawn
     for (const auto& change : changes) count(change);
     if (now == stop) break;
   }

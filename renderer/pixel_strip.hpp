@@ -28,6 +28,7 @@ class PixelStrip {
 
   int width() const { return width_; }
   int height() const { return height_; }
+  std::size_t bytes() const { return bytes_.size(); }
 
   // Fills `where` (clipped to the frame) with strip pixels: frame pixel (x, y) gets strip pixel
   // (x - where.x + from_x, y - where.y + from_y), and the background (zero) where that falls

@@ -162,6 +162,13 @@ std::chrono::nanoseconds PreparedItem::pass_duration() const {
 
 int PreparedItem::font_size() const { return state_ ? state_->size : 0; }
 
+std::size_t PreparedItem::bytes() const {
+  if (!state_) return 0;
+  const State& s = *state_;
+  return s.block.alpha.size() + s.strip.bytes() +
+         (s.scroll_strip ? s.scroll_strip->bytes.size() : 0);
+}
+
 Frame PreparedItem::frame_at(std::chrono::nanoseconds elapsed) const {
   if (!state_) return Frame{};
   Frame frame = Frame::blank(state_->zone.width, state_->zone.height, state_->zone.format);
@@ -330,6 +337,9 @@ struct TextSetting {
   int height = 0;
   int text_width = 0;  // the zone's less its side margins
   int asked_size = 0;  // the style's; 0 picks the largest that fits
+  // false: only what the timing needs is worked out (sizes, widths, page counts), and each
+  // block is left without its pixels.
+  bool raster = true;
 
   TextDoesNotFit no_fit(int lines, int size = text_layout::Typesetter::kSmallestSize) {
     return TextDoesNotFit(font_file, lines, setter.rows_for(lines, size), height);
@@ -350,7 +360,8 @@ struct TextSetting {
 void set_line(State& s, TextSetting& setting) {
   if (s.style.speed <= 0) throw std::invalid_argument("scroll speed must be above zero");
   s.size = setting.size_for(1);
-  s.block = setting.setter.single_line(s.size, setting.height);
+  s.block = setting.raster ? setting.setter.single_line(s.size, setting.height)
+                           : Coverage{setting.setter.single_line_width(s.size), setting.height, {}};
 }
 
 // Page: the text wrapped, `lines` lines a screen, the screens stacked top to bottom.
@@ -365,7 +376,7 @@ void set_pages(State& s, TextSetting& setting) {
   const auto per_page = static_cast<std::size_t>(lines);
   s.pages = std::max(1, static_cast<int>((wrapped.size() + per_page - 1) / per_page));
   s.block = Coverage{setting.width, height * s.pages, {}};
-  for (std::size_t page = 0; page < static_cast<std::size_t>(s.pages); ++page) {
+  for (std::size_t page = 0; setting.raster && page < static_cast<std::size_t>(s.pages); ++page) {
     const auto first =
         wrapped.begin() + static_cast<std::ptrdiff_t>(std::min(wrapped.size(), page * per_page));
     const auto last = wrapped.begin() +
@@ -414,6 +425,17 @@ ScreenText first_lines_at_smallest_size(TextSetting& setting) {
 
 // Still, blink and fade: one screen, centred, at the size asked for or as big as it goes.
 void set_screen(State& s, TextSetting& setting) {
+  if (!setting.raster) {
+    // How long a screen stands does not depend on its lines: only whether they can be set.
+    if (setting.asked_size > 0) {
+      const auto lines = setting.setter.wrap(setting.asked_size, setting.text_width);
+      setting.size_for(static_cast<int>(lines.size()));
+    } else if (!setting.setter.largest_size(1, setting.height)) {
+      throw setting.no_fit(1);
+    }
+    s.block = Coverage{setting.width, setting.height, {}};
+    return;
+  }
   ScreenText text;
   if (setting.asked_size > 0) {
     text.lines = setting.setter.wrap(setting.asked_size, setting.text_width);
@@ -443,6 +465,7 @@ TextDoesNotFit::TextDoesNotFit(const std::filesystem::path& font_file, int lines
 struct TextRenderer::Fonts {
   explicit Fonts(std::filesystem::path file, GlyphMode mode) : sizes(std::move(file), mode) {}
   text_raster::FontSizes sizes;
+  text_layout::LetterInk ink;
 };
 
 TextRenderer::TextRenderer(PanelGeometry zone, std::filesystem::path font_file,
@@ -458,17 +481,23 @@ TextRenderer& TextRenderer::operator=(TextRenderer&&) noexcept = default;
 
 const std::filesystem::path& TextRenderer::font_file() const { return fonts_->sizes.file(); }
 
-PreparedItem TextRenderer::prepare(std::string_view text, const TextStyle& style) const {
+namespace {
+std::unique_ptr<PreparedItem::State> set_text(text_raster::FontSizes& fonts,
+                                              text_layout::LetterInk& ink,
+                                              const PanelGeometry& zone, const Light& light,
+                                              std::string_view text, const TextStyle& style,
+                                              bool raster) {
   auto state = std::make_unique<PreparedItem::State>();
-  state->zone = zone_;
+  state->zone = zone;
   state->style = style;
-  state->light = options_.light;
-  TextSetting setting{text_layout::Typesetter(fonts_->sizes, text_raster::nfc(text)),
-                      fonts_->sizes.file(),
-                      zone_.width,
-                      zone_.height,
-                      zone_.width - 2 * side_margin(zone_.width),
-                      style.size};
+  state->light = light;
+  TextSetting setting{text_layout::Typesetter(fonts, ink, text_raster::nfc(text)),
+                      fonts.file(),
+                      zone.width,
+                      zone.height,
+                      zone.width - 2 * side_margin(zone.width),
+                      style.size,
+                      raster};
   switch (style.effect) {
     case TextEffect::scroll:
       set_line(*state, setting);
@@ -483,14 +512,26 @@ PreparedItem TextRenderer::prepare(std::string_view text, const TextStyle& style
       break;
   }
   state->timing = timing_of(*state);
+  return state;
+}
+}  // namespace
+
+PreparedItem TextRenderer::prepare(std::string_view text, const TextStyle& style) const {
+  auto state = set_text(fonts_->sizes, fonts_->ink, zone_, options_.light, text, style, true);
   state->convert();
   PreparedItem item;
   item.state_ = std::move(state);
   return item;
 }
 
+PlayTiming TextRenderer::measure(std::string_view text, const TextStyle& style) const {
+  const auto state =
+      set_text(fonts_->sizes, fonts_->ink, zone_, options_.light, text, style, false);
+  return PlayTiming{state->timing.whole, state->timing.pass};
+}
+
 int TextRenderer::rows_needed(std::string_view text) const {
-  text_layout::Typesetter setter(fonts_->sizes, text_raster::nfc(text));
+  text_layout::Typesetter setter(fonts_->sizes, fonts_->ink, text_raster::nfc(text));
   return setter.rows_for(1, text_layout::Typesetter::kSmallestSize);
 }
 
@@ -511,23 +552,28 @@ PreparedItem TextRenderer::still(std::string_view text, Rgb colour) const {
   return prepare(text, style);
 }
 
-std::vector<char32_t> TextRenderer::missing_glyphs(std::string_view text) const {
-  return bangtin::missing_glyphs(fonts_->sizes.file(), text);
-}
-
-std::vector<char32_t> missing_glyphs(const std::filesystem::path& font_file,
-                                     std::string_view text) {
-  text_raster::TtfLibrary library;
-  const text_raster::FontHandle font = text_raster::open_font(font_file, 16, GlyphMode::smooth);
-  const auto provided = [&](char32_t c) { return TTF_GlyphIsProvided32(font.get(), c) != 0; };
+namespace {
+std::vector<char32_t> missing_in(text_raster::FontSizes& font, std::string_view text) {
   std::vector<char32_t> missing;
   for (char32_t c : text_raster::code_points(std::string(text))) {
-    if (c < 0x20 || provided(c) || std::find(missing.begin(), missing.end(), c) != missing.end()) {
+    if (c < 0x20 || font.provides(c) ||
+        std::find(missing.begin(), missing.end(), c) != missing.end()) {
       continue;
     }
     missing.push_back(c);
   }
   return missing;
+}
+}  // namespace
+
+std::vector<char32_t> TextRenderer::missing_glyphs(std::string_view text) const {
+  return missing_in(fonts_->sizes, text);
+}
+
+std::vector<char32_t> missing_glyphs(const std::filesystem::path& font_file,
+                                     std::string_view text) {
+  text_raster::FontSizes font(font_file, GlyphMode::smooth);
+  return missing_in(font, text);
 }
 
 double even_scroll_speed(double speed, double fps) {

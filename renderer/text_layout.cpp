@@ -16,6 +16,14 @@ namespace {
 const std::string kFitPrefix = "ỄẶẬỖ gjpqyỵ";
 const std::string kFitGap = "  ";
 
+// The column where the line proper starts in a rendering of kFitPrefix + kFitGap + line. Half
+// the gap stays with the line, for letters whose ink starts left of their origin (j, ỵ).
+int line_start_of(TTF_Font* font) {
+  const int prefix_end = advance_width(font, kFitPrefix);
+  const int text_start = advance_width(font, kFitPrefix + kFitGap);
+  return std::max(prefix_end, (prefix_end + text_start) / 2);
+}
+
 int copy_columns(Coverage& out, const Coverage& from, int from_x, int to_x, int row_shift) {
   int copied = 0;
   for (int y = 0; y < from.height; ++y) {
@@ -47,30 +55,53 @@ std::pair<int, int> ink_columns(const Coverage& coverage, int from) {
 
 }  // namespace
 
-Typesetter::Typesetter(FontSizes& fonts, std::string text) : fonts_(fonts), text_(std::move(text)) {
+// A letter's ink measured as a line shows it: rendered after the fit prefix, so that its rows
+// count from the same reference row as every other letter's (SDL_ttf moves the baseline down
+// when some glyph rises above the font's ascent).
+LineMetrics LetterInk::of(FontSizes& fonts, int size, char32_t letter) {
+  const auto [known, added] = known_.try_emplace(static_cast<std::uint64_t>(size) << 32 |
+                                                 static_cast<std::uint64_t>(letter));
+  if (!added) return known->second;
+  TTF_Font* font = fonts.at(size);
+  const Coverage line = render(font, kFitPrefix + kFitGap + to_utf8(letter), fonts.mode());
+  const int reference_row = ink_rows(line, 0, advance_width(font, kFitPrefix)).top;
+  const RowSpan ink = ink_rows(line);
+  known->second = LineMetrics{reference_row - ink.top, ink.bottom - reference_row};
+  return known->second;
+}
+
+int LetterInk::line_start(FontSizes& fonts, int size) {
+  const auto [known, added] = line_starts_.try_emplace(size, 0);
+  if (added) known->second = line_start_of(fonts.at(size));
+  return known->second;
+}
+
+Typesetter::Typesetter(FontSizes& fonts, LetterInk& ink, std::string text)
+    : fonts_(fonts), ink_(ink), text_(std::move(text)) {
   std::set<char32_t> seen;
-  for (char32_t c : code_points(text_)) {
+  for (char32_t c : decode(text_)) {
     if (c == U' ' || c == U'\n' || c == U'\t' || !seen.insert(c).second) continue;
-    distinct_letters_ += to_utf8(c);
+    distinct_letters_ += c;
   }
 }
 
 Typesetter::RenderedLine Typesetter::render_line(int size, const std::string& line) {
   TTF_Font* font = fonts_.at(size);
   RenderedLine rendered{render(font, kFitPrefix + kFitGap + line, fonts_.mode()), 0, 0};
-  const int prefix_end = advance_width(font, kFitPrefix);
-  const int text_start = advance_width(font, kFitPrefix + kFitGap);
-  // Half the gap stays with the line, for letters whose ink starts left of their origin (j, ỵ).
-  rendered.first_column = std::max(prefix_end, (prefix_end + text_start) / 2);
-  rendered.reference_row = ink_rows(rendered.coverage, 0, prefix_end).top;
+  rendered.first_column = line_start_of(font);
+  rendered.reference_row = ink_rows(rendered.coverage, 0, advance_width(font, kFitPrefix)).top;
   return rendered;
 }
 
 LineMetrics Typesetter::metrics(int size) {
   if (auto it = metrics_.find(size); it != metrics_.end()) return it->second;
-  const RenderedLine line = render_line(size, distinct_letters_);
-  const RowSpan ink = ink_rows(line.coverage);
-  const LineMetrics metrics{line.reference_row - ink.top, ink.bottom - line.reference_row};
+  // A space has no ink: the prefix's own rows, which every line keeps room for.
+  LineMetrics metrics = ink_.of(fonts_, size, U' ');
+  for (char32_t letter : distinct_letters_) {
+    const LineMetrics letter_rows = ink_.of(fonts_, size, letter);
+    metrics.above = std::max(metrics.above, letter_rows.above);
+    metrics.below = std::max(metrics.below, letter_rows.below);
+  }
   metrics_[size] = metrics;
   return metrics;
 }
@@ -195,6 +226,13 @@ Coverage Typesetter::single_line(int size, int height) {
   const int reference_row = (height - m.pitch()) / 2 + m.above;
   copy_columns(out, line.coverage, line.first_column, 0, reference_row - line.reference_row);
   return out;
+}
+
+int Typesetter::single_line_width(int size) {
+  TTF_Font* font = fonts_.at(size);
+  // render() makes a surface exactly as wide as SDL_ttf measures the same string.
+  return std::max(
+      0, advance_width(font, kFitPrefix + kFitGap + text_) - ink_.line_start(fonts_, size));
 }
 
 void Typesetter::place_centred(Coverage& out, const RenderedLine& line, int reference_row) {

@@ -10,6 +10,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "text_raster.hpp"
@@ -26,10 +27,24 @@ struct LineMetrics {
   int pitch() const { return above + below; }
 };
 
+// The rows one letter's ink takes at one size, measured once per font and kept: a line's metrics
+// are those of its letters together, so a zone fitting thousands of texts renders each letter it
+// meets once per size, not each text.
+class LetterInk {
+ public:
+  LineMetrics of(text_raster::FontSizes& fonts, int size, char32_t letter);
+  // The column where a line proper starts in a rendering that begins with the fit prefix.
+  int line_start(text_raster::FontSizes& fonts, int size);
+
+ private:
+  std::unordered_map<std::uint64_t, LineMetrics> known_;  // by size << 32 | letter
+  std::unordered_map<int, int> line_starts_;              // by size
+};
+
 class Typesetter {
  public:
   // `text` must be NFC (the renderer normalizes first).
-  Typesetter(text_raster::FontSizes& fonts, std::string text);
+  Typesetter(text_raster::FontSizes& fonts, LetterInk& ink, std::string text);
 
   LineMetrics metrics(int size);
   // Rows `lines` lines of the text take at `size`, the gaps between them included.
@@ -54,6 +69,8 @@ class Typesetter {
 
   // The whole text on one line, `height` rows tall with the ink centred vertically.
   Coverage single_line(int size, int height);
+  // single_line(size, ...).width, without rendering the line.
+  int single_line_width(int size);
   // Lines centred in width x height, one screen.
   Coverage screen(int size, const std::vector<std::string>& lines, int width, int height);
   static int gap(const LineMetrics& metrics) { return std::max(1, metrics.pitch() / 10); }
@@ -72,8 +89,9 @@ class Typesetter {
   void place_centred(Coverage& out, const RenderedLine& line, int reference_row);
 
   text_raster::FontSizes& fonts_;
+  LetterInk& ink_;
   std::string text_;
-  std::string distinct_letters_;  // each letter of the text once: enough to measure its ink
+  std::u32string distinct_letters_;  // each letter of the text once: enough to measure its ink
   std::map<int, LineMetrics> metrics_;
 };
 

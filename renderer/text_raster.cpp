@@ -4,6 +4,11 @@
 #include <utf8proc.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <mutex>
 #include <stdexcept>
 
 namespace bangtin::text_raster {
@@ -13,8 +18,26 @@ TtfLibrary::TtfLibrary() {
 }
 TtfLibrary::~TtfLibrary() { TTF_Quit(); }
 
-FontHandle open_font(const std::filesystem::path& file, int pixel_size, GlyphMode mode) {
-  FontHandle font(TTF_OpenFont(file.c_str(), pixel_size));
+FontBytes font_bytes(const std::filesystem::path& file) {
+  static std::mutex mutex;
+  static std::map<std::filesystem::path, std::weak_ptr<const std::vector<unsigned char>>> read;
+  const std::lock_guard lock(mutex);
+  if (FontBytes held = read[file].lock()) return held;
+  std::ifstream in(file, std::ios::binary);
+  std::vector<unsigned char> bytes;
+  if (in) bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  if (!in && !in.eof()) {
+    throw std::runtime_error("cannot open font " + file.string() + ": " + std::strerror(errno));
+  }
+  auto shared = std::make_shared<const std::vector<unsigned char>>(std::move(bytes));
+  read[file] = shared;
+  return shared;
+}
+
+FontHandle open_font(const FontBytes& bytes, const std::filesystem::path& file, int pixel_size,
+                     GlyphMode mode) {
+  SDL_RWops* source = SDL_RWFromConstMem(bytes->data(), static_cast<int>(bytes->size()));
+  FontHandle font(source ? TTF_OpenFontRW(source, 1, pixel_size) : nullptr);
   if (!font) {
     throw std::runtime_error("cannot open font " + file.string() + ": " + TTF_GetError());
   }
@@ -23,7 +46,7 @@ FontHandle open_font(const std::filesystem::path& file, int pixel_size, GlyphMod
 }
 
 FontSizes::FontSizes(std::filesystem::path file, GlyphMode mode)
-    : file_(std::move(file)), mode_(mode) {
+    : file_(std::move(file)), bytes_(font_bytes(file_)), mode_(mode) {
   at(16);  // a missing or unreadable font is a startup error, not a later one
 }
 
@@ -33,11 +56,17 @@ TTF_Font* FontSizes::at(int size) {
   if (found != recent_.end()) {
     std::rotate(recent_.begin(), found, found + 1);
   } else {
-    FontHandle font = open_font(file_, size, mode_);
+    FontHandle font = open_font(bytes_, file_, size, mode_);
     if (recent_.size() >= kKeptSizes) recent_.pop_back();
     recent_.insert(recent_.begin(), {size, std::move(font)});
   }
   return recent_.front().second.get();
+}
+
+bool FontSizes::provides(char32_t c) {
+  const auto [known, added] = provided_.emplace(c, false);
+  if (added) known->second = TTF_GlyphIsProvided32(at(16), c) != 0;
+  return known->second;
 }
 
 namespace {
@@ -114,11 +143,12 @@ std::string nfc(std::string_view utf8) {
   return result;
 }
 
-std::u32string code_points(const std::string& utf8) {
-  const std::string normal = nfc(utf8);
+std::u32string code_points(const std::string& utf8) { return decode(nfc(utf8)); }
+
+std::u32string decode(std::string_view nfc_utf8) {
   std::u32string result;
-  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(normal.data());
-  utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(normal.size());
+  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(nfc_utf8.data());
+  auto left = static_cast<utf8proc_ssize_t>(nfc_utf8.size());
   while (left > 0) {
     utf8proc_int32_t cp = 0;
     const auto n = utf8proc_iterate(p, left, &cp);

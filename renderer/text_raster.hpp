@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 #include <utility>
@@ -32,7 +33,16 @@ using FontHandle = std::unique_ptr<TTF_Font, FontCloser>;
 //           to whole pixels and keeps the stacked marks of Ễ, Ẵ apart at 11-16 px.
 enum class GlyphMode { smooth, crisp };
 
-FontHandle open_font(const std::filesystem::path& file, int pixel_size, GlyphMode mode);
+// A font file's bytes, read once per process while anyone holds them: every size opened from
+// them shares them, where FreeType would otherwise re-read the file in small seeks at each open
+// (fitting one text tries a dozen sizes). Throws std::runtime_error naming the file when it
+// cannot be read.
+using FontBytes = std::shared_ptr<const std::vector<unsigned char>>;
+FontBytes font_bytes(const std::filesystem::path& file);
+
+// `bytes` must outlive the font; `file` names it in errors.
+FontHandle open_font(const FontBytes& bytes, const std::filesystem::path& file, int pixel_size,
+                     GlyphMode mode);
 
 // One font file opened at the pixel sizes asked for lately. Only the few most recently used sizes
 // stay open: fitting a text tries many sizes, and each open size keeps its glyph cache (megabytes
@@ -48,12 +58,16 @@ class FontSizes {
   std::size_t open_sizes() const { return recent_.size(); }
   const std::filesystem::path& file() const { return file_; }
   GlyphMode mode() const { return mode_; }
+  // Whether the font has a glyph for `c`; asked of a font already open, remembered.
+  bool provides(char32_t c);
 
  private:
   TtfLibrary library_;
   std::filesystem::path file_;
+  FontBytes bytes_;
   GlyphMode mode_;
   std::vector<std::pair<int, FontHandle>> recent_;  // most recently used first
+  std::map<char32_t, bool> provided_;
 };
 
 // Coverage (0..255) of rendered text, one byte a pixel, row-major.
@@ -84,6 +98,9 @@ RowSpan ink_rows(const Coverage& coverage, int from_x = 0, int to_x = -1);
 
 // Code points (as UTF-32) of NFC-normalized UTF-8; invalid input throws std::invalid_argument.
 std::u32string code_points(const std::string& utf8);
+// Code points of UTF-8 that is NFC already (as the renderer keeps its texts), without
+// normalizing it again.
+std::u32string decode(std::string_view nfc_utf8);
 std::string nfc(std::string_view utf8);
 std::string to_utf8(char32_t code_point);
 

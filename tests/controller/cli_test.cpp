@@ -263,3 +263,21 @@ TEST(BangtinStatus, SaysWhetherProofOfPlayIsRecordingAndWhatItHasNot) {
   result = run("status --config " + config);
   EXPECT_EQ(result.output.find("proof of play"), std::string::npos) << result.output;
 }
+
+TEST(BangtinStatus, SaysWhatEachDisplayKeepsDrawnAgainstItsBudget) {
+  ScratchDir dir;
+  const std::string config = example_copy(dir);
+  DaemonStatus status;
+  status.updated = "2026-11-24T08:00:00+07:00";
+  DisplayStatus display;
+  display.name = "cong-ubnd";
+  display.link = "modbus-tcp://127.0.0.1:1502";
+  display.prepared = PreparedCacheStatus{12, 3 << 20, 32 << 20};
+  status.displays.push_back(display);
+  dir.write("state/status.json", to_json(status));
+  EXPECT_EQ(status_from_json(to_json(status))->displays.at(0).prepared, display.prepared);
+  const ToolRun result = run("status --config " + config);
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_NE(result.output.find("  drawn and kept: 12 item(s), 3.0 of 32 MiB\n"), std::string::npos)
+      << result.output;
+}

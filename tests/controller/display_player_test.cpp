@@ -261,3 +261,31 @@ TEST_F(PlayerTest, AnItemTheRendererRefusesIsLeftOutAndTheOthersPlay) {
   }
   EXPECT_EQ(played, (std::set<std::string>{"dich-vu-cong", "mot-cua"}));
 }
+
+TEST_F(PlayerTest, DrawsAnItemOnlyWhenItGoesOnAirAndKeepsItForItsNextPlay) {
+  std::string many = "playlist: test\nitems:\n";
+  for (int i = 0; i < 200; ++i) {
+    many += "  - id: muc-" + std::to_string(i) + "\n    text: \"Thông báo số " + std::to_string(i) +
+            "\"\n    effect: static\n    duration: 5s\n";
+  }
+  const Programme programme = programme_with(many);
+  DisplayPlayer player(programme, programme.config.displays.front());
+  // Two hundred items scheduled, none drawn yet.
+  EXPECT_EQ(player.prepared_cache().items, 0u);
+  // Moving through the schedule without frames (plan, report) draws nothing either.
+  // The day's rotation from midnight: 5 s plays, 200 items, so 162 at 08:00:12.
+  player.advance(tuesday_morning() + 12s);
+  EXPECT_EQ(on_air_id(player), "muc-162");
+  EXPECT_EQ(player.prepared_cache().items, 0u);
+
+  const Frame third = player.frame_at(tuesday_morning() + 12s);
+  EXPECT_EQ(player.prepared_cache().items, 1u);
+  EXPECT_GT(player.prepared_cache().bytes, 0u);
+  EXPECT_EQ(player.prepared_cache().budget, kPreparedBudgetBytes);
+  player.frame_at(tuesday_morning() + 17s);
+  EXPECT_EQ(on_air_id(player), "muc-163");
+  EXPECT_EQ(player.prepared_cache().items, 2u);
+  // What a fresh player draws at the same instant is the same picture.
+  DisplayPlayer fresh(programme, programme.config.displays.front());
+  EXPECT_EQ(fresh.frame_at(tuesday_morning() + 12s), third);
+}

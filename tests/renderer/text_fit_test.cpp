@@ -11,6 +11,7 @@
 #include "text_layout.hpp"  // private to the renderer: the fit itself
 
 using namespace bangtin;
+using text_layout::LetterInk;
 using text_layout::Typesetter;
 using text_raster::FontSizes;
 using text_raster::GlyphMode;
@@ -74,9 +75,10 @@ TEST(TextFit, BisectionFindsWhatTheExhaustiveSearchFound) {
   int compared = 0;
   for (const GlyphMode mode : {GlyphMode::smooth, GlyphMode::crisp}) {
     FontSizes fonts(font, mode);
+    LetterInk ink;
     for (const Zone zone : {Zone{64, 16}, Zone{128, 32}, Zone{192, 64}, Zone{320, 120}}) {
       for (const std::string& text : kTexts) {
-        Typesetter setter(fonts, text_raster::nfc(text));
+        Typesetter setter(fonts, ink, text_raster::nfc(text));
         for (int lines = 1; lines <= 6; ++lines) {
           const auto largest = setter.largest_size(lines, zone.height);
           if (!largest) break;
@@ -97,7 +99,8 @@ TEST(TextFit, BisectionFindsWhatTheExhaustiveSearchFound) {
 TEST(TextFit, LargestSizeIsWhatBisectingEverySizeFound) {
   for (const GlyphMode mode : {GlyphMode::smooth, GlyphMode::crisp}) {
     FontSizes fonts(find_vietnamese_font(), mode);
-    Typesetter setter(fonts, text_raster::nfc(kTexts[1]));
+    LetterInk ink;
+    Typesetter setter(fonts, ink, text_raster::nfc(kTexts[1]));
     for (int height = 8; height <= 200; height += 3) {
       for (int lines = 1; lines <= 4; ++lines) {
         SCOPED_TRACE(std::to_string(lines) + " lines in " + std::to_string(height) + " rows");
@@ -121,9 +124,10 @@ TEST(TextFit, StillItemsGetTheSizeTheExhaustiveSearchChose) {
         PanelGeometry{480, 160, PixelFormat::rgb888}}) {
     const TextRenderer renderer(zone, font);
     FontSizes fonts(font, zone.format == PixelFormat::mono ? GlyphMode::crisp : GlyphMode::smooth);
+    LetterInk ink;
     for (const std::string& text : kTexts) {
       SCOPED_TRACE(text + " in " + std::to_string(zone.width) + "x" + std::to_string(zone.height));
-      Typesetter setter(fonts, text_raster::nfc(text));
+      Typesetter setter(fonts, ink, text_raster::nfc(text));
       const int text_width = zone.width - 2 * std::max(1, zone.width / 64);
       EXPECT_EQ(renderer.still(text).font_size(),
                 exhaustive_still_size(setter, text_width, zone.height));
@@ -135,7 +139,8 @@ TEST(TextFit, StillItemsGetTheSizeTheExhaustiveSearchChose) {
 
 TEST(TextFit, FittingKeepsOnlyAFewSizesOpen) {
   FontSizes fonts(find_vietnamese_font(), GlyphMode::smooth);
-  Typesetter setter(fonts, text_raster::nfc(kTexts[4]));
+  LetterInk ink;
+  Typesetter setter(fonts, ink, text_raster::nfc(kTexts[4]));
   for (int lines = 1; lines <= 12; ++lines) setter.largest_wrapping_size(lines, 1890, 0, 2160);
   EXPECT_LE(fonts.open_sizes(), FontSizes::kKeptSizes);
   // A size asked for again after being dropped opens again and measures the same.

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <functional>
 #include <string>
 
 #include "bangtin/renderer.hpp"
@@ -130,4 +131,77 @@ TEST(Timing, TheStripIsTheSameWhateverTheTiming) {
   const PreparedItem an_hour = board.prepare(kStreetText, style);
   EXPECT_EQ(strip_of(many_passes), strip_of(one_pass));
   EXPECT_EQ(strip_of(an_hour), strip_of(one_pass));
+}
+
+namespace {
+
+// What measure() says must be what prepare() gives: the schedule plans with the one and the board
+// plays the other.
+std::string timing_or_error(const std::function<PlayTiming()>& work) {
+  try {
+    const PlayTiming timing = work();
+    return std::to_string(timing.duration.count()) + "/" + std::to_string(timing.pass.count());
+  } catch (const std::exception& error) {
+    return std::string("error: ") + error.what();
+  }
+}
+
+}  // namespace
+
+TEST(Timing, MeasuringAnItemGivesWhatPreparingItGivesWithoutItsPixels) {
+  const std::filesystem::path unifont = default_font({64, 16, PixelFormat::mono});
+  struct Board {
+    PanelGeometry zone;
+    std::filesystem::path font;
+    GlyphStyle glyphs;
+  };
+  const Board boards[] = {
+      {{128, 32, PixelFormat::mono}, kSans, GlyphStyle::crisp},
+      {{64, 16, PixelFormat::mono}, unifont, GlyphStyle::crisp},
+      {{192, 64, PixelFormat::rgb565}, kSans, GlyphStyle::smooth},
+      {{480, 270, PixelFormat::rgb888}, kSans, GlyphStyle::smooth},
+      {{128, 8, PixelFormat::mono}, kSans, GlyphStyle::crisp},  // too low for any text
+  };
+  const std::string texts[] = {
+      "",
+      "A",
+      kStreetText,
+      "Giờ làm việc: sáng 7:30–11:30, chiều 13:30–17:00, từ thứ Hai đến thứ Sáu",
+      "ỄẶẬỖ gjpqyỵ ẤẦẨẪẬ ẮẰẲẴẶ",
+      "Thông báo\nchiều 25/11 tạm ngừng tiếp nhận hồ sơ trực tuyến từ 14:00 đến 17:00 để bảo trì "
+      "hệ thống; người dân vui lòng quay lại sau hoặc nộp trực tiếp tại Bộ phận Một cửa",
+  };
+  int compared = 0;
+  int errors = 0;
+  for (const Board& board : boards) {
+    const TextRenderer renderer(board.zone, board.font, RenderOptions{Light{}, board.glyphs});
+    for (const std::string& text : texts) {
+      for (const TextEffect effect : {TextEffect::scroll, TextEffect::page, TextEffect::still,
+                                      TextEffect::blink, TextEffect::fade}) {
+        for (const int size : {0, 12, 40}) {
+          TextStyle style;
+          style.effect = effect;
+          style.speed = 50;
+          style.passes = 2;
+          style.size = size;
+          if (size == 40) style.duration = 7s;
+          const std::string measured =
+              timing_or_error([&] { return renderer.measure(text, style); });
+          const std::string prepared = timing_or_error([&] {
+            const PreparedItem item = renderer.prepare(text, style);
+            return PlayTiming{item.duration(), item.pass_duration()};
+          });
+          EXPECT_EQ(measured, prepared)
+              << text << " on " << board.zone.width << "x" << board.zone.height << ", effect "
+              << static_cast<int>(effect) << ", size " << size;
+          ++compared;
+          errors += measured.rfind("error", 0) == 0;
+        }
+      }
+    }
+  }
+  // Both kinds of outcome were compared: lengths, and texts that cannot be set.
+  EXPECT_EQ(compared, 5 * 6 * 5 * 3);
+  EXPECT_GT(errors, 20);
+  EXPECT_LT(errors, compared / 2);
 }

@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "bangtin/daemon_status.hpp"
 #include "bangtin/frame.hpp"
 #include "bangtin/playlists.hpp"
 #include "bangtin/renderer.hpp"
@@ -48,8 +49,34 @@ LogSink stderr_log();
 // (the daemon's DisplayPlayer sets displays up the same way).
 RenderChecks render_checks();
 
-// One loaded programme made ready for one display: its schedule and every item rasterized once.
+// One loaded programme made ready for one display: its schedule, with every item's length
+// measured (not drawn: a player draws an item when it first goes on air, and keeps what it drew
+// within a budget).
 struct DisplayContent;
+
+// Makes DisplayContent for a newly loaded programme on a thread of its own, so that a reload of
+// thousands of items never holds up the loop that feeds the boards. Remembers what it measured:
+// the next programme measures only texts it has not seen. One thread at a time.
+class ContentPlanner {
+ public:
+  ContentPlanner();
+  ~ContentPlanner();
+  ContentPlanner(const ContentPlanner&) = delete;
+  ContentPlanner& operator=(const ContentPlanner&) = delete;
+
+  // Call once before planning the displays of each new programme.
+  void next_programme();
+  std::shared_ptr<const DisplayContent> plan(const Programme& programme,
+                                             const DisplayConfig& display);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Items a player keeps drawn, beyond the one on air: at most this many bytes of strips per
+// display. A 128x32 mono board's item takes a few kilobytes, a lobby's full-HD page 6-8 MB.
+inline constexpr std::size_t kPreparedBudgetBytes = 32u << 20;
 
 class DisplayPlayer {
  public:
@@ -84,6 +111,12 @@ class DisplayPlayer {
   // removed or its text changed, or an urgent item is now due: then it is cut at `now`.
   void reload(const Programme& programme, SystemClock::time_point now,
               std::vector<Change>* changes = nullptr);
+  // The same with content a ContentPlanner made for this display from the new programme.
+  void reload(std::shared_ptr<const DisplayContent> planned, SystemClock::time_point now,
+              std::vector<Change>* changes = nullptr);
+  // Moves through the schedule to `now` as frame_at() does, without drawing: for plans and
+  // reports, which need only what played when.
+  void advance(SystemClock::time_point now, std::vector<Change>* changes = nullptr);
 
   // What to show while the wall clock cannot be trusted and nothing has played yet: the title
   // of the first playlist (or the idle text) standing still, never a date from 1970.
@@ -102,6 +135,8 @@ class DisplayPlayer {
   std::string text_shown() const;
   // The brightness the display's schedule asks for at the last frame, in percent.
   int brightness() const;
+  // What the player keeps drawn.
+  PreparedCacheStatus prepared_cache() const;
 
  private:
   struct State;

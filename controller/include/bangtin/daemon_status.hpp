@@ -13,6 +13,15 @@
 
 namespace bangtin {
 
+// What a display's player keeps drawn: items beyond the one on air, within a budget (the least
+// recently shown go first).
+struct PreparedCacheStatus {
+  std::uint64_t items = 0;
+  std::uint64_t bytes = 0;
+  std::uint64_t budget = 0;
+  friend bool operator==(const PreparedCacheStatus&, const PreparedCacheStatus&) = default;
+};
+
 struct DisplayStatus {
   std::string name;
   std::string link;
@@ -25,6 +34,7 @@ struct DisplayStatus {
   std::string until;
   // What the display cannot draw and what it shows instead (DisplayPlayer::problems).
   std::vector<std::string> problems;
+  PreparedCacheStatus prepared;
   friend bool operator==(const DisplayStatus&, const DisplayStatus&) = default;
 };
 

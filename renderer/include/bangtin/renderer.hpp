@@ -67,6 +67,13 @@ struct TextStyle {
   int lines = 0;  // page: lines a screen (0: one line on boards under 48 px, else as fits best)
 };
 
+// How long an item plays: PreparedItem::duration() and pass_duration(), known without drawing it.
+struct PlayTiming {
+  std::chrono::nanoseconds duration{0};
+  std::chrono::nanoseconds pass{0};
+  friend bool operator==(const PlayTiming&, const PlayTiming&) = default;
+};
+
 // One item, rasterized and ready to play: draw() is a pure function of the time since the item
 // started, its geometry is that of the zone it was prepared for.
 class PreparedItem {
@@ -87,6 +94,8 @@ class PreparedItem {
   std::chrono::nanoseconds pass_duration() const;
   // The pixel size the text was set in.
   int font_size() const;
+  // The memory it holds: its text's coverage and its pixels in the panel's format.
+  std::size_t bytes() const;
   // The zone's picture, zone-sized.
   Frame frame_at(std::chrono::nanoseconds elapsed) const;
   // Draws into `out` (whose format must be the zone's) at the zone's place: the whole frame by
@@ -137,6 +146,10 @@ class TextRenderer {
   // is too low for it, std::invalid_argument for text that is not UTF-8 and for plays longer
   // than a day.
   PreparedItem prepare(std::string_view text, const TextStyle& style) const;
+  // What prepare(text, style) would give for duration() and pass_duration(), and the same
+  // errors, without rasterizing the text: sizes, line widths and page counts only. A schedule
+  // of thousands of items needs every length; only what goes on air needs its pixels.
+  PlayTiming measure(std::string_view text, const TextStyle& style) const;
   // The fewest rows one line of `text` needs in this zone's font and glyph style, at the
   // smallest size text is set in; with no text, what every line needs (the Vietnamese marks and
   // descenders). A zone with fewer rows cannot draw the text: prepare() throws TextDoesNotFit.
