@@ -100,26 +100,29 @@ struct Daemon::Impl {
       // Each display's schedule, measured here too: thousands of items take a second or more,
       // which the boards must not wait for.
       auto planned = std::make_shared<std::vector<std::shared_ptr<const DisplayContent>>>();
+      std::size_t playlists = 0;
       try {
         loaded = std::make_shared<Loaded<Programme>>(load());
         if (loaded->value) {
+          playlists = loaded->value->playlists.size();
+          const auto programme = std::make_shared<const Programme>(std::move(*loaded->value));
           planner.next_programme();
           for (const DisplayConfig& display : displays_started)
-            planned->push_back(planner.plan(*loaded->value, display));
+            planned->push_back(planner.plan(programme, display));
+          loaded->value = Programme{programme->config, {}};  // the config is all the loop needs
         }
       } catch (const std::exception& error) {
         log(std::string("playlists not reloaded: ") + error.what());
         return;
       }
-      boost::asio::post(loop, [this, loaded, planned] {
+      boost::asio::post(loop, [this, loaded, planned, playlists] {
         if (stopped) return;
         remember_problems(loaded->diagnostics);
         if (!loaded->value) {
           log("playlists not reloaded: the config cannot be read; what is on air stays");
           return;
         }
-        log("playlists reloaded: " + std::to_string(loaded->value->playlists.size()) +
-            " playlist(s)");
+        log("playlists reloaded: " + std::to_string(playlists) + " playlist(s)");
         for (std::size_t i = 0; i < runners.size(); ++i) {
           auto& runner = runners[i];
           try {
@@ -164,8 +167,9 @@ Daemon::Daemon(boost::asio::io_context& loop, const std::filesystem::path& confi
   if (!loaded.value) {
     throw std::runtime_error("cannot start: " + config_file.string() + " is not a usable config");
   }
-  const Programme& programme = *loaded.value;
-  d.config = programme.config;
+  // One copy of the programme, shared by every display's schedule.
+  const auto programme = std::make_shared<const Programme>(std::move(*loaded.value));
+  d.config = programme->config;
   // Said once, at start: from then on everything in it is created with the right modes.
   for (const std::string& line : tighten_state_directory(d.config.state)) d.log(line);
 
@@ -177,7 +181,7 @@ Daemon::Daemon(boost::asio::io_context& loop, const std::filesystem::path& confi
   for (const DisplayConfig& display : d.config.displays) {
     // A display that cannot be set up is reported and skipped; the others still play.
     try {
-      DisplayPlayer player(programme, display);
+      DisplayPlayer player(*programme, display, d.planner.plan(programme, display));
       d.runners.push_back(std::make_unique<DisplayRunner>(
           loop, std::move(player), open_output(display, d.log), d.clocks, d.log, d.journal.get(),
           [&d] { return d.check_clock_now(); }));

@@ -1,6 +1,7 @@
 #include <utf8proc.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <list>
 #include <sstream>
@@ -261,15 +262,23 @@ struct IdleDrawing {
 std::string play_key(const TextRenderer& renderer, const Item& item, const DisplayConfig& display) {
   const TextStyle style = style_of(item, display);
   const PanelGeometry& zone = renderer.panel();
-  std::ostringstream key;
-  key << renderer.font_file().string() << '\n'
-      << static_cast<int>(resolved_glyphs(display)) << ' ' << zone.width << 'x' << zone.height
-      << ' ' << static_cast<int>(zone.format) << ' ' << static_cast<int>(style.effect) << ' '
-      << style.speed << ' ' << style.passes << ' '
-      << (style.duration ? style.duration->count() : -1) << ' ' << style.size << ' '
-      << int{style.colour.r} << ',' << int{style.colour.g} << ',' << int{style.colour.b} << '\n'
-      << item.text;
-  return key.str();
+  std::string key = renderer.font_file().string();
+  key.reserve(key.size() + 96 + item.text.size());
+  for (const double number :
+       {static_cast<double>(resolved_glyphs(display)), static_cast<double>(zone.width),
+        static_cast<double>(zone.height), static_cast<double>(zone.format),
+        static_cast<double>(style.effect), style.speed, static_cast<double>(style.passes),
+        style.duration ? static_cast<double>(style.duration->count()) : -1.0,
+        static_cast<double>(style.size), static_cast<double>(style.colour.r),
+        static_cast<double>(style.colour.g), static_cast<double>(style.colour.b)}) {
+    char digits[32];
+    const auto written = std::to_chars(digits, digits + sizeof digits, number);
+    key += ' ';
+    key.append(digits, written.ptr);
+  }
+  key += '\n';
+  key += item.text;
+  return key;
 }
 
 }  // namespace
@@ -316,9 +325,9 @@ struct DisplayContent {
   std::vector<Diagnostic> problems;
   std::string note;  // when every item is left out: what the display shows instead
 
-  DisplayContent(const Programme& programme, const DisplayConfig& display,
+  DisplayContent(const std::shared_ptr<const Programme>& programme, const DisplayConfig& display,
                  const DisplayDrawing& drawing, const IdleDrawing& idle, PlayMeasures& measures) {
-    std::vector<const Item*> items = items_for(programme, display);
+    std::vector<const Item*> items = items_for(*programme, display);
     // A content zone too low for any text is the display's problem, reported once.
     const TextRenderer* renderer = drawing.content();
     if (!renderer) items.clear();
@@ -416,10 +425,10 @@ ContentPlanner::~ContentPlanner() = default;
 
 void ContentPlanner::next_programme() { impl_->measures.next_programme(); }
 
-std::shared_ptr<const DisplayContent> ContentPlanner::plan(const Programme& programme,
-                                                           const DisplayConfig& display) {
+std::shared_ptr<const DisplayContent> ContentPlanner::plan(
+    const std::shared_ptr<const Programme>& programme, const DisplayConfig& display) {
   auto& set_up = impl_->set_ups[display.name];
-  if (!set_up) set_up = std::make_unique<DisplaySetUp>(programme, display);
+  if (!set_up) set_up = std::make_unique<DisplaySetUp>(*programme, display);
   return std::make_shared<const DisplayContent>(programme, display, set_up->drawing, set_up->idle,
                                                 impl_->measures);
 }
@@ -444,7 +453,8 @@ struct DisplayPlayer::State {
   PreparedItem clock;
   Frame frame;
 
-  State(const Programme& programme, const DisplayConfig& display_config)
+  State(const Programme& programme, const DisplayConfig& display_config,
+        std::shared_ptr<const DisplayContent> planned)
       : display(display_config),
         utc_offset(programme.config.utc_offset),
         set_up(programme, display),
@@ -456,7 +466,10 @@ struct DisplayPlayer::State {
       untimed_text = !playlist.title.empty() ? playlist.title : playlist.name;
     }
     if (idle.text) clock_text = idle_content.text;
-    content = std::make_shared<const DisplayContent>(programme, display, drawing, idle, measures);
+    content = planned ? std::move(planned)
+                      : std::make_shared<const DisplayContent>(
+                            std::make_shared<const Programme>(programme), display, drawing, idle,
+                            measures);
   }
 
   // Street boards dim at night: the strips on hand are converted again, no font work.
@@ -551,8 +564,9 @@ struct DisplayPlayer::State {
   }
 };
 
-DisplayPlayer::DisplayPlayer(const Programme& programme, const DisplayConfig& display)
-    : state_(std::make_unique<State>(programme, display)) {}
+DisplayPlayer::DisplayPlayer(const Programme& programme, const DisplayConfig& display,
+                             std::shared_ptr<const DisplayContent> planned)
+    : state_(std::make_unique<State>(programme, display, std::move(planned))) {}
 DisplayPlayer::~DisplayPlayer() = default;
 DisplayPlayer::DisplayPlayer(DisplayPlayer&&) noexcept = default;
 DisplayPlayer& DisplayPlayer::operator=(DisplayPlayer&&) noexcept = default;
@@ -612,9 +626,9 @@ void DisplayPlayer::reload(const Programme& programme, SystemClock::time_point n
                            std::vector<Change>* changes) {
   State& s = *state_;
   s.measures.next_programme();
-  reload(
-      std::make_shared<const DisplayContent>(programme, s.display, s.drawing, s.idle, s.measures),
-      now, changes);
+  reload(std::make_shared<const DisplayContent>(std::make_shared<const Programme>(programme),
+                                                s.display, s.drawing, s.idle, s.measures),
+         now, changes);
 }
 
 void DisplayPlayer::reload(std::shared_ptr<const DisplayContent> planned,
@@ -639,8 +653,8 @@ void DisplayPlayer::reload(std::shared_ptr<const DisplayContent> planned,
     }
     return;
   }
-  const auto kept = std::find_if(items.begin(), items.end(), [&](const Item& item) {
-    return item.id == on_air->id && item.text == on_air->text;
+  const auto kept = std::find_if(items.begin(), items.end(), [&](const Item* item) {
+    return item->id == on_air->id && item->text == on_air->text;
   });
   const Play instead = schedule.next(s.play->cursor_if_cut, now);
   const bool urgent_due = instead.item && instead.item->priority == Priority::urgent &&

@@ -24,7 +24,7 @@ ProgrammeSource::ProgrammeSource(std::filesystem::path config_file, Copies copie
     : config_file_(std::move(config_file)), copies_(copies) {}
 
 Loaded<Programme> ProgrammeSource::load() {
-  Loaded<Programme> loaded = load_programme(config_file_);
+  Loaded<Programme> loaded = load_programme(config_file_, {}, &parsed_);
   if (!loaded.value) return loaded;
   Programme& programme = *loaded.value;
 

@@ -26,6 +26,7 @@ class ProgrammeSource {
   std::filesystem::path config_file_;
   Copies copies_;
   std::map<std::string, Playlist> last_good_;  // by file name
+  PlaylistCache parsed_;                       // a reload parses only the files that changed
 };
 
 }  // namespace bangtin

@@ -2,7 +2,9 @@
 // display shows.
 #include <algorithm>
 #include <cctype>
+#include <fstream>
 #include <map>
+#include <sstream>
 #include <system_error>
 
 #include "bangtin/playlists.hpp"
@@ -101,9 +103,67 @@ std::vector<std::filesystem::path> playlist_files(const Config& config) {
   return list_playlist_files(config.playlists, error);
 }
 
+const Loaded<Playlist>* PlaylistCache::find(const std::filesystem::path& file,
+                                            std::string_view bytes) const {
+  const auto found = entries_.find(file);
+  return found != entries_.end() && found->second.bytes == bytes ? &found->second.loaded : nullptr;
+}
+
+bool PlaylistCache::knows(const std::filesystem::path& file) const {
+  return entries_.count(file) > 0;
+}
+
+void PlaylistCache::begin(std::string_view config_bytes) {
+  if (config_bytes != config_bytes_) entries_.clear();
+  config_bytes_ = config_bytes;
+  kept_.clear();
+}
+
+void PlaylistCache::keep(const std::filesystem::path& file, std::string bytes,
+                         Loaded<Playlist> loaded) {
+  kept_[file] = Entry{std::move(bytes), std::move(loaded)};
+}
+
+void PlaylistCache::end() { entries_ = std::move(kept_); }
+
+namespace {
+
+// The whole file, or nothing when it cannot be read (load_playlist then says why).
+std::optional<std::string> file_bytes(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  return in.bad() ? std::nullopt : std::optional(std::move(bytes).str());
+}
+
+Loaded<Playlist> load_playlist_with(const std::filesystem::path& file, const Config* config,
+                                    const RenderChecks& checks, PlaylistCache* cache) {
+  // A file never loaded before is read once, by the loader itself.
+  if (!cache || !cache->knows(file)) {
+    Loaded<Playlist> loaded = load_playlist(file, config, checks);
+    if (cache && loaded.value) cache->keep(file, loaded.value->source_bytes, loaded);
+    return loaded;
+  }
+  const std::optional<std::string> bytes = file_bytes(file);
+  if (bytes) {
+    if (const Loaded<Playlist>* before = cache->find(file, *bytes)) {
+      cache->keep(file, *bytes, *before);
+      return *before;
+    }
+  }
+  Loaded<Playlist> loaded = load_playlist(file, config, checks);
+  // Kept by the bytes that were parsed, which an edit since the read above may have changed.
+  if (loaded.value) cache->keep(file, loaded.value->source_bytes, loaded);
+  return loaded;
+}
+
+}  // namespace
+
 Loaded<Programme> load_programme(const std::filesystem::path& config_file,
-                                 const RenderChecks& checks) {
+                                 const RenderChecks& checks, PlaylistCache* cache) {
   Loaded<Programme> result;
+  if (cache) cache->begin(file_bytes(config_file).value_or(std::string()));
   auto config = load_config(config_file);
   result.diagnostics = std::move(config.diagnostics);
   if (!config.value) return result;
@@ -124,7 +184,7 @@ Loaded<Programme> load_programme(const std::filesystem::path& config_file,
 
   ProgrammeNames names;
   for (const auto& file : files) {
-    auto playlist = load_playlist(file, &programme.config, checks);
+    auto playlist = load_playlist_with(file, &programme.config, checks, cache);
     const bool loaded_cleanly = playlist.value && !has_errors(playlist.diagnostics);
     result.diagnostics.insert(result.diagnostics.end(), playlist.diagnostics.begin(),
                               playlist.diagnostics.end());
@@ -139,6 +199,7 @@ Loaded<Programme> load_programme(const std::filesystem::path& config_file,
     programme.playlists.push_back(std::move(*playlist.value));
   }
 
+  if (cache) cache->end();
   result.value = std::move(programme);
   return result;
 }

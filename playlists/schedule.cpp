@@ -31,11 +31,16 @@ struct Schedule::Impl {
   };
 
   minutes utc_offset{0};
-  std::vector<Item> items;  // the entries, in play order
+  // The items point into it: boards and reloads share one copy of a programme of thousands.
+  std::shared_ptr<const Programme> programme;
+  std::vector<const Item*> items;  // the entries, in play order
   std::vector<PlayLength> lengths;
   std::vector<Eligibility> eligibilities;
   std::unordered_map<std::string, std::size_t> entry_of_id;
   std::array<std::vector<Slot>, priority_count> rounds;
+  // The entries of each priority, in play order: a programme of thousands has a few urgent ones,
+  // and every play asks when the next of those cuts in.
+  std::array<std::vector<std::size_t>, priority_count> entries_of_priority;
   // Where each entry's plays sit in its priority's round, by round number.
   std::vector<std::vector<std::size_t>> slots_of_entry;
 
@@ -44,7 +49,7 @@ struct Schedule::Impl {
   }
 
   Cursor::Position position_of(const Slot& slot) const {
-    return Cursor::Position{items[slot.entry].id, slot.round};
+    return Cursor::Position{items[slot.entry]->id, slot.round};
   }
 
   std::optional<std::size_t> entry_of(const Cursor::Position& position) const {
@@ -58,7 +63,7 @@ struct Schedule::Impl {
   bool fits(std::size_t entry, TimePoint from, TimePoint midnight) const {
     const PlayLength& length = lengths[entry];
     const nanoseconds first_stop = length.pass > nanoseconds(0) ? length.pass : length.whole;
-    return items[entry].priority == Priority::urgent || length.pass == nanoseconds(0) ||
+    return items[entry]->priority == Priority::urgent || length.pass == nanoseconds(0) ||
            from + first_stop <= midnight;
   }
 
@@ -74,7 +79,7 @@ struct Schedule::Impl {
     std::size_t begin = 0;
     if (last) {
       const auto entry = entry_of(*last);
-      if (entry && items[*entry].priority == priority && last->round >= 0 &&
+      if (entry && items[*entry]->priority == priority && last->round >= 0 &&
           static_cast<std::size_t>(last->round) < slots_of_entry[*entry].size())
         begin = slots_of_entry[*entry][static_cast<std::size_t>(last->round)] + 1;
     }
@@ -86,8 +91,8 @@ struct Schedule::Impl {
   }
 
   bool any_can_start(Priority priority, TimePoint from, TimePoint midnight) const {
-    for (std::size_t entry = 0; entry < items.size(); ++entry)
-      if (items[entry].priority == priority && can_start(entry, from, midnight)) return true;
+    for (const std::size_t entry : entries_of_priority[index_of(priority)])
+      if (can_start(entry, from, midnight)) return true;
     return false;
   }
 
@@ -106,7 +111,7 @@ struct Schedule::Impl {
       }
     }
     if (end > midnight) {
-      if (items[entry].priority == Priority::urgent || length.pass == nanoseconds(0)) {
+      if (items[entry]->priority == Priority::urgent || length.pass == nanoseconds(0)) {
         end = midnight;
       } else {  // fits() made sure at least one pass ends by midnight
         end = from + ((midnight - from) / length.pass) * length.pass;
@@ -117,8 +122,7 @@ struct Schedule::Impl {
 
   std::optional<TimePoint> next_interrupt(TimePoint after, TimePoint before) const {
     std::optional<TimePoint> earliest;
-    for (std::size_t entry = 0; entry < items.size(); ++entry) {
-      if (items[entry].priority != Priority::urgent) continue;
+    for (const std::size_t entry : entries_of_priority[index_of(Priority::urgent)]) {
       const auto start = eligibilities[entry].next_start(after, earliest.value_or(before));
       if (start) earliest = start;
     }
@@ -133,7 +137,7 @@ struct Schedule::Impl {
   }
 
   Play play(const Slot& slot, Cursor before, TimePoint from, TimePoint midnight) const {
-    const Item& item = items[slot.entry];
+    const Item& item = *items[slot.entry];
     Play result{&item, from, planned_end(slot.entry, from, midnight), false, before, before};
     if (item.priority == Priority::urgent) {
       // Urgent items are never cut by another: the next one waits for the end of this one.
@@ -158,28 +162,35 @@ struct Schedule::Impl {
 
 Schedule::Schedule(const Programme& programme, const DisplayConfig& display,
                    const std::function<PlayLength(const Item&)>& play_length)
+    : Schedule(std::make_shared<const Programme>(programme), display, play_length) {}
+
+Schedule::Schedule(std::shared_ptr<const Programme> shared, const DisplayConfig& display,
+                   const std::function<PlayLength(const Item&)>& play_length)
     : impl_(std::make_unique<Impl>()) {
   Impl& impl = *impl_;
+  impl.programme = std::move(shared);
+  const Programme& programme = *impl.programme;
   impl.utc_offset = programme.config.utc_offset;
   for (const Item* item : items_for(programme, display)) {
     PlayLength length = play_length(*item);
     if (length.whole <= nanoseconds(0)) continue;
     length.pass = std::clamp(length.pass, nanoseconds(0), length.whole);
+    impl.entries_of_priority[index_of(item->priority)].push_back(impl.items.size());
     impl.entry_of_id.emplace(item->id, impl.items.size());
-    impl.items.push_back(*item);
+    impl.items.push_back(item);
     impl.lengths.push_back(length);
     impl.eligibilities.emplace_back(*item, programme.config.utc_offset, programme.config.holidays);
   }
   impl.slots_of_entry.resize(impl.items.size());
   for (std::size_t priority = 0; priority < priority_count; ++priority) {
     int most_plays = 0;
-    for (const auto& item : impl.items)
-      if (index_of(item.priority) == priority) most_plays = std::max(most_plays, item.weight);
+    for (const Item* item : impl.items)
+      if (index_of(item->priority) == priority) most_plays = std::max(most_plays, item->weight);
     // Round r holds, in file order, every item with more than r plays a round: weights 3, 1, 1
     // give A B C A A.
     for (int round = 0; round < most_plays; ++round) {
       for (std::size_t entry = 0; entry < impl.items.size(); ++entry) {
-        const Item& item = impl.items[entry];
+        const Item& item = *impl.items[entry];
         if (index_of(item.priority) != priority || item.weight <= round) continue;
         impl.slots_of_entry[entry].push_back(impl.rounds[priority].size());
         impl.rounds[priority].push_back(Impl::Slot{entry, round});
@@ -192,14 +203,13 @@ Schedule::Schedule(Schedule&&) noexcept = default;
 Schedule& Schedule::operator=(Schedule&&) noexcept = default;
 Schedule::~Schedule() = default;
 
-const std::vector<Item>& Schedule::items() const { return impl_->items; }
+const std::vector<const Item*>& Schedule::items() const { return impl_->items; }
 
 const PlayLength& Schedule::length_of(const Item& item) const {
-  const auto& items = impl_->items;
-  const std::less<const Item*> before;
-  if (items.empty() || before(&item, items.data()) || !before(&item, items.data() + items.size()))
+  const auto found = impl_->entry_of_id.find(item.id);
+  if (found == impl_->entry_of_id.end() || impl_->items[found->second] != &item)
     throw std::invalid_argument("length_of: item '" + item.id + "' is not one of the schedule's");
-  return impl_->lengths[static_cast<std::size_t>(&item - items.data())];
+  return impl_->lengths[found->second];
 }
 
 std::optional<TimePoint> Schedule::next_interrupt(TimePoint after, TimePoint before) const {
@@ -221,10 +231,10 @@ Play Schedule::next(const Cursor& given, TimePoint from) const {
     const auto entry = impl.entry_of(*cursor.interrupted);
     if (!entry || !impl.can_start(*entry, from, midnight)) {
       cursor.interrupted.reset();  // it is over; the rotation goes on from where it was
-    } else if (!(high_waiting && impl.items[*entry].priority == Priority::normal)) {
+    } else if (!(high_waiting && impl.items[*entry]->priority == Priority::normal)) {
       const auto& slots = impl.slots_of_entry[*entry];
       const auto round = static_cast<std::size_t>(std::max(cursor.interrupted->round, 0));
-      const auto slot = impl.rounds[index_of(impl.items[*entry].priority)]
+      const auto slot = impl.rounds[index_of(impl.items[*entry]->priority)]
                                    [slots[std::min(round, slots.size() - 1)]];
       return impl.play(slot, cursor, from, midnight);
     }

@@ -221,4 +221,45 @@ TEST(ItemsFor, MatchesByNameGroupAllOrNoTargets) {
 }
 
 }  // namespace
+TEST_F(ProgrammeLoader, AReloadParsesOnlyTheFilesThatChangedAndGivesWhatAFullLoadGives) {
+  const std::string first = "playlist: mot\nitems:\n  - id: a\n    text: Một\n";
+  const std::string second =
+      "playlist: hai\nitems:\n  - id: b\n    text: Hai\n    targets: [ghost]\n";
+  const auto first_file = write_playlist("1.yaml", first);
+  const auto second_file = write_playlist("2.yaml", second);
+  PlaylistCache cache;
+  const auto loaded = load_programme(config_file, {}, &cache);
+  ASSERT_TRUE(loaded.value);
+  // Both files are kept by their bytes, with what loading them said ('ghost' is no display, so
+  // the second is left out of the programme, and will be again without being parsed again).
+  ASSERT_NE(cache.find(first_file, first), nullptr);
+  ASSERT_NE(cache.find(second_file, second), nullptr);
+  EXPECT_EQ(texts(cache.find(second_file, second)->diagnostics).at(0),
+            texts(loaded.diagnostics).at(0));
+
+  const std::string edited = "playlist: mot\nitems:\n  - id: a\n    text: Một lần nữa\n";
+  write_playlist("1.yaml", edited);
+  EXPECT_EQ(cache.find(first_file, edited), nullptr);  // new bytes: parsed again
+  const auto reloaded = load_programme(config_file, {}, &cache);
+  const auto fresh = load_programme(config_file);
+  ASSERT_TRUE(reloaded.value && fresh.value);
+  EXPECT_EQ(texts(reloaded.diagnostics), texts(fresh.diagnostics));
+  EXPECT_EQ(reloaded.value->playlists.at(0).items.at(0).text, "Một lần nữa");
+  EXPECT_EQ(reloaded.value->playlists.size(), 1u);
+  EXPECT_EQ(cache.find(first_file, first), nullptr);  // the old bytes are forgotten
+  EXPECT_NE(cache.find(first_file, edited), nullptr);
+
+  // A removed file is forgotten; a changed config parses every file again.
+  std::filesystem::remove(second_file);
+  load_programme(config_file, {}, &cache);
+  EXPECT_EQ(cache.find(second_file, second), nullptr);
+  directory.write("bangtin.yaml", std::string(two_boards_config) + "# edited\n");
+  const Loaded<Playlist>* before = cache.find(first_file, edited);
+  ASSERT_NE(before, nullptr);
+  const auto items_before = before->value->items.size();
+  load_programme(config_file, {}, &cache);
+  ASSERT_NE(cache.find(first_file, edited), nullptr);
+  EXPECT_EQ(cache.find(first_file, edited)->value->items.size(), items_before);
+}
+
 }  // namespace bangtin

@@ -413,8 +413,8 @@ TEST(ScheduleWeek, EveryPlayOfAWeekFollowsTheRules) {
                      {"thong-bao", 0s}});
   const Schedule& schedule = board.schedule();
   const auto item_named = [&](std::string_view id) -> const Item& {
-    return *std::find_if(schedule.items().begin(), schedule.items().end(),
-                         [&](const Item& item) { return item.id == id; });
+    return **std::find_if(schedule.items().begin(), schedule.items().end(),
+                          [&](const Item* item) { return item->id == id; });
   };
   const Item& urgent = item_named("mat-dien");
 
@@ -550,8 +550,8 @@ TEST(Schedule, OnlyItemsTargetingTheDisplay) {
   - {id: hoi-truong, text: Hội trường, targets: [indoor]}
 )");
   ASSERT_EQ(board.schedule().items().size(), 1u);
-  EXPECT_EQ(board.schedule().items().front().id, "cho");
-  EXPECT_EQ(board.schedule().items().front().playlist, "cchc");
+  EXPECT_EQ(board.schedule().items().front()->id, "cho");
+  EXPECT_EQ(board.schedule().items().front()->playlist, "cchc");
 }
 
 TEST(Schedule, ADayWithNothingIsOneIdlePlay) {

@@ -66,7 +66,8 @@ class ContentPlanner {
 
   // Call once before planning the displays of each new programme.
   void next_programme();
-  std::shared_ptr<const DisplayContent> plan(const Programme& programme,
+  // The content shares the programme (its items are not copied for each display).
+  std::shared_ptr<const DisplayContent> plan(const std::shared_ptr<const Programme>& programme,
                                              const DisplayConfig& display);
 
  private:
@@ -83,7 +84,10 @@ class DisplayPlayer {
   // Never refuses a display: what it cannot draw (a zone too low for its font, a font that
   // cannot be opened, items the renderer refuses) stays dark or is left out, and problems() says
   // so. The board always gets frames.
-  DisplayPlayer(const Programme& programme, const DisplayConfig& display);
+  // `planned`: content a ContentPlanner made for the display from `programme`; nothing: the
+  // player plans it itself, from a copy of the programme.
+  DisplayPlayer(const Programme& programme, const DisplayConfig& display,
+                std::shared_ptr<const DisplayContent> planned = nullptr);
   ~DisplayPlayer();
   DisplayPlayer(DisplayPlayer&&) noexcept;
   DisplayPlayer& operator=(DisplayPlayer&&) noexcept;

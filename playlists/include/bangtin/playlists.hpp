@@ -13,6 +13,7 @@
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -248,8 +249,35 @@ struct Programme {
   Config config;
   std::vector<Playlist> playlists;
 };
+
+// Playlists loaded before, by file, so that a reload parses only what changed: a file whose bytes
+// and whose config's bytes are what they were gives the same playlist and the same problems. A
+// programme of thousands of items spread over many files reloads an edit of one in the time of
+// that one. For one daemon's reloads: one config, one set of checks.
+class PlaylistCache {
+ public:
+  // What loading `bytes` of `file` gave, when it is known.
+  const Loaded<Playlist>* find(const std::filesystem::path& file, std::string_view bytes) const;
+  bool knows(const std::filesystem::path& file) const;
+  // Starts a load of the config whose file holds `config_bytes`: what a different config loaded
+  // is forgotten.
+  void begin(std::string_view config_bytes);
+  void keep(const std::filesystem::path& file, std::string bytes, Loaded<Playlist> loaded);
+  // Ends a load: files it did not keep are forgotten.
+  void end();
+
+ private:
+  struct Entry {
+    std::string bytes;
+    Loaded<Playlist> loaded;
+  };
+  std::string config_bytes_;
+  std::map<std::filesystem::path, Entry> entries_;
+  std::map<std::filesystem::path, Entry> kept_;
+};
+
 Loaded<Programme> load_programme(const std::filesystem::path& config_file,
-                                 const RenderChecks& checks = {});
+                                 const RenderChecks& checks = {}, PlaylistCache* cache = nullptr);
 
 // "2026-11-24T08:00:00" (seconds optional) read as local time at the given offset from UTC.
 std::optional<TimePoint> parse_local_datetime(std::string_view text,

@@ -62,7 +62,11 @@ class Schedule {
   // The items of `programme` that target `display`, in play order. `play_length` says how long
   // an item plays on this display (the renderer knows: text width, speed, passes); it is asked
   // once per item, here. Items that would play for no time are left out.
+  // The schedule keeps a copy of the programme, which Play::item points into.
   Schedule(const Programme& programme, const DisplayConfig& display,
+           const std::function<PlayLength(const Item&)>& play_length);
+  // The same sharing a programme (boards of one controller, a year's plan) instead of copying it.
+  Schedule(std::shared_ptr<const Programme> programme, const DisplayConfig& display,
            const std::function<PlayLength(const Item&)>& play_length);
   Schedule(Schedule&&) noexcept;
   Schedule& operator=(Schedule&&) noexcept;
@@ -84,7 +88,7 @@ class Schedule {
   // eligible. next() uses it to cut plays short; a caller may use it after a reload.
   std::optional<TimePoint> next_interrupt(TimePoint after, TimePoint before) const;
 
-  const std::vector<Item>& items() const;
+  const std::vector<const Item*>& items() const;
   const PlayLength& length_of(const Item& item) const;  // item must be one of items()
 
  private:
