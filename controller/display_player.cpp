@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "bangtin/controller.hpp"
+#include "bangtin/latest_value_worker.hpp"
 
 namespace bangtin {
 
@@ -405,6 +406,65 @@ class PreparedStrips {
 
 }  // namespace
 
+namespace {
+
+// Draws the item that plays next while the one on air plays, on a thread of its own with a
+// renderer of its own, so that a change of item finds its strip ready and the loop feeding the
+// boards never waits for a font (a full-HD page takes a good part of a second). Only the latest
+// wish is drawn: a schedule that moved on has no use for the one before.
+class StripsAhead {
+ public:
+  struct Drawn {
+    std::string key;
+    Light light;
+    std::shared_ptr<PreparedItem> item;  // nothing: the renderer refused it
+  };
+
+  explicit StripsAhead(const TextRenderer& model)
+      : renderer_(model.twin()), worker_([this](Worker::Inbox& inbox) { run(inbox); }) {}
+
+  void ask(std::string key, std::string text, TextStyle style, Light light) {
+    worker_.submit(Wish{std::move(key), std::move(text), style, light});
+  }
+
+  std::optional<Drawn> take() {
+    const std::lock_guard lock(drawn_mutex_);
+    return std::exchange(drawn_, std::nullopt);
+  }
+
+ private:
+  struct Wish {
+    std::string key;
+    std::string text;
+    TextStyle style;
+    Light light;
+  };
+  using Worker = LatestValueWorker<Wish>;
+
+  void run(Worker::Inbox& inbox) {
+    while (std::optional<Wish> wish = inbox.wait()) {
+      if (inbox.stopping()) return;
+      Drawn drawn{std::move(wish->key), wish->light, nullptr};
+      try {
+        drawn.item = std::make_shared<PreparedItem>(renderer_.prepare(wish->text, wish->style));
+        drawn.item->set_light(wish->light);
+      } catch (const std::exception&) {
+        // Left to the loop, which draws it when it goes on air and says nothing either: the
+        // item was measured without fault, so this is not expected.
+      }
+      const std::lock_guard lock(drawn_mutex_);
+      drawn_ = std::move(drawn);
+    }
+  }
+
+  TextRenderer renderer_;  // the worker thread's alone
+  std::mutex drawn_mutex_;
+  std::optional<Drawn> drawn_;
+  Worker worker_;  // last: its thread uses everything above
+};
+
+}  // namespace
+
 // The display's drawing set up once, and what its items' lengths are measured with.
 struct DisplaySetUp {
   DisplayDrawing drawing;
@@ -446,6 +506,9 @@ struct DisplayPlayer::State {
   std::shared_ptr<const DisplayContent> play_content;
   PreparedStrips strips{kPreparedBudgetBytes};
   std::shared_ptr<PreparedItem> play_frames;  // the play on air, drawn when first shown
+  bool draws_ahead = false;
+  std::unique_ptr<StripsAhead> ahead;  // started with the first item drawn
+  bool looked_ahead = false;           // for the play on air
   Light light;
   std::optional<Play> play;
   SystemClock::time_point last_drawn;
@@ -490,6 +553,7 @@ struct DisplayPlayer::State {
     play = std::move(next);
     play_content = content;
     play_frames.reset();
+    looked_ahead = false;
   }
 
   // Ends the play on air where it was last drawn and starts what the schedule has at `now`.
@@ -520,23 +584,47 @@ struct DisplayPlayer::State {
     }
   }
 
-  // The play on air as drawn for the display: from the strips on hand, else drawn now. Nothing
-  // when it cannot be drawn (the zone stays dark).
+  // The play on air as drawn for the display: from the strips on hand (drawn ahead, or kept from
+  // an earlier play), else drawn now. Nothing when it cannot be drawn (the zone stays dark).
   const PreparedItem* play_item_frames() {
-    if (play_frames || !play || !play->item || !drawing.content()) return play_frames.get();
-    const TextRenderer& renderer = *drawing.content();
-    const std::string key = play_key(renderer, *play->item, display);
-    play_frames = strips.find(key);
-    if (play_frames) return play_frames.get();
-    try {
-      play_frames = std::make_shared<PreparedItem>(
-          renderer.prepare(play->item->text, style_of(*play->item, display)));
-    } catch (const std::exception&) {
-      return nullptr;  // measured without fault, so not expected; the play stays dark
+    const TextRenderer* renderer = drawing.content();
+    if (!play || !play->item || !renderer) return nullptr;
+    keep_drawn_ahead();
+    if (!play_frames) {
+      const std::string key = play_key(*renderer, *play->item, display);
+      play_frames = strips.find(key);
+      if (!play_frames) {
+        try {
+          play_frames = std::make_shared<PreparedItem>(
+              renderer->prepare(play->item->text, style_of(*play->item, display)));
+        } catch (const std::exception&) {
+          return nullptr;  // measured without fault, so not expected; the play stays dark
+        }
+        play_frames->set_light(light);
+        strips.add(key, play_frames);
+      }
     }
-    play_frames->set_light(light);
-    strips.add(key, play_frames);
+    if (draws_ahead && !looked_ahead) look_ahead(*renderer);
     return play_frames.get();
+  }
+
+  void keep_drawn_ahead() {
+    if (!ahead) return;
+    std::optional<StripsAhead::Drawn> drawn = ahead->take();
+    if (!drawn || !drawn->item) return;
+    if (drawn->light != light) drawn->item->set_light(light);  // the light changed meanwhile
+    strips.add(drawn->key, std::move(drawn->item));
+  }
+
+  // Asks for the play after this one to be drawn, unless it is on hand already.
+  void look_ahead(const TextRenderer& renderer) {
+    looked_ahead = true;
+    const Play next = play_content->schedule->next(play->cursor, play->end);
+    if (!next.item) return;
+    std::string key = play_key(renderer, *next.item, display);
+    if (strips.find(key)) return;
+    if (!ahead) ahead = std::make_unique<StripsAhead>(renderer);
+    ahead->ask(std::move(key), next.item->text, style_of(*next.item, display), light);
   }
 
   // Nothing when the content zone can draw neither the idle text nor the clock: it stays dark.
@@ -610,6 +698,8 @@ Frame DisplayPlayer::frame_at(SystemClock::time_point now, std::vector<Change>* 
   s.draw(frames, elapsed, now);
   return s.frame;
 }
+
+void DisplayPlayer::draw_ahead() { state_->draws_ahead = true; }
 
 PreparedCacheStatus DisplayPlayer::prepared_cache() const {
   const State& s = *state_;

@@ -27,7 +27,9 @@ DisplayRunner::DisplayRunner(boost::asio::io_context& loop, DisplayPlayer player
       journal_(journal),
       clock_trusted_(std::move(clock_trusted)),
       period_(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-          std::chrono::duration<double>(1.0 / player_.display().fps))) {}
+          std::chrono::duration<double>(1.0 / player_.display().fps))) {
+  player_.draw_ahead();
+}
 
 void DisplayRunner::start() {
   for (const auto& problem : player_.problems()) log_(problem);

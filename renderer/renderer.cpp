@@ -481,6 +481,8 @@ TextRenderer& TextRenderer::operator=(TextRenderer&&) noexcept = default;
 
 const std::filesystem::path& TextRenderer::font_file() const { return fonts_->sizes.file(); }
 
+TextRenderer TextRenderer::twin() const { return TextRenderer(zone_, font_file(), options_); }
+
 namespace {
 std::unique_ptr<PreparedItem::State> set_text(text_raster::FontSizes& fonts,
                                               text_layout::LetterInk& ink,

@@ -13,10 +13,29 @@
 
 namespace bangtin::text_raster {
 
+// SDL_ttf keeps one FreeType library for the process. FreeType lets threads use faces of their
+// own at once, but opening and closing faces (and SDL_ttf's init count) must not overlap: fonts are
+// opened on the loop thread, the disk thread that plans a reload and the one that draws ahead.
+namespace {
+std::mutex& library_mutex() {
+  static std::mutex mutex;
+  return mutex;
+}
+}  // namespace
+
 TtfLibrary::TtfLibrary() {
+  const std::lock_guard lock(library_mutex());
   if (TTF_Init() != 0) throw std::runtime_error(std::string("SDL_ttf: ") + TTF_GetError());
 }
-TtfLibrary::~TtfLibrary() { TTF_Quit(); }
+TtfLibrary::~TtfLibrary() {
+  const std::lock_guard lock(library_mutex());
+  TTF_Quit();
+}
+
+void FontCloser::operator()(TTF_Font* font) const {
+  const std::lock_guard lock(library_mutex());
+  TTF_CloseFont(font);
+}
 
 FontBytes font_bytes(const std::filesystem::path& file) {
   static std::mutex mutex;
@@ -37,7 +56,11 @@ FontBytes font_bytes(const std::filesystem::path& file) {
 FontHandle open_font(const FontBytes& bytes, const std::filesystem::path& file, int pixel_size,
                      GlyphMode mode) {
   SDL_RWops* source = SDL_RWFromConstMem(bytes->data(), static_cast<int>(bytes->size()));
-  FontHandle font(source ? TTF_OpenFontRW(source, 1, pixel_size) : nullptr);
+  FontHandle font;
+  {
+    const std::lock_guard lock(library_mutex());
+    font.reset(source ? TTF_OpenFontRW(source, 1, pixel_size) : nullptr);
+  }
   if (!font) {
     throw std::runtime_error("cannot open font " + file.string() + ": " + TTF_GetError());
   }

@@ -23,7 +23,7 @@ class TtfLibrary {
 };
 
 struct FontCloser {
-  void operator()(TTF_Font* font) const { TTF_CloseFont(font); }
+  void operator()(TTF_Font* font) const;
 };
 using FontHandle = std::unique_ptr<TTF_Font, FontCloser>;
 

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <thread>
 
 #include "test_support.hpp"
 
@@ -288,4 +289,32 @@ TEST_F(PlayerTest, DrawsAnItemOnlyWhenItGoesOnAirAndKeepsItForItsNextPlay) {
   // What a fresh player draws at the same instant is the same picture.
   DisplayPlayer fresh(programme, programme.config.displays.front());
   EXPECT_EQ(fresh.frame_at(tuesday_morning() + 12s), third);
+}
+
+TEST_F(PlayerTest, DrawsTheNextItemAheadSoThatItsPlayFindsItReady) {
+  std::string many = "playlist: test\nitems:\n";
+  for (int i = 0; i < 20; ++i) {
+    many += "  - id: muc-" + std::to_string(i) + "\n    text: \"Thông báo số " + std::to_string(i) +
+            "\"\n    effect: static\n    duration: 5s\n";
+  }
+  const Programme programme = programme_with(many);
+  const DisplayConfig& display = programme.config.displays.front();
+  DisplayPlayer player(programme, display);
+  player.draw_ahead();
+  const auto on_air_at = tuesday_morning() + 1s;
+  player.frame_at(on_air_at);
+  EXPECT_EQ(on_air_id(player), "muc-0");
+  // The next item is drawn on the player's own thread and taken in at a later frame.
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (player.prepared_cache().items < 2 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(5ms);
+    player.frame_at(on_air_at);
+  }
+  ASSERT_EQ(player.prepared_cache().items, 2u);
+  // Its play takes it from there, drawn exactly as a player drawing it then and there would.
+  const Frame next = player.frame_at(tuesday_morning() + 6s);
+  EXPECT_EQ(on_air_id(player), "muc-1");
+  DisplayPlayer fresh(programme, display);
+  EXPECT_EQ(fresh.frame_at(tuesday_morning() + 6s), next);
+  EXPECT_GE(player.prepared_cache().items, 2u);
 }

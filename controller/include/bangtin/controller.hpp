@@ -141,6 +141,10 @@ class DisplayPlayer {
   int brightness() const;
   // What the player keeps drawn.
   PreparedCacheStatus prepared_cache() const;
+  // From now on, the item that plays next is drawn on a thread of the player's own while the
+  // one before it plays, so that frame_at() finds it ready: for the daemon, whose loop must never
+  // wait for a font. A one-off render does without.
+  void draw_ahead();
 
  private:
   struct State;

@@ -141,6 +141,9 @@ class TextRenderer {
 
   const PanelGeometry& panel() const { return zone_; }
   const std::filesystem::path& font_file() const;
+  // A renderer for the same zone, font and options with fonts of its own: a TextRenderer is for
+  // one thread at a time, and its twin draws the same pixels on another.
+  TextRenderer twin() const;
 
   // Text (UTF-8, NFC or NFD alike) playing as `style` says. Throws TextDoesNotFit when the zone
   // is too low for it, std::invalid_argument for text that is not UTF-8 and for plays longer
