@@ -14,7 +14,10 @@ namespace bangtin {
 
 class DdpLink final : public PanelLink {
  public:
-  DdpLink(std::string host, int port);
+  // `mono_bits`: mono frames go as DDP's 1-bit grayscale, 24 times fewer bytes, for receivers that
+  // take it (bangtin-panel-sim does; WLED, FPP and xLights read RGB whatever the type says).
+  DdpLink(std::string host, int port, bool mono_bits = false);
+  std::optional<std::string> cannot_show(int width, int height, PixelFormat format) const override;
 
   std::optional<PanelIdentity> connect() override;
   WireCost show(const Frame& frame) override;
@@ -27,12 +30,13 @@ class DdpLink final : public PanelLink {
  private:
   std::string host_;
   int port_;
+  bool mono_bits_;
   UdpDestination destination_;
   UdpSocket socket_;
   std::uint8_t sequence_ = 0;
   PanelLight light_;  // applied to the pixels of each frame
   // Reused from frame to frame.
-  std::vector<std::uint8_t> rgb_;
+  std::vector<std::uint8_t> rgb_;  // or bits
   std::vector<std::uint8_t> packets_;
   std::vector<std::size_t> sizes_;
 };

@@ -280,8 +280,10 @@ std::unique_ptr<PanelLink> make_modbus_text_rtu_link(std::string_view text) {
 
 std::unique_ptr<PanelLink> make_ddp_link(std::string_view text) {
   LinkUri uri(text, LinkUri::Kind::host_port);
+  const int bits = uri.take_int_option("bits", 1, 24, 24, "24 (RGB) or 1 (mono, 1 bit a pixel)");
+  if (bits != 1 && bits != 24) uri.reject("bits must be 24 (RGB) or 1 (mono, 1 bit a pixel)");
   uri.finish();
-  return std::make_unique<DdpLink>(uri.host(), uri.port_or(ddp::kPort));
+  return std::make_unique<DdpLink>(uri.host(), uri.port_or(ddp::kPort), bits == 1);
 }
 
 std::unique_ptr<PanelLink> make_e131_link(std::string_view text) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <stdexcept>
 
 namespace bangtin {
 
@@ -100,10 +101,32 @@ void frame_from_rgb(std::span<const std::uint8_t> rgb, Frame& frame) {
   }
 }
 
+void mono_bits_from_frame(const Frame& frame, bool on, int brightness_percent,
+                          std::vector<std::uint8_t>& bits) {
+  if (frame.format != PixelFormat::mono)
+    throw std::invalid_argument("1-bit pixels are for mono frames");
+  const std::size_t pixels = static_cast<std::size_t>(frame.width) * frame.height;
+  bits.assign((pixels + 7) / 8, 0);
+  if (!on || brightness_percent <= 0) return;
+  const std::size_t row = row_bytes(PixelFormat::mono, frame.width);
+  if (frame.width % 8 == 0) {  // rows end on whole bytes: the frame's own bytes, as they are
+    std::copy_n(frame.bytes.begin(), std::min(bits.size(), frame.bytes.size()), bits.begin());
+    return;
+  }
+  std::size_t at = 0;
+  for (int y = 0; y < frame.height; ++y) {
+    const std::uint8_t* source = frame.bytes.data() + static_cast<std::size_t>(y) * row;
+    for (int x = 0; x < frame.width; ++x, ++at)
+      if (source[x / 8] & (0x80 >> (x % 8)))
+        bits[at / 8] |= static_cast<std::uint8_t>(0x80 >> (at % 8));
+  }
+}
+
 namespace ddp {
 
 void encode_frame(std::span<const std::uint8_t> rgb, std::uint8_t sequence,
-                  std::vector<std::uint8_t>& packets, std::vector<std::size_t>& sizes) {
+                  std::vector<std::uint8_t>& packets, std::vector<std::size_t>& sizes,
+                  std::uint8_t data_type) {
   const std::size_t count =
       std::max<std::size_t>(1, (rgb.size() + kMaxDataBytes - 1) / kMaxDataBytes);
   packets.resize(rgb.size() + count * kHeaderBytes);
@@ -114,7 +137,7 @@ void encode_frame(std::span<const std::uint8_t> rgb, std::uint8_t sequence,
     const std::size_t length = std::min(kMaxDataBytes, rgb.size() - offset);
     out[0] = static_cast<std::uint8_t>(kFlagVersion1 | (i + 1 == count ? kFlagPush : 0));
     out[1] = static_cast<std::uint8_t>(sequence & 0x0F);
-    out[2] = kDataTypeRgb8;
+    out[2] = data_type;
     out[3] = kIdDisplay;
     put32(out + 4, static_cast<std::uint32_t>(offset));
     put16(out + 8, static_cast<unsigned>(length));

@@ -233,7 +233,17 @@ bool SimulatedPanel::ddp_datagram(std::span<const std::uint8_t> datagram) {
   if (!packet || (packet->flags & ddp::kFlagQuery) != 0 ||
       (packet->id != ddp::kIdDisplay && packet->id != 0))
     return false;
-  if (packet->offset < rgb_back_buffer_.size()) {
+  if (packet->data_type == ddp::kDataTypeMono1) {
+    // One bit a pixel: the offset counts bytes of bits, eight pixels each.
+    const std::size_t pixels = rgb_back_buffer_.size() / 3;
+    for (std::size_t i = 0; i < packet->data.size() * 8; ++i) {
+      const std::size_t p = std::size_t{packet->offset} * 8 + i;
+      if (p >= pixels) break;
+      const bool lit = (packet->data[i / 8] & (0x80 >> (i % 8))) != 0;
+      std::fill_n(rgb_back_buffer_.begin() + static_cast<std::ptrdiff_t>(3 * p), 3,
+                  lit ? 0xFF : 0x00);
+    }
+  } else if (packet->offset < rgb_back_buffer_.size()) {
     const std::size_t count =
         std::min<std::size_t>(packet->data.size(), rgb_back_buffer_.size() - packet->offset);
     std::copy_n(packet->data.data(), count, rgb_back_buffer_.begin() + packet->offset);

@@ -218,5 +218,59 @@ TEST(E131Link, UniversesPastTheLastOneAreRefused) {
   }
 }
 
+// A patterned mono frame whose rows' spare bits (past the last pixel) are clear, as a renderer's.
+Frame patterned_pixels(int width, int height, unsigned seed) {
+  const Frame pattern = patterned_frame(width, height, PixelFormat::mono, seed);
+  Frame frame = Frame::blank(width, height, PixelFormat::mono);
+  for (int y = 0; y < height; ++y)
+    for (int x = 0; x < width; ++x) frame.set_pixel(x, y, pattern.pixel(x, y));
+  return frame;
+}
+
+TEST(DdpLink, MonoBoardsCanGoOneBitAPixelToAReceiverThatTakesIt) {
+  // 128 wide, and 100 wide whose rows do not end on whole bytes.
+  for (const int width : {128, 100}) {
+    PanelSimulator mono(udp_panel(width, 32, PixelFormat::mono));
+    const auto link = open_link(ddp_uri(mono) + "?bits=1");
+    EXPECT_EQ(link->describe(), ddp_uri(mono) + " 1 bit a pixel");
+    EXPECT_EQ(link->cannot_show(width, 32, PixelFormat::mono), std::nullopt);
+    link->connect();
+    for (unsigned n = 1; n <= 3; ++n) {
+      const Frame frame = patterned_pixels(width, 32, n);
+      link->show(frame);
+      const auto shown = mono.wait_for_commit(n - 1, kPatience);
+      ASSERT_TRUE(shown.has_value()) << width << " wide, frame " << n;
+      EXPECT_EQ(*shown, frame) << width << " wide, frame " << n;
+    }
+    const WireCost cost = link->show(patterned_pixels(width, 32, 9));
+    // 24 times fewer pixel bytes than RGB, in one datagram.
+    EXPECT_EQ(cost.bytes, static_cast<std::size_t>(width) * 32 / 8 + 10);
+    EXPECT_EQ(cost.messages, 1u);
+  }
+  // A colour board cannot go one bit a pixel: the driver is told before any frame.
+  const auto colour = open_link("ddp://127.0.0.1:4048?bits=1");
+  const auto refusal = colour->cannot_show(64, 32, PixelFormat::rgb565);
+  ASSERT_TRUE(refusal.has_value());
+  EXPECT_NE(refusal->find("for mono boards"), std::string::npos) << *refusal;
+}
+
+TEST(DdpLink, OneBitFramesSwitchOffButCannotDim) {
+  PanelSimulator mono(udp_panel(64, 16, PixelFormat::mono));
+  const auto link = open_link(ddp_uri(mono) + "?bits=1");
+  link->connect();
+  const Frame frame = patterned_pixels(64, 16, 3);
+  ASSERT_GT(frame.lit_count(), 0);
+  link->set_light(PanelLight{30, true});
+  link->show(frame);
+  const auto dimmed = mono.wait_for_commit(0, kPatience);
+  ASSERT_TRUE(dimmed.has_value());
+  EXPECT_EQ(*dimmed, frame);  // a bit is lit or not
+  link->set_light(PanelLight{100, false});
+  link->show(frame);
+  const auto off = mono.wait_for_commit(1, kPatience);
+  ASSERT_TRUE(off.has_value());
+  EXPECT_EQ(off->lit_count(), 0);
+}
+
 }  // namespace
 }  // namespace bangtin

@@ -100,6 +100,7 @@ INSTANTIATE_TEST_SUITE_P(
                       BadUri{"modbus-rtu:///dev/ttyUSB0?port=2", "unknown option \"port\""},
                       BadUri{"ddp://", "missing host"},
                       BadUri{"ddp://x?universe=1", "unknown option \"universe\""},
+                      BadUri{"ddp://x?bits=8", "bits must be 24 (RGB) or 1"},
                       BadUri{"e131://x?universe=0", "universe must be 1-63999"},
                       BadUri{"e131://x?universe=64000", "universe must be 1-63999"},
                       BadUri{"e131://x?sync=70000", "sync must be 0 (none)"},

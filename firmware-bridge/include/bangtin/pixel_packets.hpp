@@ -3,6 +3,9 @@
 //
 // Both protocols carry R, G, B bytes a pixel, row by row from the top left; mono and rgb565
 // frames are widened to that (rgb_from_frame) and narrowed back by a receiver (frame_from_rgb).
+// DDP can also say "1-bit grayscale" in its data type: a mono board whose receiver takes that gets
+// one bit a pixel instead of 24 (mono_bits_from_frame). E1.31 cannot say
+// it: its DMX slots are whatever the receiver was set up to read, in practice R, G, B bytes.
 #pragma once
 
 #include <array>
@@ -23,6 +26,11 @@ void rgb_from_frame(const Frame& frame, std::vector<std::uint8_t>& rgb);
 // Sets the frame's pixels from R, G, B bytes by Frame::set_pixel's rules; pixels the bytes do not
 // reach are left as they are.
 void frame_from_rgb(std::span<const std::uint8_t> rgb, Frame& frame);
+// A mono frame's pixels as one bit each, leftmost first in the high bit, rows back to back with no
+// padding between them (1 = lit), into `bits`; all dark when `on` is false or `brightness_percent`
+// is 0 (a bit cannot be dimmed).
+void mono_bits_from_frame(const Frame& frame, bool on, int brightness_percent,
+                          std::vector<std::uint8_t>& bits);
 // Dims R, G, B bytes in place for a receiver without a brightness control: each value times
 // percent / 100, rounded; all dark when `on` is false.
 void apply_light(std::span<std::uint8_t> rgb, int brightness_percent, bool on);
@@ -41,8 +49,11 @@ inline constexpr std::uint8_t kFlagVersion1 = 0x40;
 inline constexpr std::uint8_t kFlagTimecode = 0x10;
 inline constexpr std::uint8_t kFlagQuery = 0x02;
 inline constexpr std::uint8_t kFlagPush = 0x01;
-inline constexpr std::uint8_t kDataTypeRgb8 = 0x0B;  // RGB, 8 bits a channel
-inline constexpr std::uint8_t kIdDisplay = 1;        // the default output device
+// The data type byte is C R TTT SSS: TTT the kind (1 RGB, 4 grayscale), SSS the bits of each
+// element (1: 1 bit, 3: 8 bits).
+inline constexpr std::uint8_t kDataTypeRgb8 = 0x0B;   // RGB, 8 bits a channel
+inline constexpr std::uint8_t kDataTypeMono1 = 0x21;  // grayscale, 1 bit a pixel
+inline constexpr std::uint8_t kIdDisplay = 1;         // the default output device
 
 // Sequence numbers run 1-15 and wrap; 0 means "not numbered".
 constexpr std::uint8_t next_sequence(std::uint8_t sequence) {
@@ -52,8 +63,10 @@ constexpr std::uint8_t next_sequence(std::uint8_t sequence) {
 // One frame of R, G, B bytes as packets of at most kMaxDataBytes, each with its byte offset into
 // the frame, the push flag on the last. The packets are laid back to back in `packets`; `sizes`
 // gets each one's length. Both are cleared first.
+// `data_type` says what the bytes are: kDataTypeRgb8, or kDataTypeMono1 for mono_bits_from_frame's.
 void encode_frame(std::span<const std::uint8_t> rgb, std::uint8_t sequence,
-                  std::vector<std::uint8_t>& packets, std::vector<std::size_t>& sizes);
+                  std::vector<std::uint8_t>& packets, std::vector<std::size_t>& sizes,
+                  std::uint8_t data_type = kDataTypeRgb8);
 
 struct Packet {
   std::uint8_t flags = 0;
