@@ -364,6 +364,12 @@ class PreparedStrips {
  public:
   explicit PreparedStrips(std::size_t budget_bytes) : budget_(budget_bytes) {}
 
+  // Without counting as a use.
+  const PreparedItem* peek(const std::string& key) const {
+    const auto found = index_.find(key);
+    return found == index_.end() ? nullptr : found->second->item.get();
+  }
+
   std::shared_ptr<PreparedItem> find(const std::string& key) {
     const auto found = index_.find(key);
     if (found == index_.end()) return nullptr;
@@ -509,6 +515,7 @@ struct DisplayPlayer::State {
   bool draws_ahead = false;
   std::unique_ptr<StripsAhead> ahead;  // started with the first item drawn
   bool looked_ahead = false;           // for the play on air
+  std::string next_key;                // of the play after it, when known
   Light light;
   std::optional<Play> play;
   SystemClock::time_point last_drawn;
@@ -554,6 +561,7 @@ struct DisplayPlayer::State {
     play_content = content;
     play_frames.reset();
     looked_ahead = false;
+    next_key.clear();
   }
 
   // Ends the play on air where it was last drawn and starts what the schedule has at `now`.
@@ -621,10 +629,10 @@ struct DisplayPlayer::State {
     looked_ahead = true;
     const Play next = play_content->schedule->next(play->cursor, play->end);
     if (!next.item) return;
-    std::string key = play_key(renderer, *next.item, display);
-    if (strips.find(key)) return;
+    next_key = play_key(renderer, *next.item, display);
+    if (strips.find(next_key)) return;
     if (!ahead) ahead = std::make_unique<StripsAhead>(renderer);
-    ahead->ask(std::move(key), next.item->text, style_of(*next.item, display), light);
+    ahead->ask(next_key, next.item->text, style_of(*next.item, display), light);
   }
 
   // Nothing when the content zone can draw neither the idle text nor the clock: it stays dark.
@@ -676,6 +684,15 @@ std::optional<ScrollStrip> DisplayPlayer::scroll_strip() const {
   if (!s.play || !s.play->item || s.display.zones.size() != 1 || !s.play_frames)
     return std::nullopt;
   return s.play_frames->scroll_strip(s.last_drawn - s.play->start);
+}
+
+std::shared_ptr<const Frame> DisplayPlayer::next_scroll_strip() const {
+  const State& s = *state_;
+  if (s.next_key.empty() || s.display.zones.size() != 1) return nullptr;
+  const PreparedItem* next = s.strips.peek(s.next_key);
+  if (!next) return nullptr;
+  const std::optional<ScrollStrip> view = next->scroll_strip(nanoseconds(0));
+  return view ? view->strip : nullptr;
 }
 
 std::string DisplayPlayer::text_shown() const {

@@ -130,8 +130,9 @@ void DisplayRunner::tick() {
       last_trusted_ = now;
       follow_brightness();
     }
-    output_->show(*last_frame_, FrameSource{trusted_ ? player_.scroll_strip() : std::nullopt,
-                                            player_.text_shown()});
+    FrameSource source{trusted_ ? player_.scroll_strip() : std::nullopt, player_.text_shown()};
+    if (trusted_) source.next_strip = player_.next_scroll_strip();
+    output_->show(*last_frame_, std::move(source));
   } catch (const std::exception& error) {
     // Nothing a display meets may stop the daemon: the board keeps its last frame, and the
     // next tick tries again.

@@ -256,7 +256,19 @@ int ModbusLink::allocate(int count) {
   }
 }
 
-WireCost ModbusLink::upload_step(const std::shared_ptr<const Frame>& strip) {
+bool ModbusLink::fits_beside(const std::shared_ptr<const Frame>& strip,
+                             const std::shared_ptr<const Frame>& kept) const {
+  if (!strip || !fits_panel(*strip)) return false;
+  if (find_slot(strip)) return true;
+  const int count = rm::kStripTagRegisters + rm::framebuffer_registers(strip->bytes.size());
+  const StripSlot* keep = find_slot(kept);
+  if (!keep) return true;  // fits_panel: the whole window is there to take
+  // Every other strip may go: the room left is on either side of the one kept.
+  return keep->first - frame_registers_ >= count || panel_->window_registers - keep->end() >= count;
+}
+
+WireCost ModbusLink::upload_step(const std::shared_ptr<const Frame>& strip,
+                                 std::size_t most_bytes) {
   if (!context_) throw LinkError(describe() + ": upload on a closed link (connect first)");
   if (!strip || !fits_panel(*strip))
     throw std::logic_error("upload_step for a strip the panel cannot hold (see upload_cost)");
@@ -277,8 +289,11 @@ WireCost ModbusLink::upload_step(const std::shared_ptr<const Frame>& strip) {
   Upload& upload = *upload_;
   const int address = rm::kFramebuffer + upload.slot.first;
   if (upload.sent < upload.registers.size()) {
+    const std::size_t most_registers =
+        most_bytes == 0 ? std::size_t{rm::kMaxRegistersPerWrite}
+                        : std::clamp<std::size_t>(most_bytes / 2, 1, rm::kMaxRegistersPerWrite);
     const int count = static_cast<int>(
-        std::min<std::size_t>(rm::kMaxRegistersPerWrite, upload.registers.size() - upload.sent));
+        std::min<std::size_t>(most_registers, upload.registers.size() - upload.sent));
     if (modbus_write_registers(context_.get(), address + static_cast<int>(upload.sent), count,
                                upload.registers.data() + upload.sent) == -1)
       fail("writing a strip into the panel's memory failed: " + libmodbus_error());

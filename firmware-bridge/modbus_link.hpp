@@ -75,7 +75,10 @@ class ModbusLink : public PanelLink, private StripMemory {
   // StripMemory, offered while connected to a panel with strips.
   WireCost frame_cost(const Frame& frame) const override;
   std::optional<WireCost> upload_cost(const std::shared_ptr<const Frame>& strip) const override;
-  WireCost upload_step(const std::shared_ptr<const Frame>& strip) override;
+  WireCost upload_step(const std::shared_ptr<const Frame>& strip,
+                       std::size_t most_bytes = 0) override;
+  bool fits_beside(const std::shared_ptr<const Frame>& strip,
+                   const std::shared_ptr<const Frame>& kept) const override;
   WireCost window_cost(const std::shared_ptr<const Frame>& strip) const override;
   WireCost show_window(const std::shared_ptr<const Frame>& strip, int offset) override;
 

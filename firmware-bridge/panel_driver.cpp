@@ -246,6 +246,7 @@ void PanelDriver::drop_link(const std::string& why) {
   link_->close();
   committed_crc_.reset();
   uploading_.reset();
+  uploading_ahead_.reset();
   update_counters([](LinkCounters& counters) { counters.health.connected = false; });
   note_failure(why, "");
   retry_wait_due_ = true;
@@ -349,6 +350,59 @@ void PanelDriver::upload_part(StripMemory& memory, const std::shared_ptr<const F
   }
 }
 
+void PanelDriver::upload_ahead(StripMemory& memory, const Submission& submission) {
+  const std::shared_ptr<const Frame>& next = submission.source.next_strip;
+  const ScrollStrip& view = *submission.source.strip;
+  if (!next || next == view.strip) return;
+  const std::optional<WireCost> left = memory.upload_cost(next);
+  if (!left || left->bytes == 0) return;  // it can never fit (said when it goes on air), or is in
+  if (!memory.fits_beside(next, view.strip)) {
+    note_strip_once(next,
+                    "the panel's strip memory has no room for the next strip beside the one "
+                    "on show; it goes in when its scroll starts");
+    return;
+  }
+  const std::optional<LineCapacity> line = link_->capacity();
+  if (!line) return;
+  // Spread over the frames this scroll has left (three fifths of them, to be done early), so the
+  // scroll on show slows as little as the upload allows; never less than a few registers a part,
+  // whose request would cost more than its data.
+  // At the rate frames really go out, which the parts themselves slow.
+  const double shown_per_second =
+      std::max(1.0, std::min(submitted_per_second(), static_cast<double>(recent_frames_.size())));
+  const double frames_left =
+      std::max(1.0, 0.6 * std::chrono::duration<double>(view.remaining).count() * shown_per_second);
+  const auto most_bytes = std::max<std::size_t>(
+      16, static_cast<std::size_t>(static_cast<double>(left->bytes) / frames_left));
+  if (uploading_ahead_ != next) {
+    uploading_ahead_ = next;
+    upload_started_ = Clock::now();
+    char seconds[32];
+    std::snprintf(seconds, sizeof seconds, "%.1f s", line->seconds(*left));
+    log_("uploading the next strip (" + std::to_string(next->width) + "x" +
+         std::to_string(next->height) + ", " + size_text(left->bytes) + ", " + seconds +
+         " of the line) beside the one on show, a part after each frame");
+  }
+  const WireCost part = memory.upload_step(next, most_bytes);
+  const bool done = memory.upload_cost(next).value_or(WireCost{}).bytes == 0;
+  update_counters([&](LinkCounters& counters) {
+    counters.wire_bytes += part.bytes;
+    counters.upload_wire_bytes += part.bytes;
+    if (done) {
+      ++counters.strips_uploaded;
+      ++counters.strips_uploaded_ahead;
+    }
+  });
+  if (done) {
+    char took[32];
+    std::snprintf(took, sizeof took, "%.1f s",
+                  std::chrono::duration<double>(Clock::now() - upload_started_).count());
+    log_(std::string("next strip uploaded ahead in ") + took +
+         "; its scroll starts at once when it comes");
+    uploading_ahead_.reset();
+  }
+}
+
 PanelDriver::Sent PanelDriver::send(const Submission& submission) {
   try {
     StripMemory* const memory = link_->strip_memory();
@@ -361,6 +415,7 @@ PanelDriver::Sent PanelDriver::send(const Submission& submission) {
     if (choice == StripChoice::window) {
       const ScrollStrip& view = *submission.source.strip;
       count_frame(memory->show_window(view.strip, view.offset), true);
+      upload_ahead(*memory, submission);
       return Sent::shown;
     }
     OwnFont* font = link_->own_font();

@@ -464,5 +464,47 @@ TEST(PanelDriverStrips, StoppingInTheMiddleOfAnUploadDoesNotWaitForIt) {
   EXPECT_LT(std::chrono::steady_clock::now() - before, 1500ms);
 }
 
+TEST(PanelDriverStrips, TheNextScrollsStripGoesInBesideTheOneOnShowSoItStartsAtOnce) {
+  PtyPair line;
+  PanelSimulator panel(rtu_panel(line));
+  LogRecorder log;
+  PanelDriver driver(open_link(line.link_uri(9600)), kStreetBoard, log.sink(), kQuick);
+  const PreparedItem item = street_board_renderer().scroll(kNotice, 50, 1);
+  const PreparedItem next = street_board_renderer().scroll("Giờ làm việc: 7:30–17:00", 50, 1);
+  const std::shared_ptr<const Frame> next_strip = next.scroll_strip(0ns)->strip;
+  // The scroll on show, once in strip mode, with the next scroll's strip offered beside it.
+  auto t = play(driver, item, 0ns, 2s);
+  ASSERT_TRUE(
+      driver.wait_for([](const LinkCounters& c) { return c.strips_uploaded == 1; }, kPatience))
+      << log.all();
+  for (; driver.counters().strips_uploaded_ahead == 0 && t < 12s; t += 40ms) {
+    driver.submit(item.frame_at(t),
+                  FrameSource{.strip = item.scroll_strip(t), .next_strip = next_strip});
+    std::this_thread::sleep_for(2ms);
+  }
+  ASSERT_TRUE(driver.wait_for([](const LinkCounters& c) { return c.strips_uploaded_ahead == 1; },
+                              kPatience))
+      << log.all();
+  EXPECT_TRUE(log.wait_for("uploading the next strip", kPatience)) << log.all();
+  // The scroll on show kept going meanwhile, and still shows what it should.
+  ASSERT_TRUE(panel_shows(panel, item.frame_at(t - 40ms))) << log.all();
+
+  // The next item's first frame is one small write: no upload when it comes.
+  const LinkCounters before = driver.counters();
+  const std::uint64_t commits = panel.counters().strip_commits;
+  ASSERT_GT(next.frame_at(1s).lit_count(), 0);
+  driver.submit(next.frame_at(1s), FrameSource{.strip = next.scroll_strip(1s)});
+  ASSERT_TRUE(panel_shows(panel, next.frame_at(1s))) << log.all();
+  const std::uint64_t strip_frames = before.strip_frames;
+  ASSERT_TRUE(driver.wait_for(
+      [&](const LinkCounters& c) { return c.strip_frames == strip_frames + 1; }, kPatience));
+  const LinkCounters after = driver.counters();
+  EXPECT_EQ(after.upload_wire_bytes, before.upload_wire_bytes);
+  EXPECT_EQ(after.strips_uploaded, 2u);
+  EXPECT_EQ(after.strip_frames, before.strip_frames + 1);
+  EXPECT_EQ(panel.counters().strip_commits, commits + 1);
+  EXPECT_EQ(after.health.errors, 0u) << log.all();
+}
+
 }  // namespace
 }  // namespace bangtin

@@ -136,6 +136,9 @@ class DisplayPlayer {
   // What the last frame was made of: the scroll strip it is a window of (when the item scrolls
   // over the whole display), and the text shown (the item's, or the idle content's).
   std::optional<ScrollStrip> scroll_strip() const;
+  // The strip of the play after this one, when it scrolls over the whole display and has been
+  // drawn ahead (draw_ahead): a slow line uploads it into the panel while this one plays.
+  std::shared_ptr<const Frame> next_scroll_strip() const;
   std::string text_shown() const;
   // The brightness the display's schedule asks for at the last frame, in percent.
   int brightness() const;

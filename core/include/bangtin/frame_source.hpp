@@ -31,6 +31,9 @@ struct FrameSource {
   std::optional<ScrollStrip> strip{};
   // The text shown (UTF-8), for panels that draw their own font; empty: nothing to read.
   std::string text{};
+  // The strip of the scroll that plays next, once it is drawn: a panel with room for both takes
+  // it while this one plays, so the next scroll starts on time on a slow line.
+  std::shared_ptr<const Frame> next_strip{};
 };
 
 }  // namespace bangtin

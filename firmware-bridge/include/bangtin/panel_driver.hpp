@@ -13,7 +13,10 @@
 // frame may come with the strip it was cut from (a plain scroll); the driver checks that the
 // frame really is that strip's window, then uploads the strip when that shows more frames of the
 // scroll in the time it has left than sending frames would (LineCapacity against the costs of
-// each way), part by part between newer frames, and from then on writes one offset a frame.
+// each way), part by part between newer frames, and from then on writes one offset a frame. While
+// a strip plays, the strip of the scroll after it (when the caller has it) goes into the panel's
+// memory beside it, a small part after each frame, so that the next scroll starts on time instead
+// of waiting seconds for its upload on a 9600-baud line.
 #pragma once
 
 #include <chrono>
@@ -63,7 +66,8 @@ struct LinkCounters {
   std::uint64_t delta_frames = 0;
   std::uint64_t strip_frames = 0;     // shown as a window of a strip in the panel's memory
   std::uint64_t strips_uploaded = 0;  // uploads finished (each strip once while the panel keeps it)
-  std::uint64_t upload_wire_bytes = 0;  // of strip uploads, also counted in wire_bytes
+  std::uint64_t strips_uploaded_ahead = 0;  // of those, while the scroll before them played
+  std::uint64_t upload_wire_bytes = 0;      // of strip uploads, also counted in wire_bytes
   std::optional<PanelStatus> last_status{};
   // Brightness and power as last set on the link; nothing before that, or when the panel can
   // neither dim nor switch off.
@@ -121,6 +125,8 @@ class PanelDriver {
   Sent send(const Submission& submission);
   StripChoice choose(StripMemory& memory, const Submission& submission);
   void upload_part(StripMemory& memory, const std::shared_ptr<const Frame>& strip);
+  // A part of the next scroll's strip, after a frame of the one on show (FrameSource::next_strip).
+  void upload_ahead(StripMemory& memory, const Submission& submission);
   void note_strip_once(const std::shared_ptr<const Frame>& strip, const std::string& line);
   void count_frame(const WireCost& cost, bool strip);
   void apply_light(const PanelLight& light);
@@ -159,6 +165,7 @@ class PanelDriver {
   std::shared_ptr<const Frame> noted_strip_;  // the strip last logged about
   std::optional<PanelLight> applied_light_;   // on the link since it connected
   std::shared_ptr<const Frame> uploading_;
+  std::shared_ptr<const Frame> uploading_ahead_;
   Clock::time_point upload_started_;
   std::optional<std::uint32_t> committed_crc_;   // of last_shown_, worked out when first needed
   std::optional<std::uint32_t> uptime_seconds_;  // as last read since it connected

@@ -95,10 +95,16 @@ class StripMemory {
   // What is left to send before the strip can be shown: nothing (a zero cost) when the panel holds
   // it already; std::nullopt when it can never fit in the panel's memory.
   virtual std::optional<WireCost> upload_cost(const std::shared_ptr<const Frame>& strip) const = 0;
-  // Sends the next part of the strip into panel memory, one request, so that the caller can stop
-  // between parts; returns what it cost. The strip is held once upload_cost says zero. Uploading
-  // another strip abandons the part-sent one.
-  virtual WireCost upload_step(const std::shared_ptr<const Frame>& strip) = 0;
+  // Sends the next part of the strip into panel memory, one request of at most `most_bytes` of
+  // the strip (0: as much as one request carries), so that the caller can stop between parts;
+  // returns what it cost. The strip is held once upload_cost says zero. Uploading another strip
+  // abandons the part-sent one.
+  virtual WireCost upload_step(const std::shared_ptr<const Frame>& strip,
+                               std::size_t most_bytes = 0) = 0;
+  // Whether the strip can be uploaded without evicting `kept` (the strip on show) from the
+  // panel's memory; true when it is held already.
+  virtual bool fits_beside(const std::shared_ptr<const Frame>& strip,
+                           const std::shared_ptr<const Frame>& kept) const = 0;
   // What show_window would send for a strip the panel holds.
   virtual WireCost window_cost(const std::shared_ptr<const Frame>& strip) const = 0;
   // Commits the window of a strip the panel holds at `offset`: the panel then shows
