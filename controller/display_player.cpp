@@ -510,7 +510,7 @@ struct DisplayPlayer::State {
   std::shared_ptr<const DisplayContent> content;
   // The content the play on air came from: after a reload it may still be the old one.
   std::shared_ptr<const DisplayContent> play_content;
-  PreparedStrips strips{kPreparedBudgetBytes};
+  PreparedStrips strips{display.memory_bytes};
   std::shared_ptr<PreparedItem> play_frames;  // the play on air, drawn when first shown
   bool draws_ahead = false;
   std::unique_ptr<StripsAhead> ahead;  // started with the first item drawn

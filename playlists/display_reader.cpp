@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <string>
 #include <system_error>
 #include <tuple>
@@ -20,7 +21,7 @@ using namespace std::chrono;
 
 const std::vector<std::string> display_keys{"name",   "size",   "pixel",      "output", "link",
                                             "window", "groups", "fps",        "font",   "zones",
-                                            "colour", "gamma",  "brightness", "glyphs"};
+                                            "colour", "gamma",  "brightness", "glyphs", "memory"};
 const std::vector<std::string> zone_keys{"name", "rect", "role", "text", "colour", "font"};
 const std::vector<std::string> window_keys{"monitor", "fullscreen", "vsync", "size"};
 const std::vector<std::string> brightness_step_keys{"from", "percent"};
@@ -38,6 +39,28 @@ constexpr int largest_window_side = 8192;
 
 constexpr double lowest_fps = 1;
 constexpr double highest_fps = 120;
+
+// "32MB", "1GB" (binary units, as `free -m` counts): the memory a display keeps drawn items in.
+std::optional<std::size_t> read_memory(YamlFile& yaml, const YAML::Node& node) {
+  const std::string problem = "memory must be a size from 1MB to 4096MB, e.g. 32MB (or 1GB to 4GB)";
+  const auto text = read_text(yaml, node, "memory");
+  if (!text) return std::nullopt;
+  std::size_t digits = 0;
+  while (digits < text->size() && std::isdigit(static_cast<unsigned char>((*text)[digits])))
+    ++digits;
+  const std::string unit = text->substr(digits);
+  const std::size_t shift = unit == "MB" ? 20 : unit == "GB" ? 30 : 0;
+  if (digits == 0 || digits > 4 || shift == 0) {
+    yaml.error(node, problem);
+    return std::nullopt;
+  }
+  const std::size_t bytes = std::stoul(text->substr(0, digits)) << shift;
+  if (bytes < (std::size_t{1} << 20) || bytes > (std::size_t{4096} << 20)) {
+    yaml.error(node, problem);
+    return std::nullopt;
+  }
+  return bytes;
+}
 constexpr double lowest_gamma = 0.5;
 constexpr double highest_gamma = 4;
 
@@ -582,6 +605,10 @@ DisplayReading read_display(YamlFile& yaml, const YAML::Node& node,
       else
         display.fps = *fps;
     }
+  }
+
+  if (const auto value = fields.find("memory")) {
+    if (const auto bytes = read_memory(yaml, *value)) display.memory_bytes = *bytes;
   }
 
   read_look(yaml, fields, config_directory, display);

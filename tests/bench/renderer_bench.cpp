@@ -211,8 +211,52 @@ void BM_Prepare_Twice_Rgb565(benchmark::State& state) {
 void BM_Prepare_Mono(benchmark::State& state) { prepare_for_duration(state, kMono); }
 void BM_Prepare_Rgb565(benchmark::State& state) { prepare_for_duration(state, kRgb565); }
 
+// How long an item plays, for the schedule of a programme of thousands of different texts: drawing
+// each item to learn its length (as the daemon did until issue 10), against measuring it.
+void play_length_by_preparing(benchmark::State& state, const Case& c) {
+  const TextRenderer renderer(c.panel, find_vietnamese_font());
+  TextStyle style;
+  style.speed = kSpeed;
+  int n = 0;
+  for (auto _ : state) {
+    const PreparedItem item = renderer.prepare(std::to_string(++n) + " " + kStreetText, style);
+    benchmark::DoNotOptimize(item.duration());
+  }
+}
+
+void play_length_by_measuring(benchmark::State& state, const Case& c) {
+  const TextRenderer renderer(c.panel, find_vietnamese_font());
+  TextStyle style;
+  style.speed = kSpeed;
+  int n = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(renderer.measure(std::to_string(++n) + " " + kStreetText, style));
+  }
+}
+
+void BM_PlayLength_Prepare_Mono(benchmark::State& state) { play_length_by_preparing(state, kMono); }
+void BM_PlayLength_Measure_Mono(benchmark::State& state) { play_length_by_measuring(state, kMono); }
+void BM_PlayLength_Prepare_Rgb565(benchmark::State& state) {
+  play_length_by_preparing(state, kRgb565);
+}
+void BM_PlayLength_Measure_Rgb565(benchmark::State& state) {
+  play_length_by_measuring(state, kRgb565);
+}
+
 }  // namespace
 
+BENCHMARK(BM_PlayLength_Prepare_Mono)
+    ->Name("BM_PlayLength_ByPreparing/mono128x32_scroll")
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_PlayLength_Measure_Mono)
+    ->Name("BM_PlayLength_ByMeasuring/mono128x32_scroll")
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_PlayLength_Prepare_Rgb565)
+    ->Name("BM_PlayLength_ByPreparing/rgb565_192x64_scroll")
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_PlayLength_Measure_Rgb565)
+    ->Name("BM_PlayLength_ByMeasuring/rgb565_192x64_scroll")
+    ->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_Frame_Naive_Mono)->Name("BM_Frame_Naive/mono128x32_scroll");
 BENCHMARK(BM_Frame_Mono)->Name("BM_Frame/mono128x32_scroll");
 BENCHMARK(BM_Frame_Naive_Rgb565)->Name("BM_Frame_Naive/rgb565_192x64_scroll");

@@ -282,7 +282,7 @@ TEST_F(PlayerTest, DrawsAnItemOnlyWhenItGoesOnAirAndKeepsItForItsNextPlay) {
   const Frame third = player.frame_at(tuesday_morning() + 12s);
   EXPECT_EQ(player.prepared_cache().items, 1u);
   EXPECT_GT(player.prepared_cache().bytes, 0u);
-  EXPECT_EQ(player.prepared_cache().budget, kPreparedBudgetBytes);
+  EXPECT_EQ(player.prepared_cache().budget, kDefaultDisplayMemoryBytes);
   player.frame_at(tuesday_morning() + 17s);
   EXPECT_EQ(on_air_id(player), "muc-163");
   EXPECT_EQ(player.prepared_cache().items, 2u);
@@ -317,4 +317,29 @@ TEST_F(PlayerTest, DrawsTheNextItemAheadSoThatItsPlayFindsItReady) {
   DisplayPlayer fresh(programme, display);
   EXPECT_EQ(fresh.frame_at(tuesday_morning() + 6s), next);
   EXPECT_GE(player.prepared_cache().items, 2u);
+}
+
+TEST(PlayerMemory, KeepsNoMoreDrawnItemsThanTheDisplaysMemoryHolds) {
+  ScratchDir dir;
+  std::string playlist = "playlist: test\nitems:\n";
+  for (int i = 0; i < 4; ++i) {
+    playlist += "  - id: muc-" + std::to_string(i) + "\n    text: \"Thông báo số " +
+                std::to_string(i) + "\"\n    effect: static\n    duration: 5s\n";
+  }
+  dir.write("playlists/test.yaml", playlist);
+  // A 640x360 colour screen: each still item drawn takes close to a megabyte.
+  const Loaded<Programme> loaded =
+      load_programme(dir.write("bangtin.yaml",
+                               "timezone: \"+07:00\"\nplaylists: playlists/\ndisplays:\n"
+                               "  - name: sanh\n    size: 640x360\n    pixel: rgb888\n"
+                               "    link: modbus-tcp://127.0.0.1:1502\n    memory: 2MB\n"));
+  ASSERT_TRUE(loaded.value);
+  ASSERT_FALSE(has_errors(loaded.diagnostics));
+  DisplayPlayer player(*loaded.value, loaded.value->config.displays.front());
+  for (int play = 0; play < 4; ++play) player.frame_at(tuesday_morning() + play * 5s + 1s);
+  const PreparedCacheStatus kept = player.prepared_cache();
+  EXPECT_EQ(kept.budget, std::size_t{2} << 20);
+  EXPECT_LE(kept.bytes, kept.budget);
+  EXPECT_GE(kept.items, 1u);
+  EXPECT_LT(kept.items, 4u);
 }

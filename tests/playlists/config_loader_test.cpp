@@ -211,6 +211,28 @@ TEST_F(ConfigLoader, FpsRange) {
   EXPECT_TRUE(problems_with_display(std::string(good_display_rest) + "    fps: 120\n").empty());
 }
 
+TEST_F(ConfigLoader, MemoryIsASizeInMegabytesOrGigabytes) {
+  const std::string problem = "memory must be a size from 1MB to 4096MB, e.g. 32MB (or 1GB to 4GB)";
+  for (const char* memory : {"0MB", "5000MB", "32", "32 MB", "32mb", "5GB", "-1MB", "99999MB"}) {
+    EXPECT_EQ(
+        problems_with_display(std::string(good_display_rest) + "    memory: " + memory + "\n"),
+        std::vector<std::string>{error_at(5, 13, problem)})
+        << memory;
+  }
+  for (const auto& [memory, bytes] :
+       {std::pair{"1MB", std::size_t{1} << 20}, std::pair{"256MB", std::size_t{256} << 20},
+        std::pair{"4GB", std::size_t{4096} << 20}}) {
+    const auto loaded = load("displays:\n  - name: a\n" + std::string(good_display_rest) +
+                             "    memory: " + memory + "\n");
+    ASSERT_TRUE(loaded.value) << memory;
+    EXPECT_TRUE(loaded.diagnostics.empty()) << memory;
+    EXPECT_EQ(loaded.value->displays.at(0).memory_bytes, bytes) << memory;
+  }
+  const auto plain = load("displays:\n  - name: a\n" + std::string(good_display_rest));
+  ASSERT_TRUE(plain.value);
+  EXPECT_EQ(plain.value->displays.at(0).memory_bytes, kDefaultDisplayMemoryBytes);
+}
+
 TEST_F(ConfigLoader, AllIsReservedForTargets) {
   EXPECT_EQ(texts(load("displays:\n  - name: all\n" + std::string(good_display_rest)).diagnostics),
             std::vector<std::string>{error_at(

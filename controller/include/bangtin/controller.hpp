@@ -75,10 +75,6 @@ class ContentPlanner {
   std::unique_ptr<Impl> impl_;
 };
 
-// Items a player keeps drawn, beyond the one on air: at most this many bytes of strips per
-// display. A 128x32 mono board's item takes a few kilobytes, a lobby's full-HD page 6-8 MB.
-inline constexpr std::size_t kPreparedBudgetBytes = 32u << 20;
-
 class DisplayPlayer {
  public:
   // Never refuses a display: what it cannot draw (a zone too low for its font, a font that
@@ -142,7 +138,7 @@ class DisplayPlayer {
   std::string text_shown() const;
   // The brightness the display's schedule asks for at the last frame, in percent.
   int brightness() const;
-  // What the player keeps drawn.
+  // What the player keeps drawn, within the display's `memory`.
   PreparedCacheStatus prepared_cache() const;
   // From now on, the item that plays next is drawn on a thread of the player's own while the
   // one before it plays, so that frame_at() finds it ready: for the daemon, whose loop must never

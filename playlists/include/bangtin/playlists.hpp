@@ -137,6 +137,9 @@ struct BrightnessStep {
   friend bool operator==(const BrightnessStep&, const BrightnessStep&) = default;
 };
 
+// A 128x32 mono board's item takes a few kilobytes drawn, a lobby's full-HD page 6 to 8 MB.
+inline constexpr std::size_t kDefaultDisplayMemoryBytes = std::size_t{32} << 20;
+
 struct DisplayConfig {
   std::string name;
   int width = 0;
@@ -158,6 +161,9 @@ struct DisplayConfig {
   // is one step at 00:00.
   std::vector<BrightnessStep> brightness{BrightnessStep{}};
   GlyphStyle glyphs = GlyphStyle::automatic;
+  // Memory the daemon may keep drawn items in for this display, beyond the item on air: the
+  // least recently shown go first. `memory: 32MB`; 1 MB to 4096 MB.
+  std::size_t memory_bytes = kDefaultDisplayMemoryBytes;
   SourceMark where;
 
   PanelGeometry geometry() const { return PanelGeometry{width, height, pixel}; }
