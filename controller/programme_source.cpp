@@ -34,16 +34,24 @@ Loaded<Programme> ProgrammeSource::load() {
     const std::string name = playlist.file.filename().string();
     fresh.insert(name);
     for (const Item& item : playlist.items) item_ids.insert(item.id);
-    last_good_[name] = playlist;
+    // The copy on disk is what stands in when the file breaks; memory keeps one only where the
+    // disk would not take it (a programme of thousands of items is not held twice for nothing).
+    bool on_disk = false;
     if (copies_ == Copies::keep) {
       try {
         // The bytes that were checked, not the file read again: an edit saved since then has
         // not been checked and must not become what plays after a restart.
         replace_file(last_good_directory(programme.config) / name, playlist.source_bytes);
+        on_disk = true;
       } catch (const std::exception& error) {
         warn(loaded.diagnostics, playlist.file,
              std::string("no last-good copy kept: ") + error.what());
       }
+    }
+    if (on_disk) {
+      last_good_.erase(name);
+    } else {
+      last_good_[name] = playlist;
     }
   }
 
@@ -53,7 +61,8 @@ Loaded<Programme> ProgrammeSource::load() {
     auto kept = last_good_.find(name);
     std::string from = "kept from before";
     if (kept == last_good_.end()) {
-      // After a restart the memory is empty: the copy in the state directory stands in.
+      // The copy in the state directory stands in (kept there by this daemon, or by the one
+      // before a restart).
       const auto copy = last_good_directory(programme.config) / name;
       if (!std::filesystem::exists(copy)) continue;
       Loaded<Playlist> saved = load_playlist(copy, &programme.config);

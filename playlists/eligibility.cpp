@@ -40,12 +40,12 @@ constexpr days longest_span_checked = days(100 * 366);
 
 }  // namespace
 
-Eligibility::Eligibility(const Item& item, minutes utc_offset, HolidayAdjustments holidays)
-    : schedule_(item.schedule),
+Eligibility::Eligibility(const Item& item, minutes utc_offset, const HolidayAdjustments& holidays)
+    : schedule_(&item.schedule),
       from_(item.from),
       until_(item.until),
       utc_offset_(utc_offset),
-      holidays_(std::move(holidays)) {}
+      holidays_(&holidays) {}
 
 sys_days Eligibility::local_date_of(TimePoint instant) const {
   return floor<days>(instant + utc_offset_);
@@ -56,15 +56,15 @@ bool Eligibility::plays_on_day(sys_days local_date) const {
     return std::any_of(ranges.begin(), ranges.end(),
                        [&](const DateRange& range) { return range.contains(local_date); });
   };
-  if (!schedule_.dates.empty() && !in(schedule_.dates)) return false;
-  if (in(schedule_.except_dates)) return false;
-  const bool listed_weekday = schedule_.weekdays.test(weekday(local_date).c_encoding());
+  if (!schedule_->dates.empty() && !in(schedule_->dates)) return false;
+  if (in(schedule_->except_dates)) return false;
+  const bool listed_weekday = schedule_->weekdays.test(weekday(local_date).c_encoding());
   // Holidays are only worked out when something depends on them.
-  if (!listed_weekday || schedule_.except_holidays) {
+  if (!listed_weekday || schedule_->except_holidays) {
     const bool holiday =
-        (schedule_.holidays || schedule_.except_holidays) && is_holiday(holidays_, local_date);
-    if (schedule_.except_holidays && holiday) return false;
-    if (!listed_weekday && !(schedule_.holidays && holiday)) return false;
+        (schedule_->holidays || schedule_->except_holidays) && is_holiday(*holidays_, local_date);
+    if (schedule_->except_holidays && holiday) return false;
+    if (!listed_weekday && !(schedule_->holidays && holiday)) return false;
   }
   return true;
 }
@@ -84,7 +84,7 @@ bool Eligibility::eligible_at(TimePoint instant) const {
   const sys_days today = local_date_of(instant);
   for (const sys_days date : {today - days(1), today}) {
     if (!plays_on_day(date)) continue;
-    for (const auto& window : schedule_.hours) {
+    for (const auto& window : schedule_->hours) {
       const auto found = occurrence(date, window);
       if (found && found->start <= instant && instant < found->end) return true;
     }
@@ -99,7 +99,7 @@ TimePoint Eligibility::eligible_until(TimePoint instant, TimePoint horizon) cons
     const sys_days today = local_date_of(end);
     for (const sys_days date : {today - days(1), today}) {
       if (!plays_on_day(date)) continue;
-      for (const auto& window : schedule_.hours) {
+      for (const auto& window : schedule_->hours) {
         const auto found = occurrence(date, window);
         if (found && found->start <= end && end < found->end)
           furthest = std::max(furthest, found->end);
@@ -117,7 +117,7 @@ std::optional<TimePoint> Eligibility::next_start(TimePoint after, TimePoint befo
   for (sys_days date = local_date_of(after) - days(1); date <= local_date_of(before);
        date += days(1)) {
     if (!plays_on_day(date)) continue;
-    for (const auto& window : schedule_.hours) {
+    for (const auto& window : schedule_->hours) {
       const auto found = occurrence(date, window);
       if (!found || found->start <= after || found->start >= before) continue;
       if (earliest && found->start >= *earliest) continue;
@@ -132,12 +132,12 @@ std::optional<TimePoint> Eligibility::next_start(TimePoint after, TimePoint befo
 bool Eligibility::ever_plays() const {
   std::optional<sys_days> first;
   std::optional<sys_days> last;
-  if (!schedule_.dates.empty()) {
+  if (!schedule_->dates.empty()) {
     first =
-        std::min_element(schedule_.dates.begin(), schedule_.dates.end(),
+        std::min_element(schedule_->dates.begin(), schedule_->dates.end(),
                          [](const DateRange& a, const DateRange& b) { return a.first < b.first; })
             ->first;
-    last = std::max_element(schedule_.dates.begin(), schedule_.dates.end(),
+    last = std::max_element(schedule_->dates.begin(), schedule_->dates.end(),
                             [](const DateRange& a, const DateRange& b) { return a.last < b.last; })
                ->last;
   }
@@ -148,7 +148,7 @@ bool Eligibility::ever_plays() const {
   if (!last || *last - *first > longest_span_checked) last = *first + longest_span_checked;
   for (sys_days date = *first; date <= *last; date += days(1)) {
     if (!plays_on_day(date)) continue;
-    for (const auto& window : schedule_.hours)
+    for (const auto& window : schedule_->hours)
       if (occurrence(date, window)) return true;
   }
   return false;

@@ -15,7 +15,10 @@ namespace bangtin::playlists_detail {
 
 class Eligibility {
  public:
-  Eligibility(const Item& item, std::chrono::minutes utc_offset, HolidayAdjustments holidays);
+  // The item and the holidays must outlive it: a schedule of thousands of items on several
+  // boards keeps one copy of them, in the programme.
+  Eligibility(const Item& item, std::chrono::minutes utc_offset,
+              const HolidayAdjustments& holidays);
 
   // Whether windows starting on this local date count: its dates, days and exceptions.
   bool plays_on_day(std::chrono::sys_days local_date) const;
@@ -39,11 +42,11 @@ class Eligibility {
                                        const TimeWindow& window) const;
   std::chrono::sys_days local_date_of(TimePoint instant) const;
 
-  ItemSchedule schedule_;
+  const ItemSchedule* schedule_;
   std::optional<TimePoint> from_;
   std::optional<TimePoint> until_;
   std::chrono::minutes utc_offset_;
-  HolidayAdjustments holidays_;
+  const HolidayAdjustments* holidays_;
 };
 
 }  // namespace bangtin::playlists_detail

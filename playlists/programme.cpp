@@ -124,6 +124,13 @@ void PlaylistCache::keep(const std::filesystem::path& file, std::string bytes,
   kept_[file] = Entry{std::move(bytes), std::move(loaded)};
 }
 
+void PlaylistCache::keep_again(const std::filesystem::path& file) {
+  const auto found = entries_.find(file);
+  if (found == entries_.end()) return;
+  kept_[file] = std::move(found->second);
+  entries_.erase(found);
+}
+
 void PlaylistCache::end() { entries_ = std::move(kept_); }
 
 namespace {
@@ -148,8 +155,9 @@ Loaded<Playlist> load_playlist_with(const std::filesystem::path& file, const Con
   const std::optional<std::string> bytes = file_bytes(file);
   if (bytes) {
     if (const Loaded<Playlist>* before = cache->find(file, *bytes)) {
-      cache->keep(file, *bytes, *before);
-      return *before;
+      Loaded<Playlist> again = *before;
+      cache->keep_again(file);
+      return again;
     }
   }
   Loaded<Playlist> loaded = load_playlist(file, config, checks);

@@ -269,6 +269,8 @@ class PlaylistCache {
   // is forgotten.
   void begin(std::string_view config_bytes);
   void keep(const std::filesystem::path& file, std::string bytes, Loaded<Playlist> loaded);
+  // Keeps what find() gave for `file` for the next load too (moved, not copied).
+  void keep_again(const std::filesystem::path& file);
   // Ends a load: files it did not keep are forgotten.
   void end();
 
