@@ -106,6 +106,7 @@ struct Daemon::Impl {
         if (loaded->value) {
           playlists = loaded->value->playlists.size();
           const auto programme = std::make_shared<const Programme>(std::move(*loaded->value));
+          source.remember(programme);
           planner.next_programme();
           for (const DisplayConfig& display : displays_started)
             planned->push_back(planner.plan(programme, display));
@@ -169,6 +170,7 @@ Daemon::Daemon(boost::asio::io_context& loop, const std::filesystem::path& confi
   }
   // One copy of the programme, shared by every display's schedule.
   const auto programme = std::make_shared<const Programme>(std::move(*loaded.value));
+  d.source.remember(programme);
   d.config = programme->config;
   // Said once, at start: from then on everything in it is created with the right modes.
   for (const std::string& line : tighten_state_directory(d.config.state)) d.log(line);

@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <string>
 
 #include "bangtin/controller.hpp"
@@ -21,6 +22,11 @@ class ProgrammeSource {
 
   // Diagnostics include a warning for each playlist whose last good version stands in.
   Loaded<Programme> load();
+  // The programme made of the last load, as the daemon keeps it: the next load takes unchanged
+  // playlists from it (see PlaylistCache::remember).
+  void remember(std::shared_ptr<const Programme> programme) {
+    parsed_.remember(std::move(programme));
+  }
 
  private:
   std::filesystem::path config_file_;

@@ -103,10 +103,21 @@ std::vector<std::filesystem::path> playlist_files(const Config& config) {
   return list_playlist_files(config.playlists, error);
 }
 
-const Loaded<Playlist>* PlaylistCache::find(const std::filesystem::path& file,
-                                            std::string_view bytes) const {
+std::optional<Loaded<Playlist>> PlaylistCache::find(const std::filesystem::path& file,
+                                                    std::string_view bytes) const {
   const auto found = entries_.find(file);
-  return found != entries_.end() && found->second.bytes == bytes ? &found->second.loaded : nullptr;
+  if (found == entries_.end() || found->second.bytes != bytes) return std::nullopt;
+  const Entry& entry = found->second;
+  Loaded<Playlist> loaded;
+  loaded.diagnostics = entry.diagnostics;
+  if (entry.in_programme) {
+    loaded.value = *entry.in_programme;
+  } else if (entry.own) {
+    loaded.value = *entry.own;
+  } else if (entry.loaded) {
+    return std::nullopt;  // its programme let it go (a playlist left out of it): parse again
+  }
+  return loaded;
 }
 
 bool PlaylistCache::knows(const std::filesystem::path& file) const {
@@ -121,7 +132,14 @@ void PlaylistCache::begin(std::string_view config_bytes) {
 
 void PlaylistCache::keep(const std::filesystem::path& file, std::string bytes,
                          Loaded<Playlist> loaded) {
-  kept_[file] = Entry{std::move(bytes), std::move(loaded)};
+  Entry entry{std::move(bytes),
+              std::move(loaded.diagnostics),
+              std::move(loaded.value),
+              nullptr,
+              nullptr,
+              false};
+  entry.loaded = entry.own.has_value();
+  kept_[file] = std::move(entry);
 }
 
 void PlaylistCache::keep_again(const std::filesystem::path& file) {
@@ -132,6 +150,25 @@ void PlaylistCache::keep_again(const std::filesystem::path& file) {
 }
 
 void PlaylistCache::end() { entries_ = std::move(kept_); }
+
+void PlaylistCache::remember(std::shared_ptr<const Programme> programme) {
+  for (auto& [file, entry] : entries_) {
+    const Playlist* in = nullptr;
+    if (programme) {
+      for (const Playlist& playlist : programme->playlists)
+        if (playlist.file == file && playlist.source_bytes == entry.bytes) in = &playlist;
+    }
+    if (in) {
+      entry.own.reset();
+      entry.programme = programme;
+      entry.in_programme = in;
+    } else if (entry.in_programme) {
+      // Left out of this programme (a clash with another file's ids): not reused, parsed again.
+      entry.programme.reset();
+      entry.in_programme = nullptr;
+    }
+  }
+}
 
 namespace {
 
@@ -154,10 +191,9 @@ Loaded<Playlist> load_playlist_with(const std::filesystem::path& file, const Con
   }
   const std::optional<std::string> bytes = file_bytes(file);
   if (bytes) {
-    if (const Loaded<Playlist>* before = cache->find(file, *bytes)) {
-      Loaded<Playlist> again = *before;
+    if (std::optional<Loaded<Playlist>> before = cache->find(file, *bytes)) {
       cache->keep_again(file);
-      return again;
+      return std::move(*before);
     }
   }
   Loaded<Playlist> loaded = load_playlist(file, config, checks);

@@ -232,34 +232,44 @@ TEST_F(ProgrammeLoader, AReloadParsesOnlyTheFilesThatChangedAndGivesWhatAFullLoa
   ASSERT_TRUE(loaded.value);
   // Both files are kept by their bytes, with what loading them said ('ghost' is no display, so
   // the second is left out of the programme, and will be again without being parsed again).
-  ASSERT_NE(cache.find(first_file, first), nullptr);
-  ASSERT_NE(cache.find(second_file, second), nullptr);
+  ASSERT_TRUE(cache.find(first_file, first));
+  ASSERT_TRUE(cache.find(second_file, second));
   EXPECT_EQ(texts(cache.find(second_file, second)->diagnostics).at(0),
             texts(loaded.diagnostics).at(0));
 
   const std::string edited = "playlist: mot\nitems:\n  - id: a\n    text: Một lần nữa\n";
   write_playlist("1.yaml", edited);
-  EXPECT_EQ(cache.find(first_file, edited), nullptr);  // new bytes: parsed again
+  EXPECT_FALSE(cache.find(first_file, edited));  // new bytes: parsed again
   const auto reloaded = load_programme(config_file, {}, &cache);
   const auto fresh = load_programme(config_file);
   ASSERT_TRUE(reloaded.value && fresh.value);
   EXPECT_EQ(texts(reloaded.diagnostics), texts(fresh.diagnostics));
   EXPECT_EQ(reloaded.value->playlists.at(0).items.at(0).text, "Một lần nữa");
   EXPECT_EQ(reloaded.value->playlists.size(), 1u);
-  EXPECT_EQ(cache.find(first_file, first), nullptr);  // the old bytes are forgotten
-  EXPECT_NE(cache.find(first_file, edited), nullptr);
+  EXPECT_FALSE(cache.find(first_file, first));  // the old bytes are forgotten
+  EXPECT_TRUE(cache.find(first_file, edited));
 
   // A removed file is forgotten; a changed config parses every file again.
   std::filesystem::remove(second_file);
   load_programme(config_file, {}, &cache);
-  EXPECT_EQ(cache.find(second_file, second), nullptr);
+  EXPECT_FALSE(cache.find(second_file, second));
   directory.write("bangtin.yaml", std::string(two_boards_config) + "# edited\n");
-  const Loaded<Playlist>* before = cache.find(first_file, edited);
-  ASSERT_NE(before, nullptr);
+  const auto before = cache.find(first_file, edited);
+  ASSERT_TRUE(before);
   const auto items_before = before->value->items.size();
   load_programme(config_file, {}, &cache);
-  ASSERT_NE(cache.find(first_file, edited), nullptr);
+  ASSERT_TRUE(cache.find(first_file, edited));
   EXPECT_EQ(cache.find(first_file, edited)->value->items.size(), items_before);
+
+  // Told of the programme its user keeps, the cache takes unchanged playlists from it.
+  auto kept = load_programme(config_file, {}, &cache);
+  ASSERT_TRUE(kept.value);
+  const auto programme = std::make_shared<const Programme>(std::move(*kept.value));
+  cache.remember(programme);
+  const auto again = load_programme(config_file, {}, &cache);
+  ASSERT_TRUE(again.value);
+  EXPECT_EQ(again.value->playlists.at(0).items.at(0).text, "Một lần nữa");
+  EXPECT_EQ(texts(again.diagnostics), texts(load_programme(config_file).diagnostics));
 }
 
 }  // namespace bangtin

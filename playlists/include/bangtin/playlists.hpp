@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -263,21 +264,30 @@ struct Programme {
 class PlaylistCache {
  public:
   // What loading `bytes` of `file` gave, when it is known.
-  const Loaded<Playlist>* find(const std::filesystem::path& file, std::string_view bytes) const;
+  std::optional<Loaded<Playlist>> find(const std::filesystem::path& file,
+                                       std::string_view bytes) const;
   bool knows(const std::filesystem::path& file) const;
   // Starts a load of the config whose file holds `config_bytes`: what a different config loaded
   // is forgotten.
   void begin(std::string_view config_bytes);
   void keep(const std::filesystem::path& file, std::string bytes, Loaded<Playlist> loaded);
-  // Keeps what find() gave for `file` for the next load too (moved, not copied).
+  // Keeps what find() gave for `file` for the next load too.
   void keep_again(const std::filesystem::path& file);
   // Ends a load: files it did not keep are forgotten.
   void end();
+  // The programme made of the last load, as its user keeps it: the cache refers to its
+  // playlists instead of holding copies of its own (a daemon then holds a programme of thousands
+  // of items once, not twice).
+  void remember(std::shared_ptr<const Programme> programme);
 
  private:
   struct Entry {
     std::string bytes;
-    Loaded<Playlist> loaded;
+    std::vector<Diagnostic> diagnostics;
+    std::optional<Playlist> own;                 // until remember() finds it in a programme
+    std::shared_ptr<const Programme> programme;  // ...which holds it from then on
+    const Playlist* in_programme = nullptr;
+    bool loaded = false;  // a playlist came of it (with or without errors)
   };
   std::string config_bytes_;
   std::map<std::filesystem::path, Entry> entries_;
