@@ -27,6 +27,8 @@ std::string to_json(const DaemonStatus& status) {
                     {"reconnects", d.health.reconnects},
                     {"reads_back", d.health.reads_back},
                     {"readback_mismatches", d.health.readback_mismatches},
+                    {"strips_uploaded_ahead", d.health.strips_uploaded_ahead},
+                    {"strips_without_room_ahead", d.health.strips_without_room_ahead},
                     {"problems", d.problems},
                     {"prepared_items", d.prepared.items},
                     {"prepared_bytes", d.prepared.bytes},
@@ -83,6 +85,9 @@ std::optional<DaemonStatus> status_from_json(std::string_view text) {
       display.health.reconnects = d.value("reconnects", std::uint64_t{});
       display.health.reads_back = d.value("reads_back", bool{});
       display.health.readback_mismatches = d.value("readback_mismatches", std::uint64_t{});
+      display.health.strips_uploaded_ahead = d.value("strips_uploaded_ahead", std::uint64_t{});
+      display.health.strips_without_room_ahead =
+          d.value("strips_without_room_ahead", std::uint64_t{});
       display.problems = d.value("problems", std::vector<std::string>{});
       display.prepared = PreparedCacheStatus{d.value("prepared_items", std::uint64_t{}),
                                              d.value("prepared_bytes", std::uint64_t{}),
@@ -140,6 +145,12 @@ std::string status_text(const DaemonStatus& status) {
                                    printable(time_on_the_day(d.since, status.updated)) + " until " +
                                    printable(time_on_the_day(d.until, status.updated))) +
            "\n";
+    if (d.health.strips_uploaded_ahead + d.health.strips_without_room_ahead > 0) {
+      out += "  scroll strips: " + std::to_string(d.health.strips_uploaded_ahead) +
+             " uploaded while the scroll before them played, " +
+             std::to_string(d.health.strips_without_room_ahead) +
+             " without room for that in the panel's memory (their scroll waited for the upload)\n";
+    }
     if (d.prepared.budget > 0) {
       char held[96];
       std::snprintf(held, sizeof held, "  drawn and kept: %llu item(s), %.1f of %.0f MiB\n",

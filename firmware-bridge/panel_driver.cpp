@@ -357,6 +357,8 @@ void PanelDriver::upload_ahead(StripMemory& memory, const Submission& submission
   const std::optional<WireCost> left = memory.upload_cost(next);
   if (!left || left->bytes == 0) return;  // it can never fit (said when it goes on air), or is in
   if (!memory.fits_beside(next, view.strip)) {
+    if (noted_strip_ != next)
+      update_counters([](LinkCounters& counters) { ++counters.health.strips_without_room_ahead; });
     note_strip_once(next,
                     "the panel's strip memory has no room for the next strip beside the one "
                     "on show; it goes in when its scroll starts");
@@ -390,7 +392,7 @@ void PanelDriver::upload_ahead(StripMemory& memory, const Submission& submission
     counters.upload_wire_bytes += part.bytes;
     if (done) {
       ++counters.strips_uploaded;
-      ++counters.strips_uploaded_ahead;
+      ++counters.health.strips_uploaded_ahead;
     }
   });
   if (done) {

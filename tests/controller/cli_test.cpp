@@ -273,11 +273,17 @@ TEST(BangtinStatus, SaysWhatEachDisplayKeepsDrawnAgainstItsBudget) {
   display.name = "cong-ubnd";
   display.link = "modbus-tcp://127.0.0.1:1502";
   display.prepared = PreparedCacheStatus{12, 3 << 20, 32 << 20};
+  display.health.strips_uploaded_ahead = 7;
+  display.health.strips_without_room_ahead = 2;
   status.displays.push_back(display);
   dir.write("state/status.json", to_json(status));
-  EXPECT_EQ(status_from_json(to_json(status))->displays.at(0).prepared, display.prepared);
+  EXPECT_EQ(status_from_json(to_json(status))->displays.at(0), display);
   const ToolRun result = run("status --config " + config);
   ASSERT_EQ(result.exit_code, 0) << result.output;
   EXPECT_NE(result.output.find("  drawn and kept: 12 item(s), 3.0 of 32 MiB\n"), std::string::npos)
+      << result.output;
+  EXPECT_NE(result.output.find("  scroll strips: 7 uploaded while the scroll before them played, 2 "
+                               "without room for that in the panel's memory"),
+            std::string::npos)
       << result.output;
 }

@@ -477,13 +477,13 @@ TEST(PanelDriverStrips, TheNextScrollsStripGoesInBesideTheOneOnShowSoItStartsAtO
   ASSERT_TRUE(
       driver.wait_for([](const LinkCounters& c) { return c.strips_uploaded == 1; }, kPatience))
       << log.all();
-  for (; driver.counters().strips_uploaded_ahead == 0 && t < 12s; t += 40ms) {
+  for (; driver.counters().health.strips_uploaded_ahead == 0 && t < 12s; t += 40ms) {
     driver.submit(item.frame_at(t),
                   FrameSource{.strip = item.scroll_strip(t), .next_strip = next_strip});
     std::this_thread::sleep_for(2ms);
   }
-  ASSERT_TRUE(driver.wait_for([](const LinkCounters& c) { return c.strips_uploaded_ahead == 1; },
-                              kPatience))
+  ASSERT_TRUE(driver.wait_for(
+      [](const LinkCounters& c) { return c.health.strips_uploaded_ahead == 1; }, kPatience))
       << log.all();
   EXPECT_TRUE(log.wait_for("uploading the next strip", kPatience)) << log.all();
   // The scroll on show kept going meanwhile, and still shows what it should.

@@ -18,6 +18,11 @@ struct LinkHealth {
   // from the frame committed (each one repaired by sending the frame again).
   bool reads_back = false;
   std::uint64_t readback_mismatches = 0;
+  // Panels that keep scroll strips, on a slow line: strips that went in while the scroll before
+  // them played, and strips that could not (no room in the panel's memory beside the strip on
+  // show), whose scroll then waited for its upload.
+  std::uint64_t strips_uploaded_ahead = 0;
+  std::uint64_t strips_without_room_ahead = 0;
   friend bool operator==(const LinkHealth&, const LinkHealth&) = default;
 };
 

@@ -66,8 +66,7 @@ struct LinkCounters {
   std::uint64_t delta_frames = 0;
   std::uint64_t strip_frames = 0;     // shown as a window of a strip in the panel's memory
   std::uint64_t strips_uploaded = 0;  // uploads finished (each strip once while the panel keeps it)
-  std::uint64_t strips_uploaded_ahead = 0;  // of those, while the scroll before them played
-  std::uint64_t upload_wire_bytes = 0;      // of strip uploads, also counted in wire_bytes
+  std::uint64_t upload_wire_bytes = 0;  // of strip uploads, also counted in wire_bytes
   std::optional<PanelStatus> last_status{};
   // Brightness and power as last set on the link; nothing before that, or when the panel can
   // neither dim nor switch off.
