@@ -369,9 +369,12 @@ void PanelDriver::upload_ahead(StripMemory& memory, const Submission& submission
   // Spread over the frames this scroll has left (three fifths of them, to be done early), so the
   // scroll on show slows as little as the upload allows; never less than a few registers a part,
   // whose request would cost more than its data.
-  // At the rate frames really go out, which the parts themselves slow.
+  // At the rate frames really go out, which the parts themselves slow; no slower than half the
+  // rate asked for, which is about where they settle (a scroll that just finished its own upload
+  // has shown few frames in the last second, and would send its first parts too big).
+  const double wanted = submitted_per_second();
   const double shown_per_second =
-      std::max(1.0, std::min(submitted_per_second(), static_cast<double>(recent_frames_.size())));
+      std::max(1.0, std::clamp(static_cast<double>(recent_frames_.size()), wanted / 2, wanted));
   const double frames_left =
       std::max(1.0, 0.6 * std::chrono::duration<double>(view.remaining).count() * shown_per_second);
   const auto most_bytes = std::max<std::size_t>(
