@@ -4,7 +4,6 @@
 #include <charconv>
 #include <cmath>
 #include <list>
-#include <sstream>
 #include <unordered_map>
 #include <utility>
 
@@ -409,10 +408,6 @@ class PreparedStrips {
   std::list<Entry> order_;
   std::unordered_map<std::string, std::list<Entry>::iterator> index_;
 };
-
-}  // namespace
-
-namespace {
 
 // Draws the item that plays next while the one on air plays, on a thread of its own with a
 // renderer of its own, so that a change of item finds its strip ready and the loop feeding the

@@ -205,12 +205,15 @@ WireCost ModbusLink::frame_cost(const Frame& frame) const {
   return cost;
 }
 
+int ModbusLink::slot_registers(const Frame& strip) {
+  return rm::kStripTagRegisters + rm::framebuffer_registers(strip.bytes.size());
+}
+
 bool ModbusLink::fits_panel(const Frame& strip) const {
   if (!panel_has_strips_ || strip.height != panel_->height || strip.format != panel_->format ||
       strip.width < 1 || strip.width > std::numeric_limits<std::int16_t>::max())
     return false;
-  const int room = panel_->window_registers - frame_registers_;
-  return rm::kStripTagRegisters + rm::framebuffer_registers(strip.bytes.size()) <= room;
+  return slot_registers(strip) <= panel_->window_registers - frame_registers_;
 }
 
 ModbusLink::StripSlot* ModbusLink::find_slot(const std::shared_ptr<const Frame>& strip) const {
@@ -260,7 +263,7 @@ bool ModbusLink::fits_beside(const std::shared_ptr<const Frame>& strip,
                              const std::shared_ptr<const Frame>& kept) const {
   if (!strip || !fits_panel(*strip)) return false;
   if (find_slot(strip)) return true;
-  const int count = rm::kStripTagRegisters + rm::framebuffer_registers(strip->bytes.size());
+  const int count = slot_registers(*strip);
   const StripSlot* keep = find_slot(kept);
   if (!keep) return true;  // fits_panel: the whole window is there to take
   // Every other strip may go: the room left is on either side of the one kept.

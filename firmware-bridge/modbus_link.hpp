@@ -83,6 +83,8 @@ class ModbusLink : public PanelLink, private StripMemory {
   WireCost show_window(const std::shared_ptr<const Frame>& strip, int offset) override;
 
   bool fits_panel(const Frame& strip) const;
+  // Registers a strip takes in the panel's window: its tag, then its pixels.
+  static int slot_registers(const Frame& strip);
   // The slot holding these bytes; the caller's pointer is kept, so the next look-up is by pointer.
   StripSlot* find_slot(const std::shared_ptr<const Frame>& strip) const;
   // Room for `count` registers after the back buffer, evicting the least recently used strips.

@@ -334,20 +334,31 @@ void PanelDriver::upload_part(StripMemory& memory, const std::shared_ptr<const F
          " strip into the panel (" + size_text(whole.bytes) + " on the wire" + seconds +
          "); the panel keeps its frame meanwhile");
   }
-  const WireCost part = memory.upload_step(strip);
+  if (count_upload_part(memory, strip, memory.upload_step(strip), false)) {
+    log_("strip uploaded in " + seconds_since(upload_started_) +
+         "; scrolling by writing its offset");
+    uploading_.reset();
+  }
+}
+
+bool PanelDriver::count_upload_part(const StripMemory& memory,
+                                    const std::shared_ptr<const Frame>& strip, const WireCost& part,
+                                    bool ahead) {
   const bool done = memory.upload_cost(strip).value_or(WireCost{}).bytes == 0;
   update_counters([&](LinkCounters& counters) {
     counters.wire_bytes += part.bytes;
     counters.upload_wire_bytes += part.bytes;
     if (done) ++counters.strips_uploaded;
+    if (done && ahead) ++counters.health.strips_uploaded_ahead;
   });
-  if (done) {
-    char took[32];
-    std::snprintf(took, sizeof took, "%.1f s",
-                  std::chrono::duration<double>(Clock::now() - upload_started_).count());
-    log_(std::string("strip uploaded in ") + took + "; scrolling by writing its offset");
-    uploading_.reset();
-  }
+  return done;
+}
+
+std::string PanelDriver::seconds_since(Clock::time_point start) {
+  char seconds[32];
+  std::snprintf(seconds, sizeof seconds, "%.1f s",
+                std::chrono::duration<double>(Clock::now() - start).count());
+  return seconds;
 }
 
 void PanelDriver::upload_ahead(StripMemory& memory, const Submission& submission) {
@@ -368,10 +379,10 @@ void PanelDriver::upload_ahead(StripMemory& memory, const Submission& submission
   if (!line) return;
   // Spread over the frames this scroll has left (three fifths of them, to be done early), so the
   // scroll on show slows as little as the upload allows; never less than a few registers a part,
-  // whose request would cost more than its data.
-  // At the rate frames really go out, which the parts themselves slow; no slower than half the
-  // rate asked for, which is about where they settle (a scroll that just finished its own upload
-  // has shown few frames in the last second, and would send its first parts too big).
+  // whose request would cost more than its data. Frames are counted at the rate they really go
+  // out, which the parts themselves slow, but no slower than half the rate asked for, about where
+  // it settles: a scroll that just finished its own upload has shown few frames in the last
+  // second and would send its first parts too big.
   const double wanted = submitted_per_second();
   const double shown_per_second =
       std::max(1.0, std::clamp(static_cast<double>(recent_frames_.size()), wanted / 2, wanted));
@@ -388,21 +399,8 @@ void PanelDriver::upload_ahead(StripMemory& memory, const Submission& submission
          std::to_string(next->height) + ", " + size_text(left->bytes) + ", " + seconds +
          " of the line) beside the one on show, a part after each frame");
   }
-  const WireCost part = memory.upload_step(next, most_bytes);
-  const bool done = memory.upload_cost(next).value_or(WireCost{}).bytes == 0;
-  update_counters([&](LinkCounters& counters) {
-    counters.wire_bytes += part.bytes;
-    counters.upload_wire_bytes += part.bytes;
-    if (done) {
-      ++counters.strips_uploaded;
-      ++counters.health.strips_uploaded_ahead;
-    }
-  });
-  if (done) {
-    char took[32];
-    std::snprintf(took, sizeof took, "%.1f s",
-                  std::chrono::duration<double>(Clock::now() - upload_started_).count());
-    log_(std::string("next strip uploaded ahead in ") + took +
+  if (count_upload_part(memory, next, memory.upload_step(next, most_bytes), true)) {
+    log_("next strip uploaded ahead in " + seconds_since(upload_started_) +
          "; its scroll starts at once when it comes");
     uploading_ahead_.reset();
   }

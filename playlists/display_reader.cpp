@@ -61,6 +61,7 @@ std::optional<std::size_t> read_memory(YamlFile& yaml, const YAML::Node& node) {
   }
   return bytes;
 }
+
 constexpr double lowest_gamma = 0.5;
 constexpr double highest_gamma = 4;
 

@@ -2,14 +2,13 @@
 // display shows.
 #include <algorithm>
 #include <cctype>
-#include <fstream>
 #include <map>
-#include <sstream>
 #include <system_error>
 
 #include "bangtin/playlists.hpp"
 #include "location_text.hpp"
 #include "programme_checks.hpp"
+#include "source_text.hpp"
 
 namespace bangtin {
 namespace {
@@ -114,7 +113,7 @@ std::optional<Loaded<Playlist>> PlaylistCache::find(const std::filesystem::path&
     loaded.value = *entry.in_programme;
   } else if (entry.own) {
     loaded.value = *entry.own;
-  } else if (entry.loaded) {
+  } else {
     return std::nullopt;  // its programme let it go (a playlist left out of it): parse again
   }
   return loaded;
@@ -132,14 +131,8 @@ void PlaylistCache::begin(std::string_view config_bytes) {
 
 void PlaylistCache::keep(const std::filesystem::path& file, std::string bytes,
                          Loaded<Playlist> loaded) {
-  Entry entry{std::move(bytes),
-              std::move(loaded.diagnostics),
-              std::move(loaded.value),
-              nullptr,
-              nullptr,
-              false};
-  entry.loaded = entry.own.has_value();
-  kept_[file] = std::move(entry);
+  kept_[file] = Entry{std::move(bytes), std::move(loaded.diagnostics), std::move(loaded.value),
+                      nullptr, nullptr};
 }
 
 void PlaylistCache::keep_again(const std::filesystem::path& file) {
@@ -172,13 +165,14 @@ void PlaylistCache::remember(std::shared_ptr<const Programme> programme) {
 
 namespace {
 
-// The whole file, or nothing when it cannot be read (load_playlist then says why).
+// The file as the loader reads it (at most 1 MiB, UTF-8), or nothing when it cannot be used:
+// loading it again then says why.
 std::optional<std::string> file_bytes(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  return in.bad() ? std::nullopt : std::optional(std::move(bytes).str());
+  std::vector<Diagnostic> said_when_loaded;
+  std::optional<playlists_detail::SourceText> source =
+      playlists_detail::read_source_file(file, said_when_loaded);
+  if (!source) return std::nullopt;
+  return source->bytes();
 }
 
 Loaded<Playlist> load_playlist_with(const std::filesystem::path& file, const Config* config,

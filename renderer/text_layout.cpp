@@ -88,7 +88,7 @@ Typesetter::Typesetter(FontSizes& fonts, LetterInk& ink, std::string text)
 Typesetter::RenderedLine Typesetter::render_line(int size, const std::string& line) {
   TTF_Font* font = fonts_.at(size);
   RenderedLine rendered{render(font, kFitPrefix + kFitGap + line, fonts_.mode()), 0, 0};
-  rendered.first_column = line_start_of(font);
+  rendered.first_column = ink_.line_start(fonts_, size);
   rendered.reference_row = ink_rows(rendered.coverage, 0, advance_width(font, kFitPrefix)).top;
   return rendered;
 }

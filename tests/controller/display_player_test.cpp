@@ -39,6 +39,16 @@ class PlayerTest : public ::testing::Test {
   ScratchDir dir_;
 };
 
+// A playlist of `count` still notices, muc-0, muc-1, ..., five seconds each.
+std::string five_second_notices(int count) {
+  std::string playlist = "playlist: test\nitems:\n";
+  for (int i = 0; i < count; ++i) {
+    playlist += "  - id: muc-" + std::to_string(i) + "\n    text: \"Thông báo số " +
+                std::to_string(i) + "\"\n    effect: static\n    duration: 5s\n";
+  }
+  return playlist;
+}
+
 std::string on_air_id(const DisplayPlayer& player) {
   const Play* play = player.on_air();
   return play && play->item ? play->item->id : "(idle)";
@@ -264,12 +274,7 @@ TEST_F(PlayerTest, AnItemTheRendererRefusesIsLeftOutAndTheOthersPlay) {
 }
 
 TEST_F(PlayerTest, DrawsAnItemOnlyWhenItGoesOnAirAndKeepsItForItsNextPlay) {
-  std::string many = "playlist: test\nitems:\n";
-  for (int i = 0; i < 200; ++i) {
-    many += "  - id: muc-" + std::to_string(i) + "\n    text: \"Thông báo số " + std::to_string(i) +
-            "\"\n    effect: static\n    duration: 5s\n";
-  }
-  const Programme programme = programme_with(many);
+  const Programme programme = programme_with(five_second_notices(200));
   DisplayPlayer player(programme, programme.config.displays.front());
   // Two hundred items scheduled, none drawn yet.
   EXPECT_EQ(player.prepared_cache().items, 0u);
@@ -292,12 +297,7 @@ TEST_F(PlayerTest, DrawsAnItemOnlyWhenItGoesOnAirAndKeepsItForItsNextPlay) {
 }
 
 TEST_F(PlayerTest, DrawsTheNextItemAheadSoThatItsPlayFindsItReady) {
-  std::string many = "playlist: test\nitems:\n";
-  for (int i = 0; i < 20; ++i) {
-    many += "  - id: muc-" + std::to_string(i) + "\n    text: \"Thông báo số " + std::to_string(i) +
-            "\"\n    effect: static\n    duration: 5s\n";
-  }
-  const Programme programme = programme_with(many);
+  const Programme programme = programme_with(five_second_notices(20));
   const DisplayConfig& display = programme.config.displays.front();
   DisplayPlayer player(programme, display);
   player.draw_ahead();
@@ -321,12 +321,7 @@ TEST_F(PlayerTest, DrawsTheNextItemAheadSoThatItsPlayFindsItReady) {
 
 TEST(PlayerMemory, KeepsNoMoreDrawnItemsThanTheDisplaysMemoryHolds) {
   ScratchDir dir;
-  std::string playlist = "playlist: test\nitems:\n";
-  for (int i = 0; i < 4; ++i) {
-    playlist += "  - id: muc-" + std::to_string(i) + "\n    text: \"Thông báo số " +
-                std::to_string(i) + "\"\n    effect: static\n    duration: 5s\n";
-  }
-  dir.write("playlists/test.yaml", playlist);
+  dir.write("playlists/test.yaml", five_second_notices(4));
   // A 640x360 colour screen: each still item drawn takes close to a megabyte.
   const Loaded<Programme> loaded =
       load_programme(dir.write("bangtin.yaml",

@@ -126,6 +126,10 @@ class PanelDriver {
   void upload_part(StripMemory& memory, const std::shared_ptr<const Frame>& strip);
   // A part of the next scroll's strip, after a frame of the one on show (FrameSource::next_strip).
   void upload_ahead(StripMemory& memory, const Submission& submission);
+  // Counts a part of an upload on the wire; true when it finished the strip.
+  bool count_upload_part(const StripMemory& memory, const std::shared_ptr<const Frame>& strip,
+                         const WireCost& part, bool ahead);
+  static std::string seconds_since(Clock::time_point start);
   void note_strip_once(const std::shared_ptr<const Frame>& strip, const std::string& line);
   void count_frame(const WireCost& cost, bool strip);
   void apply_light(const PanelLight& light);

@@ -270,6 +270,7 @@ class PlaylistCache {
   // Starts a load of the config whose file holds `config_bytes`: what a different config loaded
   // is forgotten.
   void begin(std::string_view config_bytes);
+  // `loaded` must hold a playlist (with or without errors).
   void keep(const std::filesystem::path& file, std::string bytes, Loaded<Playlist> loaded);
   // Keeps what find() gave for `file` for the next load too.
   void keep_again(const std::filesystem::path& file);
@@ -287,7 +288,6 @@ class PlaylistCache {
     std::optional<Playlist> own;                 // until remember() finds it in a programme
     std::shared_ptr<const Programme> programme;  // ...which holds it from then on
     const Playlist* in_programme = nullptr;
-    bool loaded = false;  // a playlist came of it (with or without errors)
   };
   std::string config_bytes_;
   std::map<std::filesystem::path, Entry> entries_;
