@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <condition_variable>
 #include <list>
+#include <mutex>
 #include <unordered_map>
 #include <utility>
 
@@ -320,13 +322,140 @@ class PlayMeasures {
   std::unordered_map<std::string, Measured> previous_;
 };
 
+// The items drawn for the displays of one daemon, found by play_key and light: boards of one
+// model showing the same item draw it once and hold its pixels once. It only refers to them: each
+// display keeps what may play on it again (PreparedStrips, within the display's memory), and an
+// item goes when the last display lets go of it. An item is never changed once made: a display
+// whose light changes (each has its brightness schedule) takes the item in its new light, made
+// once from the coverage they share (PreparedItem::lit), and the other displays show on what
+// they have. Any thread: the loop, each display's StripsAhead, the disk thread.
+class DrawnItems {
+ public:
+  using Draw = std::function<PreparedItem()>;
+
+  // The item for `key` in `light`, when a display holds it.
+  std::shared_ptr<const PreparedItem> find(const std::string& key, const Light& light) {
+    const std::lock_guard lock(mutex_);
+    const auto versions = items_.find(key);
+    if (versions == items_.end()) return nullptr;
+    for (const Version& version : versions->second)
+      if (version.light == light) return version.item.lock();
+    return nullptr;
+  }
+
+  // The item for `key` in `light`: the one a display holds, else converted from one in another
+  // light, else drawn by `draw` (in `light`). However many displays ask for it at once, it is
+  // made once: the others wait for it. Throws what `draw` throws.
+  std::shared_ptr<const PreparedItem> obtain(const std::string& key, const Light& light,
+                                             const Draw& draw) {
+    return held_or_made(key, light, draw, nullptr);
+  }
+
+  // `item` (drawn for `key`) in `light`: the one a display holds, else converted from `item`.
+  std::shared_ptr<const PreparedItem> relit(const std::string& key, const Light& light,
+                                            const PreparedItem& item) {
+    return held_or_made(key, light, nullptr, &item);
+  }
+
+  DrawingCount count() const {
+    const std::lock_guard lock(mutex_);
+    return count_;
+  }
+
+ private:
+  struct Version {
+    Light light;
+    std::weak_ptr<const PreparedItem> item;
+    // Being made by one caller of held_or_made(), whom the others wait for. Set and cleared within
+    // that call, so a wish a display dropped before drawing it leaves no mark behind.
+    bool in_flight = false;
+  };
+  using Versions = std::vector<Version>;
+
+  static Versions::iterator in_light(Versions& versions, const Light& light) {
+    return std::find_if(versions.begin(), versions.end(),
+                        [&](const Version& version) { return version.light == light; });
+  }
+
+  std::shared_ptr<const PreparedItem> held_or_made(const std::string& key, const Light& light,
+                                                   const Draw& draw,
+                                                   const PreparedItem* other_light) {
+    std::shared_ptr<const PreparedItem> convert_from;
+    {
+      std::unique_lock lock(mutex_);
+      for (;;) {
+        Versions& versions = items_[key];
+        const auto wanted = in_light(versions, light);
+        if (wanted != versions.end()) {
+          if (std::shared_ptr<const PreparedItem> item = wanted->item.lock()) return item;
+          if (wanted->in_flight) {
+            made_.wait(lock);
+            continue;  // `versions` may have moved meanwhile
+          }
+          wanted->in_flight = true;
+        } else {
+          versions.push_back(Version{light, {}, true});
+        }
+        for (const Version& version : versions)
+          if ((convert_from = version.item.lock())) break;
+        break;
+      }
+    }
+    std::shared_ptr<const PreparedItem> made;
+    try {
+      const PreparedItem* from = convert_from ? convert_from.get() : other_light;
+      made = std::make_shared<const PreparedItem>(from ? from->lit(light) : draw());
+    } catch (...) {
+      settle(key, light, nullptr, false);
+      throw;
+    }
+    settle(key, light, made, convert_from || other_light);
+    return made;
+  }
+
+  void settle(const std::string& key, const Light& light,
+              const std::shared_ptr<const PreparedItem>& made, bool converted) {
+    const std::lock_guard lock(mutex_);
+    Versions& versions = items_[key];
+    const auto wanted = in_light(versions, light);  // there: only its maker clears in_flight
+    wanted->item = made;
+    wanted->in_flight = false;
+    if (made) ++(converted ? count_.relit : count_.drawn);
+    if (items_.size() > 2 * size_after_sweep_ + 256) sweep();
+    made_.notify_all();
+  }
+
+  // Forgets the items no display holds any more, now and then: keys of all the texts ever shown
+  // would otherwise pile up.
+  void sweep() {
+    for (auto entry = items_.begin(); entry != items_.end();) {
+      Versions& versions = entry->second;
+      std::erase_if(versions, [](const Version& version) {
+        return !version.in_flight && version.item.expired();
+      });
+      entry = versions.empty() ? items_.erase(entry) : std::next(entry);
+    }
+    size_after_sweep_ = items_.size();
+  }
+
+  mutable std::mutex mutex_;
+  std::condition_variable made_;
+  std::unordered_map<std::string, Versions> items_;  // by play_key
+  std::size_t size_after_sweep_ = 0;
+  DrawingCount count_;
+};
+
 struct DisplayContent {
   std::unique_ptr<Schedule> schedule;  // Play::item points into it
+  // Where the display finds what it draws, shared with the displays planned with it.
+  std::shared_ptr<DrawnItems> drawn;
   std::vector<Diagnostic> problems;
   std::string note;  // when every item is left out: what the display shows instead
 
   DisplayContent(const std::shared_ptr<const Programme>& programme, const DisplayConfig& display,
-                 const DisplayDrawing& drawing, const IdleDrawing& idle, PlayMeasures& measures) {
+                 const DisplayDrawing& drawing, const IdleDrawing& idle, PlayMeasures& measures,
+                 std::shared_ptr<DrawnItems> drawn_items)
+      : drawn(std::move(drawn_items)) {
     std::vector<const Item*> items = items_for(*programme, display);
     // A content zone too low for any text is the display's problem, reported once.
     const TextRenderer* renderer = drawing.content();
@@ -369,14 +498,14 @@ class PreparedStrips {
     return found == index_.end() ? nullptr : found->second->item.get();
   }
 
-  std::shared_ptr<PreparedItem> find(const std::string& key) {
+  std::shared_ptr<const PreparedItem> find(const std::string& key) {
     const auto found = index_.find(key);
     if (found == index_.end()) return nullptr;
     order_.splice(order_.begin(), order_, found->second);  // most recently used first
     return found->second->item;
   }
 
-  void add(const std::string& key, std::shared_ptr<PreparedItem> item) {
+  void add(const std::string& key, std::shared_ptr<const PreparedItem> item) {
     const std::size_t bytes = item->bytes();
     order_.push_front(Entry{key, std::move(item), bytes});
     index_[key] = order_.begin();
@@ -388,19 +517,27 @@ class PreparedStrips {
     }
   }
 
-  template <typename Visit>
-  void for_each(const Visit& visit) {
-    for (Entry& entry : order_) visit(*entry.item);
+  // Each item replaced by what `instead(key, item)` gives for it, in the same place.
+  template <typename Instead>
+  void replace_each(const Instead& instead) {
+    held_ = 0;
+    for (Entry& entry : order_) {
+      entry.item = instead(entry.key, *entry.item);
+      entry.bytes = entry.item->bytes();
+      held_ += entry.bytes;
+    }
   }
 
   std::size_t items() const { return order_.size(); }
+  // Counts every item kept, also those other displays show too and hold with it (DrawnItems):
+  // what this display's memory holds, which is not what it adds to the daemon's.
   std::size_t bytes() const { return held_; }
   std::size_t budget() const { return budget_; }
 
  private:
   struct Entry {
     std::string key;
-    std::shared_ptr<PreparedItem> item;
+    std::shared_ptr<const PreparedItem> item;
     std::size_t bytes = 0;
   };
   std::size_t budget_;
@@ -408,6 +545,13 @@ class PreparedStrips {
   std::list<Entry> order_;
   std::unordered_map<std::string, std::list<Entry>::iterator> index_;
 };
+
+PreparedItem drawn_in_light(const TextRenderer& renderer, std::string_view text,
+                            const TextStyle& style, const Light& light) {
+  PreparedItem item = renderer.prepare(text, style);
+  item.set_light(light);
+  return item;
+}
 
 // Draws the item that plays next while the one on air plays, on a thread of its own with a
 // renderer of its own, so that a change of item finds its strip ready and the loop feeding the
@@ -418,14 +562,17 @@ class StripsAhead {
   struct Drawn {
     std::string key;
     Light light;
-    std::shared_ptr<PreparedItem> item;  // nothing: the renderer refused it
+    std::shared_ptr<const PreparedItem> item;  // nothing: the renderer refused it
   };
 
   explicit StripsAhead(const TextRenderer& model)
       : renderer_(model.twin()), worker_([this](Worker::Inbox& inbox) { run(inbox); }) {}
 
-  void ask(std::string key, std::string text, TextStyle style, Light light) {
-    worker_.submit(Wish{std::move(key), std::move(text), style, light});
+  // Another display's StripsAhead drawing the same item at the same time draws it alone: this
+  // one waits for it (DrawnItems::obtain).
+  void ask(std::string key, std::string text, TextStyle style, Light light,
+           std::shared_ptr<DrawnItems> drawn_items) {
+    worker_.submit(Wish{std::move(key), std::move(text), style, light, std::move(drawn_items)});
   }
 
   std::optional<Drawn> take() {
@@ -439,6 +586,7 @@ class StripsAhead {
     std::string text;
     TextStyle style;
     Light light;
+    std::shared_ptr<DrawnItems> drawn_items;
   };
   using Worker = LatestValueWorker<Wish>;
 
@@ -447,8 +595,9 @@ class StripsAhead {
       if (inbox.stopping()) return;
       Drawn drawn{std::move(wish->key), wish->light, nullptr};
       try {
-        drawn.item = std::make_shared<PreparedItem>(renderer_.prepare(wish->text, wish->style));
-        drawn.item->set_light(wish->light);
+        drawn.item = wish->drawn_items->obtain(drawn.key, wish->light, [&] {
+          return drawn_in_light(renderer_, wish->text, wish->style, wish->light);
+        });
       } catch (const std::exception&) {
         // Left to the loop, which draws it when it goes on air and says nothing either: the
         // item was measured without fault, so this is not expected.
@@ -479,6 +628,7 @@ struct DisplaySetUp {
 struct ContentPlanner::Impl {
   std::map<std::string, std::unique_ptr<DisplaySetUp>> set_ups;  // by display name
   PlayMeasures measures;
+  std::shared_ptr<DrawnItems> drawn = std::make_shared<DrawnItems>();
 };
 
 ContentPlanner::ContentPlanner() : impl_(std::make_unique<Impl>()) {}
@@ -491,8 +641,10 @@ std::shared_ptr<const DisplayContent> ContentPlanner::plan(
   auto& set_up = impl_->set_ups[display.name];
   if (!set_up) set_up = std::make_unique<DisplaySetUp>(*programme, display);
   return std::make_shared<const DisplayContent>(programme, display, set_up->drawing, set_up->idle,
-                                                impl_->measures);
+                                                impl_->measures, impl_->drawn);
 }
+
+DrawingCount ContentPlanner::drawings() const { return impl_->drawn->count(); }
 
 struct DisplayPlayer::State {
   DisplayConfig display;
@@ -506,7 +658,8 @@ struct DisplayPlayer::State {
   // The content the play on air came from: after a reload it may still be the old one.
   std::shared_ptr<const DisplayContent> play_content;
   PreparedStrips strips{display.memory_bytes};
-  std::shared_ptr<PreparedItem> play_frames;  // the play on air, drawn when first shown
+  std::shared_ptr<const PreparedItem> play_frames;  // the play on air, drawn when first shown
+  std::string play_frames_key;
   bool draws_ahead = false;
   std::unique_ptr<StripsAhead> ahead;  // started with the first item drawn
   bool looked_ahead = false;           // for the play on air
@@ -531,11 +684,18 @@ struct DisplayPlayer::State {
       untimed_text = !playlist.title.empty() ? playlist.title : playlist.name;
     }
     if (idle.text) clock_text = idle_content.text;
-    content = planned ? std::move(planned)
-                      : std::make_shared<const DisplayContent>(
-                            std::make_shared<const Programme>(programme), display, drawing, idle,
-                            measures);
+    content = planned ? std::move(planned) : plan_alone(programme);
   }
+
+  // Content the player plans itself. It draws where it drew before (with the displays a planner
+  // planned it with), else in DrawnItems of its own.
+  std::shared_ptr<const DisplayContent> plan_alone(const Programme& programme) {
+    return std::make_shared<const DisplayContent>(
+        std::make_shared<const Programme>(programme), display, drawing, idle, measures,
+        content ? content->drawn : std::make_shared<DrawnItems>());
+  }
+
+  DrawnItems& drawn_items() const { return *content->drawn; }
 
   // Street boards dim at night: the strips on hand are converted again, no font work.
   void follow_light(SystemClock::time_point now) {
@@ -543,8 +703,13 @@ struct DisplayPlayer::State {
     if (wanted == light) return;
     light = wanted;
     if (drawing.renderer) drawing.renderer->set_light(light);
-    strips.for_each([this](PreparedItem& item) { item.set_light(light); });
-    if (play_frames) play_frames->set_light(light);
+    // Other displays may show these very items in their own light: they are left alone, and
+    // this display takes them in its new light, converted once for all displays that change.
+    const auto in_new_light = [this](const std::string& key, const PreparedItem& item) {
+      return drawn_items().relit(key, light, item);
+    };
+    strips.replace_each(in_new_light);
+    if (play_frames) play_frames = in_new_light(play_frames_key, *play_frames);
     if (idle.text) idle.text->set_light(light);
     clock.set_light(light);
   }
@@ -555,6 +720,7 @@ struct DisplayPlayer::State {
     play = std::move(next);
     play_content = content;
     play_frames.reset();
+    play_frames_key.clear();
     looked_ahead = false;
     next_key.clear();
   }
@@ -594,18 +760,20 @@ struct DisplayPlayer::State {
     if (!play || !play->item || !renderer) return nullptr;
     keep_drawn_ahead();
     if (!play_frames) {
-      const std::string key = play_key(*renderer, *play->item, display);
+      std::string key = play_key(*renderer, *play->item, display);
       play_frames = strips.find(key);
       if (!play_frames) {
         try {
-          play_frames = std::make_shared<PreparedItem>(
-              renderer->prepare(play->item->text, style_of(*play->item, display)));
+          play_frames = drawn_items().obtain(key, light, [&] {
+            return drawn_in_light(*renderer, play->item->text, style_of(*play->item, display),
+                                  light);
+          });
         } catch (const std::exception&) {
           return nullptr;  // measured without fault, so not expected; the play stays dark
         }
-        play_frames->set_light(light);
         strips.add(key, play_frames);
       }
+      play_frames_key = std::move(key);
     }
     if (draws_ahead && !looked_ahead) look_ahead(*renderer);
     return play_frames.get();
@@ -615,7 +783,9 @@ struct DisplayPlayer::State {
     if (!ahead) return;
     std::optional<StripsAhead::Drawn> drawn = ahead->take();
     if (!drawn || !drawn->item) return;
-    if (drawn->light != light) drawn->item->set_light(light);  // the light changed meanwhile
+    if (drawn->light != light) {  // the light changed meanwhile
+      drawn->item = drawn_items().relit(drawn->key, light, *drawn->item);
+    }
     strips.add(drawn->key, std::move(drawn->item));
   }
 
@@ -626,8 +796,13 @@ struct DisplayPlayer::State {
     if (!next.item) return;
     next_key = play_key(renderer, *next.item, display);
     if (strips.find(next_key)) return;
+    // A display of the same model ahead of this one may have drawn it already.
+    if (std::shared_ptr<const PreparedItem> drawn = drawn_items().find(next_key, light)) {
+      strips.add(next_key, std::move(drawn));
+      return;
+    }
     if (!ahead) ahead = std::make_unique<StripsAhead>(renderer);
-    ahead->ask(next_key, next.item->text, style_of(*next.item, display), light);
+    ahead->ask(next_key, next.item->text, style_of(*next.item, display), light, content->drawn);
   }
 
   // Nothing when the content zone can draw neither the idle text nor the clock: it stays dark.
@@ -728,9 +903,7 @@ void DisplayPlayer::reload(const Programme& programme, SystemClock::time_point n
                            std::vector<Change>* changes) {
   State& s = *state_;
   s.measures.next_programme();
-  reload(std::make_shared<const DisplayContent>(std::make_shared<const Programme>(programme),
-                                                s.display, s.drawing, s.idle, s.measures),
-         now, changes);
+  reload(s.plan_alone(programme), now, changes);
 }
 
 void DisplayPlayer::reload(std::shared_ptr<const DisplayContent> planned,

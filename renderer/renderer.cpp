@@ -85,7 +85,9 @@ struct PreparedItem::State {
   PanelGeometry zone;
   TextStyle style;
   Light light;
-  Coverage block;  // scroll: one line; page: the screens stacked; otherwise one screen
+  // Scroll: one line; page: the screens stacked; otherwise one screen. Never changed once set:
+  // copies of the item, and the item in other lights (lit), share it.
+  std::shared_ptr<const Coverage> block;
   PixelStrip strip;
   std::shared_ptr<const Frame> scroll_strip;  // scroll: `strip` as a Frame, for scroll_strip()
   int size = 0;                               // pixel size the text was set in
@@ -93,7 +95,7 @@ struct PreparedItem::State {
   Timing timing;
 
   void convert() {
-    strip = PixelStrip(block.alpha, block.width, block.height,
+    strip = PixelStrip(block->alpha, block->width, block->height,
                        make_palette(zone.format, style.colour, light));
     if (style.effect == TextEffect::scroll)
       scroll_strip = std::make_shared<const Frame>(strip.to_frame());
@@ -165,7 +167,7 @@ int PreparedItem::font_size() const { return state_ ? state_->size : 0; }
 std::size_t PreparedItem::bytes() const {
   if (!state_) return 0;
   const State& s = *state_;
-  return s.block.alpha.size() + s.strip.bytes() +
+  return s.block->alpha.size() + s.strip.bytes() +
          (s.scroll_strip ? s.scroll_strip->bytes.size() : 0);
 }
 
@@ -184,6 +186,24 @@ void PreparedItem::set_light(const Light& light) {
   if (!state_ || state_->light == light) return;
   state_->light = light;
   state_->convert();
+}
+
+PreparedItem PreparedItem::lit(const Light& light) const {
+  if (!state_ || state_->light == light) return *this;
+  const State& s = *state_;
+  PreparedItem item;
+  // Field by field rather than a copy of the whole state: its pixels are converted anew anyway.
+  item.state_ = std::make_unique<State>();
+  State& copy = *item.state_;
+  copy.zone = s.zone;
+  copy.style = s.style;
+  copy.light = light;
+  copy.block = s.block;
+  copy.size = s.size;
+  copy.pages = s.pages;
+  copy.timing = s.timing;
+  copy.convert();
+  return item;
 }
 
 std::optional<ScrollStrip> PreparedItem::scroll_strip(std::chrono::nanoseconds elapsed) const {
@@ -222,7 +242,7 @@ void PreparedItem::draw(std::chrono::nanoseconds elapsed, Frame& out, Rect where
       if (level >= 1.0 || s.zone.format == PixelFormat::mono) {
         s.strip.blit(out, where, 0, 0);  // an LED board has no levels between on and off: cut
       } else {
-        PixelStrip(s.block.alpha, s.block.width, s.block.height,
+        PixelStrip(s.block->alpha, s.block->width, s.block->height,
                    make_palette(s.zone.format, s.style.colour, s.light, level))
             .blit(out, where, 0, 0);
       }
@@ -276,7 +296,7 @@ Timing timing_in_passes(const TextStyle& style, const PassesLength& passes_lengt
 // Scroll: a pass is the text crossing the zone, from entering at the right edge to gone at the
 // left, at `speed`.
 Timing scroll_timing(const State& s) {
-  const double pass_pixels = s.block.width + s.zone.width;
+  const double pass_pixels = s.block->width + s.zone.width;
   return timing_in_passes(s.style, [&](std::int64_t passes) {
     const double seconds = static_cast<double>(passes) * pass_pixels / s.style.speed;
     check_play_length(seconds * 1000, "scroll", passes);
@@ -360,8 +380,9 @@ struct TextSetting {
 void set_line(State& s, TextSetting& setting) {
   if (s.style.speed <= 0) throw std::invalid_argument("scroll speed must be above zero");
   s.size = setting.size_for(1);
-  s.block = setting.raster ? setting.setter.single_line(s.size, setting.height)
-                           : Coverage{setting.setter.single_line_width(s.size), setting.height, {}};
+  s.block = std::make_shared<const Coverage>(
+      setting.raster ? setting.setter.single_line(s.size, setting.height)
+                     : Coverage{setting.setter.single_line_width(s.size), setting.height, {}});
 }
 
 // Page: the text wrapped, `lines` lines a screen, the screens stacked top to bottom.
@@ -375,15 +396,16 @@ void set_pages(State& s, TextSetting& setting) {
   const std::vector<std::string> wrapped = setting.setter.wrap(s.size, setting.text_width);
   const auto per_page = static_cast<std::size_t>(lines);
   s.pages = std::max(1, static_cast<int>((wrapped.size() + per_page - 1) / per_page));
-  s.block = Coverage{setting.width, height * s.pages, {}};
+  Coverage pages{setting.width, height * s.pages, {}};
   for (std::size_t page = 0; setting.raster && page < static_cast<std::size_t>(s.pages); ++page) {
     const auto first =
         wrapped.begin() + static_cast<std::ptrdiff_t>(std::min(wrapped.size(), page * per_page));
     const auto last = wrapped.begin() +
                       static_cast<std::ptrdiff_t>(std::min(wrapped.size(), (page + 1) * per_page));
     const Coverage screen = setting.setter.screen(s.size, {first, last}, setting.width, height);
-    s.block.alpha.insert(s.block.alpha.end(), screen.alpha.begin(), screen.alpha.end());
+    pages.alpha.insert(pages.alpha.end(), screen.alpha.begin(), screen.alpha.end());
   }
+  s.block = std::make_shared<const Coverage>(std::move(pages));
 }
 
 struct ScreenText {
@@ -433,7 +455,7 @@ void set_screen(State& s, TextSetting& setting) {
     } else if (!setting.setter.largest_size(1, setting.height)) {
       throw setting.no_fit(1);
     }
-    s.block = Coverage{setting.width, setting.height, {}};
+    s.block = std::make_shared<const Coverage>(Coverage{setting.width, setting.height, {}});
     return;
   }
   ScreenText text;
@@ -446,7 +468,8 @@ void set_screen(State& s, TextSetting& setting) {
   }
   if (text.size == 0) text = first_lines_at_smallest_size(setting);
   s.size = text.size;
-  s.block = setting.setter.screen(text.size, text.lines, setting.width, setting.height);
+  s.block = std::make_shared<const Coverage>(
+      setting.setter.screen(text.size, text.lines, setting.width, setting.height));
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -54,9 +55,19 @@ RenderChecks render_checks();
 // within a budget).
 struct DisplayContent;
 
+// What the displays planned by one ContentPlanner drew between them. Boards of one model (zone
+// size, pixel format, font, glyph style) share what they draw: an item they show is drawn once
+// and its pixels held once, as long as one of them keeps it.
+struct DrawingCount {
+  std::uint64_t drawn = 0;  // items set in their font and converted to pixels
+  std::uint64_t relit = 0;  // items converted from one in another light, without font work
+  friend bool operator==(const DrawingCount&, const DrawingCount&) = default;
+};
+
 // Makes DisplayContent for a newly loaded programme on a thread of its own, so that a reload of
 // thousands of items never holds up the loop that feeds the boards. Remembers what it measured:
-// the next programme measures only texts it has not seen. One thread at a time.
+// the next programme measures only texts it has not seen. The displays it plans for share what
+// they draw (see DrawingCount). One thread at a time.
 class ContentPlanner {
  public:
   ContentPlanner();
@@ -69,6 +80,8 @@ class ContentPlanner {
   // The content shares the programme (its items are not copied for each display).
   std::shared_ptr<const DisplayContent> plan(const std::shared_ptr<const Programme>& programme,
                                              const DisplayConfig& display);
+  // Since the planner was made; any thread.
+  DrawingCount drawings() const;
 
  private:
   struct Impl;
@@ -138,7 +151,8 @@ class DisplayPlayer {
   std::string text_shown() const;
   // The brightness the display's schedule asks for at the last frame, in percent.
   int brightness() const;
-  // What the player keeps drawn, within the display's `memory`.
+  // What the player keeps drawn, within the display's `memory`. Items it shares with other
+  // displays (see DrawingCount) count in full for each display that keeps them.
   PreparedCacheStatus prepared_cache() const;
   // From now on, the item that plays next is drawn on a thread of the player's own while the
   // one before it plays, so that frame_at() finds it ready: for the daemon, whose loop must never

@@ -94,7 +94,8 @@ class PreparedItem {
   std::chrono::nanoseconds pass_duration() const;
   // The pixel size the text was set in.
   int font_size() const;
-  // The memory it holds: its text's coverage and its pixels in the panel's format.
+  // The memory it holds: its text's coverage (shared with its copies and with the item in other
+  // lights, see lit()) and its pixels in the panel's format.
   std::size_t bytes() const;
   // The zone's picture, zone-sized.
   Frame frame_at(std::chrono::nanoseconds elapsed) const;
@@ -104,6 +105,9 @@ class PreparedItem {
   void draw(std::chrono::nanoseconds elapsed, Frame& out, Rect where) const;
   // Re-applies gamma and brightness (e.g. a street board dimming at night); no font work.
   void set_light(const Light& light);
+  // The item in another light, its pixels converted anew from the text's coverage, which the
+  // two share; this one is left as it is, for whoever else shows it. No font work either.
+  PreparedItem lit(const Light& light) const;
   // For a scroll: its strip and the offset at `elapsed`, such that frame_at(elapsed) is the
   // zone-wide window of the strip at that offset. Nothing for the other effects.
   std::optional<ScrollStrip> scroll_strip(std::chrono::nanoseconds elapsed) const;
