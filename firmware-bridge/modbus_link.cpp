@@ -23,6 +23,11 @@ bool same_bytes(const Frame& a, const Frame& b) {
   return a.width == b.width && a.height == b.height && a.format == b.format && a.bytes == b.bytes;
 }
 
+// A ring tile that holds no column of its strip: every such tile looks the same.
+constexpr long kDarkTile = std::numeric_limits<long>::min();
+
+long floor_div(long a, long b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0)) ? 1 : 0); }
+
 }  // namespace
 
 void ModbusContextCloser::operator()(modbus_t* context) const noexcept {
@@ -45,6 +50,7 @@ void ModbusLink::close() noexcept {
   back_buffer_.clear();
   panel_mode_.reset();
   upload_.reset();
+  ring_.reset();
   // slots_ stay: connect() checks which of them the panel still holds.
 }
 
@@ -88,6 +94,8 @@ std::optional<PanelIdentity> ModbusLink::connect() {
                                                static_cast<std::size_t>(panel.height));
   panel_has_strips_ = version >= 3 && (panel.capabilities & rm::kCapabilityStrip) != 0 &&
                       panel.window_registers > frame_registers_ + rm::kStripTagRegisters;
+  panel_has_ring_ =
+      panel_has_strips_ && version >= 4 && (panel.capabilities & rm::kCapabilityRing) != 0;
   if (panel_ != panel || !panel_has_strips_) slots_.clear();
   panel_ = panel;
   verify_slots();
@@ -108,8 +116,9 @@ WireCost ModbusLink::commit_cost(const PanelMode& mode) const {
   // Version 2 panels have one mode and know no strip registers: a commit is just the commit.
   if (panel_ && panel_->map_version < 3) return {rm::write_register_exchange_bytes(framing_), 1};
   if (panel_mode_ == mode)
-    return mode.mode == rm::kModeStrip ? rm::strip_frame_cost(framing_)
-                                       : WireCost{rm::write_register_exchange_bytes(framing_), 1};
+    return mode.mode != rm::kModeFramebuffer
+               ? rm::strip_frame_cost(framing_)
+               : WireCost{rm::write_register_exchange_bytes(framing_), 1};
   return rm::mode_commit_cost(framing_);
 }
 
@@ -129,7 +138,7 @@ void ModbusLink::commit(const PanelMode& mode, int offset, const char* what) {
     const std::uint16_t values[rm::kModeWriteCount] = {mode.mode,
                                                        static_cast<std::uint16_t>(mode.strip_width),
                                                        static_cast<std::uint16_t>(mode.strip_base),
-                                                       0,
+                                                       static_cast<std::uint16_t>(mode.tile_width),
                                                        0,
                                                        static_cast<std::uint16_t>(offset),
                                                        sequence_};
@@ -240,6 +249,8 @@ std::optional<WireCost> ModbusLink::upload_cost(const std::shared_ptr<const Fram
   return rm::strip_upload_cost(framing_, rm::framebuffer_registers(strip->bytes.size()));
 }
 
+int ModbusLink::strip_room_end() const { return ring_ ? ring_->first : panel_->window_registers; }
+
 int ModbusLink::allocate(int count) {
   for (;;) {
     std::sort(slots_.begin(), slots_.end(),
@@ -249,7 +260,11 @@ int ModbusLink::allocate(int count) {
       if (slot.first - at >= count) return at;
       at = slot.end();
     }
-    if (panel_->window_registers - at >= count) return at;
+    if (strip_room_end() - at >= count) return at;
+    if (slots_.empty() && ring_) {
+      ring_.reset();  // a strip that fits whole scrolls cheaper than any ring
+      continue;
+    }
     if (slots_.empty())
       throw std::logic_error(
           "strip of " + std::to_string(count) +
@@ -264,10 +279,12 @@ bool ModbusLink::fits_beside(const std::shared_ptr<const Frame>& strip,
   if (!strip || !fits_panel(*strip)) return false;
   if (find_slot(strip)) return true;
   const int count = slot_registers(*strip);
+  // A ring that scrolls the strip kept stays; any other ring may go.
+  const int end = ring_ && kept && ring_->strip == kept ? ring_->first : panel_->window_registers;
   const StripSlot* keep = find_slot(kept);
-  if (!keep) return true;  // fits_panel: the whole window is there to take
+  if (!keep) return end - frame_registers_ >= count;
   // Every other strip may go: the room left is on either side of the one kept.
-  return keep->first - frame_registers_ >= count || panel_->window_registers - keep->end() >= count;
+  return keep->first - frame_registers_ >= count || end - keep->end() >= count;
 }
 
 WireCost ModbusLink::upload_step(const std::shared_ptr<const Frame>& strip,
@@ -331,6 +348,133 @@ WireCost ModbusLink::show_window(const std::shared_ptr<const Frame>& strip, int 
   const PanelMode mode{rm::kModeStrip, slot->strip->width, slot->strip_base()};
   const WireCost cost = commit_cost(mode);
   commit(mode, offset, "committing the strip's window");
+  return cost;
+}
+
+// --- Rings of tiles ---------------------------------------------------------------------------
+
+std::optional<ModbusLink::Ring> ModbusLink::ring_for_panel() const {
+  if (!panel_has_ring_) return std::nullopt;
+  Ring ring;
+  ring.tile_width = panel_->format == PixelFormat::mono ? 8 : 1;
+  ring.tiles = (panel_->width + ring.tile_width - 1) / ring.tile_width + 1;
+  ring.tile_registers = rm::ring_tile_registers(panel_->format, ring.tile_width, panel_->height);
+  ring.first = panel_->window_registers - ring.registers();
+  if (ring.first < frame_registers_ || ring.width() > std::numeric_limits<std::int16_t>::max())
+    return std::nullopt;
+  ring.held.assign(static_cast<std::size_t>(ring.tiles), std::nullopt);
+  return ring;
+}
+
+std::vector<std::pair<int, long>> ModbusLink::ring_tiles_missing(const Ring& ring,
+                                                                 const Frame& strip,
+                                                                 int offset) const {
+  const bool same_strip =
+      ring.strip && (ring.strip.get() == &strip || same_bytes(*ring.strip, strip));
+  const long first_tile = floor_div(offset, ring.tile_width);
+  const long last_tile = floor_div(long{offset} + panel_->width - 1, ring.tile_width);
+  std::vector<std::pair<int, long>> missing;
+  for (long tile = first_tile; tile <= last_tile; ++tile) {
+    const bool dark =
+        (tile + 1) * ring.tile_width <= 0 || tile * ring.tile_width >= long{strip.width};
+    const long wanted = dark ? kDarkTile : tile;
+    const auto slot = static_cast<int>(((tile % ring.tiles) + ring.tiles) % ring.tiles);
+    const std::optional<long>& held = ring.held[static_cast<std::size_t>(slot)];
+    if (held == wanted && (dark || same_strip)) continue;
+    missing.emplace_back(slot, wanted);
+  }
+  std::sort(missing.begin(), missing.end());
+  return missing;
+}
+
+std::optional<StripMemory::RingCost> ModbusLink::ring_window_cost(
+    const std::shared_ptr<const Frame>& strip, int offset, int columns_a_frame) const {
+  if (!strip || strip->height != panel_->height || strip->format != panel_->format ||
+      strip->width < 1)
+    return std::nullopt;
+  const std::optional<Ring> fresh = ring_ ? std::nullopt : ring_for_panel();
+  const Ring* ring = ring_ ? &*ring_ : fresh ? &*fresh : nullptr;
+  if (!ring) return std::nullopt;
+  RingCost cost;
+  const std::vector<std::pair<int, long>> missing = ring_tiles_missing(*ring, *strip, offset);
+  for (std::size_t run = 0; run < missing.size();) {
+    std::size_t end = run + 1;
+    while (end < missing.size() && missing[end].first == missing[end - 1].first + 1) ++end;
+    const WireCost write =
+        rm::registers_write_cost(framing_, static_cast<int>(end - run) * ring->tile_registers);
+    cost.now.bytes += write.bytes;
+    cost.now.messages += write.messages;
+    run = end;
+  }
+  const WireCost commit = commit_cost(ring->mode());
+  cost.now.bytes += commit.bytes;
+  cost.now.messages += commit.messages;
+  // The c columns a scroll brings into view a frame lie across at most (c - 2) / tile_width + 2
+  // tiles (c of one column), one run in the ring (two where it wraps, seldom enough to leave out).
+  const int columns = std::max(1, std::abs(columns_a_frame));
+  const int tiles = std::min((columns + ring->tile_width - 2) / ring->tile_width + 1, ring->tiles);
+  const WireCost write = rm::registers_write_cost(framing_, tiles * ring->tile_registers);
+  const WireCost scroll = rm::strip_frame_cost(framing_);
+  cost.each_frame = WireCost{write.bytes + scroll.bytes, write.messages + scroll.messages};
+  return cost;
+}
+
+WireCost ModbusLink::show_ring_window(const std::shared_ptr<const Frame>& strip, int offset) {
+  if (!context_) throw LinkError(describe() + ": show on a closed link (connect first)");
+  if (!ring_window_cost(strip, offset, 1))
+    throw std::logic_error("show_ring_window for a strip the panel cannot ring (see its cost)");
+  if (!ring_) {
+    ring_ = ring_for_panel();
+    std::erase_if(slots_, [&](const StripSlot& slot) { return slot.end() > ring_->first; });
+    if (upload_ && upload_->slot.end() > ring_->first) upload_.reset();
+  }
+  Ring& ring = *ring_;
+  // Keep every column the panel can show within one pass of the ring; the rest is dark anyway.
+  offset = std::clamp(offset, -panel_->width, strip->width);
+  const std::vector<std::pair<int, long>> missing = ring_tiles_missing(ring, *strip, offset);
+  if (ring.strip != strip) {
+    if (!ring.strip || !same_bytes(*ring.strip, *strip))
+      for (std::optional<long>& held : ring.held)
+        if (held != kDarkTile) held.reset();
+    ring.strip = strip;
+  }
+  WireCost cost;
+  Frame tile = Frame::blank(ring.tile_width, panel_->height, panel_->format);
+  std::vector<std::uint16_t> registers;
+  for (std::size_t run = 0; run < missing.size();) {
+    std::size_t end = run + 1;
+    while (end < missing.size() && missing[end].first == missing[end - 1].first + 1) ++end;
+    registers.clear();
+    for (std::size_t i = run; i < end; ++i) {
+      // A dark tile is cut from past the strip's end: all of it off the strip.
+      const int column = missing[i].second == kDarkTile
+                             ? strip->width
+                             : static_cast<int>(missing[i].second) * ring.tile_width;
+      cut_strip_window(*strip, column, tile);
+      const std::vector<std::uint16_t> packed = rm::pack_registers(tile.bytes);
+      registers.insert(registers.end(), packed.begin(), packed.end());
+    }
+    const int first = rm::kFramebuffer + ring.first + missing[run].first * ring.tile_registers;
+    for (std::size_t sent = 0; sent < registers.size();) {
+      const int count = static_cast<int>(
+          std::min<std::size_t>(rm::kMaxRegistersPerWrite, registers.size() - sent));
+      if (modbus_write_registers(context_.get(), first + static_cast<int>(sent), count,
+                                 registers.data() + sent) == -1)
+        fail("writing tiles into the panel's ring failed: " + libmodbus_error());
+      sent += static_cast<std::size_t>(count);
+      cost.bytes += rm::write_registers_exchange_bytes(framing_, count);
+      ++cost.messages;
+    }
+    for (std::size_t i = run; i < end; ++i)
+      ring.held[static_cast<std::size_t>(missing[i].first)] = missing[i].second;
+    run = end;
+  }
+  const PanelMode mode = ring.mode();
+  const WireCost commit_part = commit_cost(mode);
+  cost.bytes += commit_part.bytes;
+  cost.messages += commit_part.messages;
+  commit(mode, ((offset % ring.width()) + ring.width()) % ring.width(),
+         "committing the ring's window");
   return cost;
 }
 

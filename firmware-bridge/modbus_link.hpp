@@ -1,7 +1,7 @@
 // bangtin::ModbusLink — what the Modbus TCP and Modbus RTU links share: the register map (versions
-// 2 and 3) over a libmodbus context. Each subclass only opens its context and names itself;
-// identity, frames (full or delta), strips, commits and status read-back are the same on both.
-// Private to bangtin_bridge.
+// 2 to 4) over a libmodbus context. Each subclass only opens its context and names itself;
+// identity, frames (full or delta), strips, rings of tiles, commits and status read-back are the
+// same on both. Private to bangtin_bridge.
 #pragma once
 
 #include <modbus.h>
@@ -64,12 +64,29 @@ class ModbusLink : public PanelLink, private StripMemory {
     std::vector<std::uint16_t> registers;  // the tag's place (zeros), then the strip
     std::size_t sent = 0;
   };
-  // What kMode .. kStripBase hold after our last acknowledged commit.
+  // What kMode .. kTileWidth hold after our last acknowledged commit.
   struct PanelMode {
     std::uint16_t mode = register_map::kModeFramebuffer;
     int strip_width = 0;
     int strip_base = 0;
+    int tile_width = 0;
     friend bool operator==(const PanelMode&, const PanelMode&) = default;
+  };
+  // The ring of tiles at the end of the window (map v4): tile `i` at first + i * tile_registers.
+  struct Ring {
+    std::shared_ptr<const Frame> strip;  // whose tiles it holds, besides dark ones
+    int first = 0;                       // registers from kFramebuffer
+    int tile_width = 0;
+    int tiles = 0;
+    int tile_registers = 0;
+    // Which tile of `strip` each ring tile holds, by its index along the strip (kDarkTile for a
+    // dark one; nothing when unknown).
+    std::vector<std::optional<long>> held;
+    int width() const { return tile_width * tiles; }
+    int registers() const { return tile_registers * tiles; }
+    PanelMode mode() const {
+      return PanelMode{register_map::kModeRing, width(), first, tile_width};
+    }
   };
 
   // StripMemory, offered while connected to a panel with strips.
@@ -81,8 +98,21 @@ class ModbusLink : public PanelLink, private StripMemory {
                    const std::shared_ptr<const Frame>& kept) const override;
   WireCost window_cost(const std::shared_ptr<const Frame>& strip) const override;
   WireCost show_window(const std::shared_ptr<const Frame>& strip, int offset) override;
+  std::optional<RingCost> ring_window_cost(const std::shared_ptr<const Frame>& strip, int offset,
+                                           int columns_a_frame) const override;
+  WireCost show_ring_window(const std::shared_ptr<const Frame>& strip, int offset) override;
 
   bool fits_panel(const Frame& strip) const;
+  // The ring this panel gets: tiles of 8 columns on mono panels (a byte a row), of one column on
+  // colour ones, as many as the panel is wide and one more, so that no window, however it lies
+  // across them, needs one tile twice. Nothing when the window has no room for it.
+  std::optional<Ring> ring_for_panel() const;
+  // The ring tiles to write before `strip`'s window at `offset` shows from `ring`, in ascending
+  // order, each with the tile of the strip it is to hold.
+  std::vector<std::pair<int, long>> ring_tiles_missing(const Ring& ring, const Frame& strip,
+                                                       int offset) const;
+  // Where strips may go: up to the ring, when there is one.
+  int strip_room_end() const;
   // Registers a strip takes in the panel's window: its tag, then its pixels.
   static int slot_registers(const Frame& strip);
   // The slot holding these bytes; the caller's pointer is kept, so the next look-up is by pointer.
@@ -111,6 +141,9 @@ class ModbusLink : public PanelLink, private StripMemory {
   // strip by its bytes swaps in the caller's pointer.
   mutable std::vector<StripSlot> slots_;
   std::optional<Upload> upload_;
+  bool panel_has_ring_ = false;
+  // Forgotten at every close: a panel may restart with its window zeroed.
+  std::optional<Ring> ring_;
   std::uint64_t use_clock_ = 0;
 };
 

@@ -287,18 +287,38 @@ PanelDriver::StripChoice PanelDriver::choose(StripMemory& memory, const Submissi
     return StripChoice::frames;
   }
   const std::optional<WireCost> upload = memory.upload_cost(view.strip);
+  const WireCost frame_cost = memory.frame_cost(frame);
+  const std::optional<LineCapacity> line = link_->capacity();
   if (!upload) {
-    note_strip_once(view.strip, "a strip of " + std::to_string(view.strip->width) + "x" +
-                                    std::to_string(view.strip->height) + " (" +
-                                    size_text(view.strip->bytes.size()) +
-                                    ") does not fit in the panel's memory; sending frames");
+    // Per frame, whichever moves more frames a second on the wire: the columns coming into view
+    // through the ring, or the frame (whole, or its changed spans on a panel that keeps its back
+    // buffer).
+    const std::optional<StripMemory::RingCost> ring =
+        memory.ring_window_cost(view.strip, view.offset, scroll_step(view));
+    // Filling the ring costs about a frame; after that a few columns a frame. A network link
+    // carries that frame in no time; a serial line must show more frames for it over what is left
+    // of the scroll.
+    const bool ring_pays_off =
+        ring && (line ? ring->now.bytes <= frame_cost.bytes ||
+                            strip_pays_off(*line, frame_cost, ring->each_frame, ring->now,
+                                           view.remaining, submitted_per_second())
+                      : ring->each_frame.bytes < frame_cost.bytes);
+    const std::string strip_text = "a strip of " + std::to_string(view.strip->width) + "x" +
+                                   std::to_string(view.strip->height) + " (" +
+                                   size_text(view.strip->bytes.size()) +
+                                   ") does not fit in the panel's memory; ";
+    if (ring_pays_off) {
+      note_strip_once(view.strip, strip_text +
+                                      "scrolling it through a ring of tiles, the columns coming "
+                                      "into view written a frame");
+      return StripChoice::ring;
+    }
+    note_strip_once(view.strip, strip_text + "sending frames");
     return StripChoice::frames;
   }
-  const WireCost frame_cost = memory.frame_cost(frame);
   const WireCost window_cost = memory.window_cost(view.strip);
   if (upload->bytes == 0)
     return window_cost.bytes <= frame_cost.bytes ? StripChoice::window : StripChoice::frames;
-  const std::optional<LineCapacity> line = link_->capacity();
   if (!line) return StripChoice::frames;  // a network link carries whole frames in no time
   return strip_pays_off(*line, frame_cost, window_cost, *upload, view.remaining,
                         submitted_per_second())
@@ -306,7 +326,14 @@ PanelDriver::StripChoice PanelDriver::choose(StripMemory& memory, const Submissi
              : StripChoice::frames;
 }
 
-void PanelDriver::count_frame(const WireCost& cost, bool strip) {
+int PanelDriver::scroll_step(const ScrollStrip& view) {
+  const int step = last_scroll_strip_ == view.strip.get() ? view.offset - last_scroll_offset_ : 1;
+  last_scroll_strip_ = view.strip.get();
+  last_scroll_offset_ = view.offset;
+  return std::max(1, step);
+}
+
+void PanelDriver::count_frame(const WireCost& cost, StripChoice way) {
   committed_crc_.reset();  // worked out when a status read needs it
   const Clock::time_point now = Clock::now();
   recent_frames_.push_back(now);
@@ -318,7 +345,8 @@ void PanelDriver::count_frame(const WireCost& cost, bool strip) {
     counters.health.bytes_per_frame = cost.bytes;
     counters.wire_bytes += cost.bytes;
     if (cost.delta) ++counters.delta_frames;
-    if (strip) ++counters.strip_frames;
+    if (way == StripChoice::window) ++counters.strip_frames;
+    if (way == StripChoice::ring) ++counters.ring_frames;
   });
 }
 
@@ -415,15 +443,17 @@ PanelDriver::Sent PanelDriver::send(const Submission& submission) {
       upload_part(*memory, submission.source.strip->strip);
       return Sent::uploading;
     }
-    if (choice == StripChoice::window) {
+    if (choice == StripChoice::window || choice == StripChoice::ring) {
       const ScrollStrip& view = *submission.source.strip;
-      count_frame(memory->show_window(view.strip, view.offset), true);
+      count_frame(choice == StripChoice::ring ? memory->show_ring_window(view.strip, view.offset)
+                                              : memory->show_window(view.strip, view.offset),
+                  choice);
       upload_ahead(*memory, submission);
       return Sent::shown;
     }
     OwnFont* font = link_->own_font();
     count_frame(font ? font->show_text(submission.source.text) : link_->show(submission.frame),
-                false);
+                StripChoice::frames);
     return Sent::shown;
   } catch (const LinkError& error) {
     drop_link(std::string("link disconnected: ") + error.what());

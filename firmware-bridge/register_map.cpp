@@ -152,6 +152,10 @@ WireCost registers_write_cost(Framing framing, int count) {
   return plan.cost;
 }
 
+int ring_tile_registers(PixelFormat format, int tile_width, int height) {
+  return framebuffer_registers(row_bytes(format, tile_width) * static_cast<std::size_t>(height));
+}
+
 WireCost strip_upload_cost(Framing framing, int strip_registers) {
   // The tag's place is zeroed with the first part and the tag written after the last.
   FramePlan plan;

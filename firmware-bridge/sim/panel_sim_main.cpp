@@ -183,10 +183,10 @@ po::options_description panel_option_table() {
       "close a Modbus TCP connection whose request is not complete this long after its first byte")(
       "idle-timeout-s", po::value<int>()->default_value(60),
       "close a Modbus TCP connection that completes no request for this long")(
-      "map-version", po::value<int>()->default_value(3),
-      "register map version served: 3, or 2 for a panel without strips")(
+      "map-version", po::value<int>()->default_value(4),
+      "register map version served: 4, 3 for a panel without rings of tiles, 2 without strips")(
       "strip-memory", po::value<int>()->default_value(32768),
-      "registers of memory for strips beyond the frame's (map v3); 0: no strips")(
+      "registers of memory for strips and rings beyond the frame's (map v3 and up); 0: none")(
       "profile", po::value<std::string>()->default_value("panel"),
       "panel: the register map; text: a message display drawing its own ASCII font")(
       "lines", po::value<std::string>()->default_value("1000,2000"),
@@ -257,7 +257,8 @@ bangtin::SimulatorOptions panel_settings(const po::variables_map& args) {
   sim.request_timeout = std::chrono::milliseconds(args["request-timeout-ms"].as<int>());
   sim.idle_timeout = std::chrono::seconds(args["idle-timeout-s"].as<int>());
   sim.map_version = args["map-version"].as<int>();
-  if (sim.map_version < 2 || sim.map_version > 3) throw po::error("--map-version must be 2 or 3");
+  if (sim.map_version < 2 || sim.map_version > 4)
+    throw po::error("--map-version must be 2, 3 or 4");
   sim.strip_registers = args["strip-memory"].as<int>();
   if (sim.strip_registers < 0) throw po::error("--strip-memory must not be negative");
   const std::string profile = args["profile"].as<std::string>();
@@ -386,6 +387,7 @@ void report_traffic(std::uint64_t commits, std::uint64_t since_last,
   std::cerr << "bangtin-panel-sim: " << since_last
             << (sim.text_display ? " line writes/s (" : " frames/s (") << commits << " in all";
   if (faults.strip_commits > 0) std::cerr << ", " << faults.strip_commits << " as strip windows";
+  if (faults.ring_commits > 0) std::cerr << ", " << faults.ring_commits << " as ring windows";
   std::cerr << ")";
   if (faults.dropped + faults.corrupted + faults.disconnects + faults.reboots > 0)
     std::cerr << "; faults so far: " << faults.dropped << " dropped, " << faults.corrupted

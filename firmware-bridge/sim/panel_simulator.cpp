@@ -690,6 +690,7 @@ void PanelSimulator::State::publish(bool whole) {
     }
     light = panel.light();
     counters.strip_commits = panel.strip_commits();
+    counters.ring_commits = panel.ring_commits();
     counters.rejected_commits = panel.rejected_commits();
   }
   if (committed || whole) changed.notify_all();

@@ -31,6 +31,24 @@ std::uint16_t big_endian_16(std::span<const std::uint8_t> bytes, std::size_t at)
   return static_cast<std::uint16_t>((bytes[at] << 8) | bytes[at + 1]);
 }
 
+// Copies all of `from` into `to` from column `at` on (same height and format).
+void paste_columns(const Frame& from, Frame& to, int at) {
+  if (from.format != PixelFormat::mono) {
+    const std::size_t pixel = from.stride() / static_cast<std::size_t>(from.width);
+    for (int y = 0; y < from.height; ++y)
+      std::copy_n(from.bytes.begin() + static_cast<std::ptrdiff_t>(y * from.stride()),
+                  from.stride(),
+                  to.bytes.begin() + static_cast<std::ptrdiff_t>(y * to.stride() + at * pixel));
+    return;
+  }
+  for (int y = 0; y < from.height; ++y)
+    for (int x = 0; x < from.width; ++x) {
+      if (((from.bytes[y * from.stride() + x / 8] >> (7 - x % 8)) & 1) == 0) continue;
+      const int column = at + x;
+      to.bytes[y * to.stride() + column / 8] |= static_cast<std::uint8_t>(0x80u >> (column % 8));
+    }
+}
+
 std::vector<std::uint8_t> exception_reply(std::uint8_t function, std::uint8_t code) {
   return {static_cast<std::uint8_t>(function | 0x80), code};
 }
@@ -171,6 +189,7 @@ bool SimulatedPanel::commit(std::uint16_t sequence) {
   }
   show(std::move(*frame), sequence);
   if (registers_[rm::kMode] == rm::kModeStrip) ++strip_commits_;
+  if (registers_[rm::kMode] == rm::kModeRing) ++ring_commits_;
   return true;
 }
 
@@ -188,6 +207,7 @@ std::optional<Frame> SimulatedPanel::committed_frame() const {
     unpack(0, frame);
     return frame;
   }
+  if (registers_[rm::kMode] == rm::kModeRing && options_.map_version >= 4) return ring_window();
   if (registers_[rm::kMode] != rm::kModeStrip) return std::nullopt;
   const int width = registers_[rm::kStripWidth];
   const int base = registers_[rm::kStripBase];
@@ -201,6 +221,35 @@ std::optional<Frame> SimulatedPanel::committed_frame() const {
   Frame strip = Frame::blank(width, options_.height, options_.format);
   unpack(base, strip);
   cut_strip_window(strip, static_cast<std::int16_t>(registers_[rm::kViewportX]), frame);
+  return frame;
+}
+
+std::optional<Frame> SimulatedPanel::ring_window() const {
+  const int ring_width = registers_[rm::kStripWidth];
+  const int tile_width = registers_[rm::kTileWidth];
+  const int base = registers_[rm::kStripBase];
+  if (tile_width < 1 || ring_width < tile_width || ring_width % tile_width != 0)
+    return std::nullopt;
+  const int tiles = ring_width / tile_width;
+  const int tile_registers = rm::ring_tile_registers(options_.format, tile_width, options_.height);
+  if (long{base} + long{tiles} * tile_registers > window_registers_) return std::nullopt;
+  // The ring as one strip, twice over and more when the panel is wider than the ring, so that
+  // the window that wraps is a plain cut of it.
+  const int copies = 1 + (options_.width + ring_width - 1) / ring_width;
+  Frame unrolled = Frame::blank(ring_width * copies, options_.height, options_.format);
+  Frame tile = Frame::blank(tile_width, options_.height, options_.format);
+  for (int t = 0; t < tiles; ++t) {
+    const std::uint16_t* const words = registers_.data() + rm::kFramebuffer + base +
+                                       static_cast<std::ptrdiff_t>(t) * tile_registers;
+    for (std::size_t i = 0; i < tile.bytes.size(); ++i)
+      tile.bytes[i] =
+          static_cast<std::uint8_t>(i % 2 == 0 ? words[i / 2] >> 8 : words[i / 2] & 0xFF);
+    for (int copy = 0; copy < copies; ++copy)
+      paste_columns(tile, unrolled, copy * ring_width + t * tile_width);
+  }
+  const int viewport = static_cast<std::int16_t>(registers_[rm::kViewportX]);
+  Frame frame = Frame::blank(options_.width, options_.height, options_.format);
+  cut_strip_window(unrolled, ((viewport % ring_width) + ring_width) % ring_width, frame);
   return frame;
 }
 
@@ -358,7 +407,8 @@ void SimulatedPanel::refresh_read_only_registers(Clock::time_point now) {
   registers_[rm::kCapabilities] =
       static_cast<std::uint16_t>(rm::kCapabilityBrightness | rm::kCapabilityPower |
                                  (options_.keeps_back_buffer ? rm::kCapabilityKeepsBackBuffer : 0) |
-                                 (strips ? rm::kCapabilityStrip : 0));
+                                 (strips ? rm::kCapabilityStrip : 0) |
+                                 (strips && options_.map_version >= 4 ? rm::kCapabilityRing : 0));
   registers_[rm::kWindowRegisters] =
       options_.map_version >= 3 ? static_cast<std::uint16_t>(window_registers_) : 0;
   registers_[rm::kShownSequence] = shown_sequence_;

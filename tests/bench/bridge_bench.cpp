@@ -7,7 +7,9 @@
 // 2. Measured end to end: a Modbus RTU link over a pty to the simulator pacing its replies to the
 //    line's wire time, at 9600 and 115200 baud, frames back to back: full (a panel that does not
 //    keep its back buffer; the baseline), delta, and strip (the strip uploaded once, timed apart:
-//    upload_s, upload_bytes; then one write of the offset and the commit a frame). Counters:
+//    upload_s, upload_bytes; then one write of the offset and the commit a frame), and for a
+//    colour board whose strip does not fit its memory, delta against ring (the columns coming
+//    into view written into a ring of tiles, then the offset and the commit). Counters:
 //    bytes_per_frame, fps. Frames from a third into the message on; each run checks that the
 //    panel ends up showing the last frame sent.
 // 3. The goal, measured: the PanelDriver fed 25 frames a second of the scroll at 9600 baud, as
@@ -79,7 +81,7 @@ const Scroll& scrolling(int width, int height, PixelFormat format) {
   return *cache.back().second;
 }
 
-enum class Mode { full, delta, strip };
+enum class Mode { full, delta, strip, ring };
 
 void BM_RtuWireCost(benchmark::State& state, int width, int height, PixelFormat format, Mode mode) {
   const std::vector<Frame>& frames = scrolling(width, height, format).frames;
@@ -177,22 +179,26 @@ void BM_PacedRtuLink(benchmark::State& state, int width, int height, PixelFormat
     state.counters["upload_s"] = std::chrono::duration<double>(Clock::now() - started).count();
     state.counters["upload_bytes"] = static_cast<double>(upload->bytes);
   }
+  if (mode == Mode::ring &&
+      (!memory || memory->upload_cost(strip) || !memory->ring_window_cost(strip, 0, 2))) {
+    state.SkipWithError("the strip fits whole, or the panel has no ring");
+    return;
+  }
+  const auto show = [&](std::size_t frame) {
+    const int offset = scroll.item.scroll_strip(scroll.times[frame])->offset;
+    return mode == Mode::strip  ? memory->show_window(strip, offset)
+           : mode == Mode::ring ? memory->show_ring_window(strip, offset)
+                                : link->show(scroll.frames[frame]);
+  };
   // From a third into the message, where the text fills the board (its first frames are mostly
   // dark, which would flatter delta), after one untimed frame: the first after a connect goes
-  // whole, and the first strip window also sets the mode.
+  // whole, the first strip window also sets the mode, and the first ring window fills the ring.
   std::size_t next = scroll.frames.size() / 3;
-  if (mode == Mode::strip)
-    memory->show_window(strip, scroll.item.scroll_strip(scroll.times[next])->offset);
-  else
-    link->show(scroll.frames[next]);
+  show(next);
   double bytes = 0;
   for (auto _ : state) {
     next = (next + 1) % scroll.frames.size();
-    const WireCost cost =
-        mode == Mode::strip
-            ? memory->show_window(strip, scroll.item.scroll_strip(scroll.times[next])->offset)
-            : link->show(scroll.frames[next]);
-    bytes += static_cast<double>(cost.bytes);
+    bytes += static_cast<double>(show(next).bytes);
   }
   if (paced.panel->shown_frame() != scroll.frames[next])
     state.SkipWithError("the panel does not show the last frame sent");
@@ -214,6 +220,10 @@ PACED(mono128x32_115200_delta, 128, 32, mono, 115200, delta, 40);
 PACED(mono128x32_115200_strip, 128, 32, mono, 115200, strip, 400);
 PACED(rgb565_192x64_115200_full_baseline, 192, 64, rgb565, 115200, full, 2);
 PACED(rgb565_192x64_115200_strip, 192, 64, rgb565, 115200, strip, 100);
+PACED(rgb565_192x64_115200_delta, 192, 64, rgb565, 115200, delta, 3);
+PACED(rgb565_192x64_115200_ring, 192, 64, rgb565, 115200, ring, 100);
+PACED(rgb565_192x64_9600_delta, 192, 64, rgb565, 9600, delta, 1);
+PACED(rgb565_192x64_9600_ring, 192, 64, rgb565, 9600, ring, 40);
 #undef PACED
 
 // The daemon's way: frames submitted on a 25 fps grid with their strip views; the driver

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -33,10 +34,42 @@
 #include <vector>
 
 #include "bangtin/frame.hpp"
+#include "bangtin/panel_driver.hpp"
 #include "bangtin/panel_link.hpp"
+#include "bangtin/panel_simulator.hpp"
 #include "bangtin/register_map.hpp"
+#include "bangtin/renderer.hpp"
 
 namespace bangtin::test_support {
+
+// Waits until the panel shows exactly `frame`; false when `timeout` passes first.
+inline bool panel_shows(const PanelSimulator& panel, const Frame& frame,
+                        std::chrono::milliseconds timeout = std::chrono::milliseconds(5000)) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    const std::uint64_t commits = panel.commits();
+    if (panel.shown_frame() == frame) return true;
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left <= std::chrono::milliseconds(0) || !panel.wait_for_commit(commits, left))
+      return panel.shown_frame() == frame;
+  }
+}
+
+// Feeds the driver the scroll's frames 40 ms apart from `from` to `until` (with their strip views,
+// as the daemon does), a couple of milliseconds apart in real time, until `stop` when given;
+// returns the time of the last frame fed.
+inline std::chrono::nanoseconds play(PanelDriver& driver, const PreparedItem& item,
+                                     std::chrono::nanoseconds from, std::chrono::nanoseconds until,
+                                     const std::atomic<bool>* stop = nullptr) {
+  using namespace std::chrono_literals;
+  auto t = from;
+  for (; t < until && !(stop && *stop); t += 40ms) {
+    driver.submit(item.frame_at(t), FrameSource{.strip = item.scroll_strip(t)});
+    std::this_thread::sleep_for(2ms);
+  }
+  return t - 40ms;
+}
 
 inline std::string link_uri(int port, int unit = 1) {
   return "modbus-tcp://127.0.0.1:" + std::to_string(port) + "?unit=" + std::to_string(unit);
@@ -52,7 +85,8 @@ inline PanelIdentity simulated_identity(int width, int height, PixelFormat forma
                        format,
                        rm::kMapVersion,
                        rm::kCapabilityBrightness | rm::kCapabilityPower |
-                           rm::kCapabilityKeepsBackBuffer | rm::kCapabilityStrip,
+                           rm::kCapabilityKeepsBackBuffer | rm::kCapabilityStrip |
+                           rm::kCapabilityRing,
                        std::min(frame_registers + 32768, 0x10000 - rm::kFramebuffer)};
 }
 

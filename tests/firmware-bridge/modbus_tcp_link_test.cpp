@@ -172,12 +172,12 @@ TEST(ModbusTcpLink, RefusesAServerThatIsNotABangtinPanel) {
 }
 
 TEST(ModbusTcpLink, RefusesAPanelSpeakingAnotherMapVersion) {
-  BareModbusServer future_panel({register_map::kMagicValue, 4, 128, 32, 0, 0, 256});
+  BareModbusServer future_panel({register_map::kMagicValue, 5, 128, 32, 0, 0, 256});
   const auto link = open_link(link_uri(future_panel.port()));
 
   const std::string message = link_error_of([&] { link->connect(); });
 
-  EXPECT_NE(message.find("register map version 4, this controller speaks versions 2 to 3"),
+  EXPECT_NE(message.find("register map version 5, this controller speaks versions 2 to 4"),
             std::string::npos)
       << message;
 }

@@ -21,6 +21,7 @@ namespace {
 using namespace std::chrono_literals;
 using test_support::link_uri;
 using test_support::LogRecorder;
+using test_support::panel_shows;
 using test_support::patterned_frame;
 using test_support::PtyPair;
 using test_support::raw_client;
@@ -43,19 +44,6 @@ DriverOptions quick(std::chrono::milliseconds status_interval = 0ms) {
 std::string quick_uri(int port) { return link_uri(port) + "&timeout=150"; }
 
 Frame frame_number(unsigned n) { return patterned_frame(128, 32, PixelFormat::mono, n); }
-
-// Waits until the panel shows exactly `frame`.
-bool panel_shows(const PanelSimulator& panel, const Frame& frame,
-                 std::chrono::milliseconds timeout = kPatience) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  for (;;) {
-    const std::uint64_t commits = panel.commits();
-    if (panel.shown_frame() == frame) return true;
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    if (left <= 0ms || !panel.wait_for_commit(commits, left)) return panel.shown_frame() == frame;
-  }
-}
 
 // Submits a new frame every couple of milliseconds, as the daemon's display tick does.
 class Feeder {
@@ -107,7 +95,7 @@ TEST(PanelDriver, ShowsFramesAndCountsWhatTheyCostOnTheWire) {
   EXPECT_EQ(counters.health.reconnects, 0u);
   EXPECT_TRUE(log.wait_for("link connected: " + std::string("modbus-tcp://127.0.0.1:") +
                                std::to_string(panel.port()) +
-                               " unit 1 (panel 128x32 mono, register map v3)",
+                               " unit 1 (panel 128x32 mono, register map v4)",
                            kPatience))
       << log.all();
 }

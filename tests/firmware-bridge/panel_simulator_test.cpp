@@ -84,12 +84,13 @@ TEST(PanelSimulator, PublishesItsIdentityInHoldingRegisters) {
   ASSERT_EQ(modbus_read_registers(client.get(), rm::kMagic, rm::kIdentityCount, identity),
             rm::kIdentityCount);
   EXPECT_EQ(identity[rm::kMagic], 0x4254);
-  EXPECT_EQ(identity[rm::kVersion], 3);
+  EXPECT_EQ(identity[rm::kVersion], 4);
   EXPECT_EQ(identity[rm::kWidth], 96);
   EXPECT_EQ(identity[rm::kHeight], 24);
   EXPECT_EQ(identity[rm::kPixelFormat], 2);
   EXPECT_EQ(identity[rm::kCapabilities], rm::kCapabilityBrightness | rm::kCapabilityPower |
-                                             rm::kCapabilityKeepsBackBuffer | rm::kCapabilityStrip);
+                                             rm::kCapabilityKeepsBackBuffer | rm::kCapabilityStrip |
+                                             rm::kCapabilityRing);
   // The frame's 3456 registers and the default 32768 for strips.
   EXPECT_EQ(identity[rm::kWindowRegisters], 96 * 24 * 3 / 2 + 32768);
 }

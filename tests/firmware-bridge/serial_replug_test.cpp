@@ -30,6 +30,7 @@ namespace {
 using namespace std::chrono_literals;
 using test_support::link_uri;
 using test_support::LogRecorder;
+using test_support::panel_shows;
 using test_support::patterned_frame;
 using test_support::PtyPair;
 
@@ -103,18 +104,6 @@ class PluggedAdapter {
   PtyPair line_;
   PanelSimulator panel_;
 };
-
-// Waits until the panel shows exactly `frame`.
-bool panel_shows(const PanelSimulator& panel, const Frame& frame) {
-  const auto deadline = std::chrono::steady_clock::now() + kPatience;
-  for (;;) {
-    const std::uint64_t commits = panel.commits();
-    if (panel.shown_frame() == frame) return true;
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    if (left <= 0ms || !panel.wait_for_commit(commits, left)) return panel.shown_frame() == frame;
-  }
-}
 
 // Submits a new frame every couple of milliseconds, as the daemon's display tick does.
 class Feeder {

@@ -25,7 +25,9 @@ namespace {
 using namespace std::chrono_literals;
 using test_support::link_uri;
 using test_support::LogRecorder;
+using test_support::panel_shows;
 using test_support::patterned_frame;
+using test_support::play;
 using test_support::PtyPair;
 using test_support::raw_client;
 namespace rm = register_map;
@@ -344,28 +346,6 @@ TEST(StripPaysOff, OnASlowLineForALongScrollNotForTheLastSecondsOrAFastLine) {
 
 // Plays a scroll into a driver as the daemon's display tick would: frames of successive instants,
 // a few milliseconds apart, each with its strip view; returns the last instant.
-std::chrono::nanoseconds play(PanelDriver& driver, const PreparedItem& item,
-                              std::chrono::nanoseconds from, std::chrono::nanoseconds until,
-                              const std::atomic<bool>* stop = nullptr) {
-  auto t = from;
-  for (; t < until && !(stop && *stop); t += 40ms) {
-    driver.submit(item.frame_at(t), FrameSource{.strip = item.scroll_strip(t)});
-    std::this_thread::sleep_for(2ms);
-  }
-  return t - 40ms;
-}
-
-bool panel_shows(const PanelSimulator& panel, const Frame& frame) {
-  const auto deadline = std::chrono::steady_clock::now() + kPatience;
-  for (;;) {
-    const std::uint64_t commits = panel.commits();
-    if (panel.shown_frame() == frame) return true;
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    if (left <= 0ms || !panel.wait_for_commit(commits, left)) return panel.shown_frame() == frame;
-  }
-}
-
 constexpr PanelGeometry kStreetBoard{128, 32, PixelFormat::mono};
 const DriverOptions kQuick{.backoff = {20ms, 200ms}, .status_interval = 0ms};
 

@@ -12,7 +12,7 @@ HERE = pathlib.Path(__file__).resolve().parent
 
 # modbus_request: the first byte's framing (bits 0-1) and panel (bits 2-3).
 TCP, RTU, PDUS = 0, 1, 2
-MONO_V3, RGB565_V2, TEXT, RGB888_V3 = 0, 1, 2, 3
+MONO_V4, RGB565_V2, TEXT, RGB888_V4 = 0, 1, 2, 3
 
 
 def read(address, count):
@@ -68,6 +68,14 @@ MONO_STRIP = [
     write_multiple(10, [1, 32, 4, 0, 0, 3, 2]),
     write_multiple(15, [5, 3]),
 ]
+# Ring mode on the mono panel: three 8-column tiles (4 rows: 2 registers a tile) at base 4, the
+# window wrapping from ring column 20, then a ring of broken tiles (width 20) refused.
+MONO_RING = [
+    write_multiple(260, [0xFF00, 0x00FF, 0, 0, 0x8001, 0x0180]),
+    write_multiple(10, [2, 24, 4, 8, 0, 20, 2]),
+    write_multiple(15, [23, 3]),
+    write_multiple(10, [2, 20, 4, 8, 0, 0, 4]),
+]
 CONTROLS = [write(8, 40), write(9, 0), read(8, 2)]
 # 8x4 rgb565: 64 frame bytes, 32 registers.
 RGB565_FRAME = [write_multiple(256, list(range(0x1000, 0x1020))), write(16, 7)] + STATUS
@@ -79,25 +87,27 @@ ODD = [bytes([0x04, 0, 0, 0, 1]), bytes([0x2B, 0x0E, 1, 0]), read(0, 126), read(
        write_multiple(256, [1, 2])[:-1]]
 
 MODBUS_SEEDS = {
-    "tcp_identity_and_status": config(TCP, MONO_V3) + tcp(IDENTITY + STATUS),
-    "tcp_mono_frame_commit": config(TCP, MONO_V3) + tcp(IDENTITY + MONO_FRAME + STATUS),
-    "tcp_mono_strip_commits": config(TCP, MONO_V3) + tcp(MONO_STRIP + STATUS),
-    "tcp_controls": config(TCP, MONO_V3) + tcp(CONTROLS),
+    "tcp_identity_and_status": config(TCP, MONO_V4) + tcp(IDENTITY + STATUS),
+    "tcp_mono_frame_commit": config(TCP, MONO_V4) + tcp(IDENTITY + MONO_FRAME + STATUS),
+    "tcp_mono_strip_commits": config(TCP, MONO_V4) + tcp(MONO_STRIP + STATUS),
+    "tcp_mono_ring_commits": config(TCP, MONO_V4) + tcp(MONO_RING + STATUS),
+    "pdus_mono_ring": config(PDUS, MONO_V4) + pdu_list(MONO_RING + ODD),
+    "tcp_controls": config(TCP, MONO_V4) + tcp(CONTROLS),
     "tcp_rgb565_v2_frame": config(TCP, RGB565_V2) + tcp(IDENTITY + RGB565_FRAME),
     "tcp_text_display": config(TCP, TEXT) + tcp(TEXT_LINES),
-    "tcp_rgb888_frame_then_refused": config(TCP, RGB888_V3) + tcp(RGB888_FRAME + REFUSED),
-    "tcp_unserved_and_malformed": config(TCP, MONO_V3) + tcp(ODD),
-    "tcp_truncated_header": config(TCP, MONO_V3) + tcp(IDENTITY)[:16],
-    "tcp_truncated_body": config(TCP, MONO_V3) + tcp(MONO_FRAME)[:20],
-    "tcp_not_modbus": config(TCP, MONO_V3) + b"GET / HTTP/1.0\r\n\r\n",
-    "rtu_mono_frame_commit": config(RTU, MONO_V3) + rtu(IDENTITY + MONO_FRAME + STATUS),
+    "tcp_rgb888_frame_then_refused": config(TCP, RGB888_V4) + tcp(RGB888_FRAME + REFUSED),
+    "tcp_unserved_and_malformed": config(TCP, MONO_V4) + tcp(ODD),
+    "tcp_truncated_header": config(TCP, MONO_V4) + tcp(IDENTITY)[:16],
+    "tcp_truncated_body": config(TCP, MONO_V4) + tcp(MONO_FRAME)[:20],
+    "tcp_not_modbus": config(TCP, MONO_V4) + b"GET / HTTP/1.0\r\n\r\n",
+    "rtu_mono_frame_commit": config(RTU, MONO_V4) + rtu(IDENTITY + MONO_FRAME + STATUS),
     "rtu_text_display": config(RTU, TEXT) + rtu(TEXT_LINES, unit=7),
-    "rtu_broadcast_commit": config(RTU, MONO_V3) + rtu(MONO_FRAME, unit=0),
-    "rtu_noise_then_request": config(RTU, MONO_V3) + b"\x01\x03\x00" + rtu(IDENTITY),
-    "rtu_damaged_crc": config(RTU, MONO_V3) + rtu(STATUS)[:-1] + b"\x00" + rtu(STATUS),
+    "rtu_broadcast_commit": config(RTU, MONO_V4) + rtu(MONO_FRAME, unit=0),
+    "rtu_noise_then_request": config(RTU, MONO_V4) + b"\x01\x03\x00" + rtu(IDENTITY),
+    "rtu_damaged_crc": config(RTU, MONO_V4) + rtu(STATUS)[:-1] + b"\x00" + rtu(STATUS),
     "rtu_truncated": config(RTU, RGB565_V2) + rtu(RGB565_FRAME)[:40],
-    "pdus_mono_strip": config(PDUS, MONO_V3) + pdu_list(MONO_STRIP + ODD),
-    "pdus_rgb888": config(PDUS, RGB888_V3) + pdu_list(IDENTITY + RGB888_FRAME + REFUSED),
+    "pdus_mono_strip": config(PDUS, MONO_V4) + pdu_list(MONO_STRIP + ODD),
+    "pdus_rgb888": config(PDUS, RGB888_V4) + pdu_list(IDENTITY + RGB888_FRAME + REFUSED),
     "pdus_empty_and_short": config(PDUS, RGB565_V2) + bytes([0, 1, 0x03, 2, 0x10, 0]),
 }
 

@@ -5,9 +5,9 @@
 // Input: a first byte choosing how the rest is read and which panel answers, then the rest.
 //   bits 0-1: 0 a Modbus TCP stream; 1 a Modbus RTU stream (garbage is skipped a byte at a time,
 //             as a line finds its framing again); 2 and 3 PDUs, each after a byte with its length
-//   bits 2-3: 0 a 16x4 mono panel, map v3, a small strip memory; 1 an 8x4 rgb565 panel, map v2;
-//             2 a text display (two lines of 5 characters, brightness in register 3); 3 a 12x3
-//             rgb888 panel with the default strip memory
+//   bits 2-3: 0 a 16x4 mono panel, map v4 (strips and rings), a small strip memory; 1 an 8x4
+//             rgb565 panel, map v2; 2 a text display (two lines of 5 characters, brightness in
+//             register 3); 3 a 12x3 rgb888 panel, map v4, with the default strip memory
 // Besides the sanitizers, it checks that every request gets a reply that Modbus allows: the
 // request's function code (or it with the exception bit and an exception code), at most a PDU
 // long, and that the panel keeps its size and format.

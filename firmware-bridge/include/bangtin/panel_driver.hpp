@@ -13,7 +13,9 @@
 // frame may come with the strip it was cut from (a plain scroll); the driver checks that the
 // frame really is that strip's window, then uploads the strip when that shows more frames of the
 // scroll in the time it has left than sending frames would (LineCapacity against the costs of
-// each way), part by part between newer frames, and from then on writes one offset a frame. While
+// each way), part by part between newer frames, and from then on writes one offset a frame. A
+// strip too long for the panel's memory scrolls through a ring of tiles instead (map v4), the
+// columns coming into view written a frame, when that costs less than the frame. While
 // a strip plays, the strip of the scroll after it (when the caller has it) goes into the panel's
 // memory beside it, a small part after each frame, so that the next scroll starts on time instead
 // of waiting seconds for its upload on a 9600-baud line.
@@ -65,6 +67,7 @@ struct LinkCounters {
   std::uint64_t wire_bytes = 0;          // all frames so far
   std::uint64_t delta_frames = 0;
   std::uint64_t strip_frames = 0;     // shown as a window of a strip in the panel's memory
+  std::uint64_t ring_frames = 0;      // shown as a window of a ring of tiles (map v4)
   std::uint64_t strips_uploaded = 0;  // uploads finished (each strip once while the panel keeps it)
   std::uint64_t upload_wire_bytes = 0;  // of strip uploads, also counted in wire_bytes
   std::optional<PanelStatus> last_status{};
@@ -113,7 +116,7 @@ class PanelDriver {
     std::deque<Clock::time_point> submitted;  // within the last second
   };
   using Worker = LatestValueWorker<Mail>;
-  enum class StripChoice { frames, upload, window };
+  enum class StripChoice { frames, upload, window, ring };
   enum class Sent { shown, uploading, failed };
 
   void run(Worker::Inbox& inbox);
@@ -131,7 +134,9 @@ class PanelDriver {
                          const WireCost& part, bool ahead);
   static std::string seconds_since(Clock::time_point start);
   void note_strip_once(const std::shared_ptr<const Frame>& strip, const std::string& line);
-  void count_frame(const WireCost& cost, bool strip);
+  // Columns the scroll moved since the frame before (1 for a scroll's first frame).
+  int scroll_step(const ScrollStrip& view);
+  void count_frame(const WireCost& cost, StripChoice way);
   void apply_light(const PanelLight& light);
   double submitted_per_second() const;
   void check_status();
@@ -174,6 +179,8 @@ class PanelDriver {
   std::optional<std::uint32_t> uptime_seconds_;  // as last read since it connected
   Clock::time_point next_status_;
   std::deque<Clock::time_point> recent_frames_;
+  const Frame* last_scroll_strip_ = nullptr;  // compared, never followed
+  int last_scroll_offset_ = 0;
 
   mutable std::mutex counters_mutex_;
   mutable std::condition_variable counters_changed_;

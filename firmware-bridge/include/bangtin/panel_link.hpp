@@ -110,6 +110,22 @@ class StripMemory {
   // Commits the window of a strip the panel holds at `offset`: the panel then shows
   // cut_strip_window(*strip, offset, ...). Throws LinkError when the panel does not hold it.
   virtual WireCost show_window(const std::shared_ptr<const Frame>& strip, int offset) = 0;
+  // A strip too long for the panel's memory (upload_cost says nothing) may still scroll through a
+  // ring of tiles, on a panel that has one (register map v4, RING): the ring is a few columns
+  // wider than the panel and each tile is written just before it comes into view, so a scroll
+  // costs a few columns a frame instead of the frame. What show_ring_window would send now for
+  // the window at `offset` (`now`: the whole window when the ring holds nothing of the strip yet),
+  // and then a frame while the scroll moves `columns_a_frame` (`each_frame`); nothing when the
+  // panel has no ring or no room for one.
+  struct RingCost {
+    WireCost now;
+    WireCost each_frame;
+  };
+  virtual std::optional<RingCost> ring_window_cost(const std::shared_ptr<const Frame>& strip,
+                                                   int offset, int columns_a_frame) const = 0;
+  // Writes the tiles of that window the ring lacks and commits it: the panel then shows
+  // cut_strip_window(*strip, offset, ...).
+  virtual WireCost show_ring_window(const std::shared_ptr<const Frame>& strip, int offset) = 0;
 };
 
 // What a link offers when its display draws text in its own font and takes no pixels (an

@@ -1,5 +1,6 @@
-// The panel register map, version 3: where a panel keeps its identity, its controls, its status,
-// its double-buffered framebuffer and the strips it scrolls by itself, as Modbus holding registers.
+// The panel register map, version 4: where a panel keeps its identity, its controls, its status,
+// its double-buffered framebuffer and the strips and rings of tiles it scrolls by itself, as Modbus
+// holding registers.
 // REGISTER_MAP.md beside this header is the reference for firmware writers; these constants are the
 // one place the code takes the numbers from. Below them: how frames become register writes (full or
 // delta) and what those and strip writes cost on the wire, as plain functions shared by the Modbus
@@ -16,8 +17,9 @@
 namespace bangtin::register_map {
 
 inline constexpr std::uint16_t kMagicValue = 0x4254;  // "BT"
-// The version this controller writes for; it also drives version 2 panels (without strips).
-inline constexpr std::uint16_t kMapVersion = 3;
+// The version this controller writes for; it also drives version 3 panels (strips, no rings) and
+// version 2 panels (neither).
+inline constexpr std::uint16_t kMapVersion = 4;
 inline constexpr std::uint16_t kOldestMapVersion = 2;
 
 // Identity block, read-only, read by the controller at connect.
@@ -41,6 +43,9 @@ inline constexpr std::uint16_t kCapabilityKeepsBackBuffer = 1u << 2;
 // v3: the panel shows a window of a strip held in the framebuffer window (kMode = kModeStrip), so
 // that a scroll costs one write of kViewportX and kCommit a frame. Reserved in v2.
 inline constexpr std::uint16_t kCapabilityStrip = 1u << 3;
+// v4: the panel shows a window of a ring of tiles (kMode = kModeRing), so that a strip too long for
+// its memory scrolls with a few columns written a frame. Reserved before.
+inline constexpr std::uint16_t kCapabilityRing = 1u << 4;
 
 // Control block, read-write.
 inline constexpr int kBrightness = 8;  // 0-255
@@ -48,10 +53,20 @@ inline constexpr int kPower = 9;       // 0 dark, 1 on
 inline constexpr int kMode = 10;
 inline constexpr std::uint16_t kModeFramebuffer = 0;
 inline constexpr std::uint16_t kModeStrip = 1;
-inline constexpr int kStripWidth = 11;  // strip mode: pixels in each row of the strip
-inline constexpr int kStripBase = 12;   // strip mode: the strip's first register, from kFramebuffer
+// v4: the window of a ring of tiles, which wraps around (kTileWidth).
+inline constexpr std::uint16_t kModeRing = 2;
+// Strip mode: pixels in each row of the strip; ring mode: of the whole ring, a multiple of
+// kTileWidth.
+inline constexpr int kStripWidth = 11;
+// Strip and ring modes: the strip's (or the ring's first tile's) first register, from
+// kFramebuffer.
+inline constexpr int kStripBase = 12;
+// v4, ring mode: pixels in each row of a tile. The ring is kStripWidth / kTileWidth tiles one after
+// the other, each laid out as a frame kTileWidth pixels wide and starting on a whole register
+// (ring_tile_registers). Reserved before v4, and in the other modes.
+inline constexpr int kTileWidth = 13;
 // Strip mode: the strip column at the panel's left edge, signed (two's complement); columns
-// outside the strip are dark.
+// outside the strip are dark. Ring mode: the ring column there, counted modulo kStripWidth.
 inline constexpr int kViewportX = 15;
 // Commit: writing a frame sequence number here shows the back buffer (framebuffer mode) or the
 // window of the strip at kViewportX (strip mode).
@@ -130,6 +145,8 @@ std::uint32_t strip_tag(const Frame& strip);
 WireCost registers_write_cost(Framing framing, int count);
 // Writing a strip of `strip_registers` registers and its tag into the window.
 WireCost strip_upload_cost(Framing framing, int strip_registers);
+// Registers one tile of a ring takes: a frame `tile_width` pixels wide and `height` rows high.
+int ring_tile_registers(PixelFormat format, int tile_width, int height);
 
 // How long a cost takes on an RTU line: 11 bits a character (start, 8 data, parity or a second
 // stop bit, stop) and the silent gap after each message (3.5 characters, 1.75 ms above 19200

@@ -70,10 +70,12 @@ struct SimulatorOptions {
   // Advertise KEEPS_BACK_BUFFER, so that controllers may send only what changed. Firmware without
   // it gets every frame whole.
   bool keeps_back_buffer = true;
-  // The register map version served: 3, or 2 for a panel from before strips.
-  int map_version = 3;
-  // Version 3: registers of memory for strips beyond the frame's in the framebuffer window (the
-  // window is capped where Modbus addresses end); 0: no STRIP capability.
+  // The register map version served: 4, 3 for a panel from before rings of tiles, or 2 for one
+  // from before strips.
+  int map_version = 4;
+  // Version 3 and up: registers of memory for strips (and, from version 4, rings) beyond the
+  // frame's in the framebuffer window (the window is capped where Modbus addresses end); 0: no
+  // STRIP or RING capability.
   int strip_registers = 32768;
   // Instead of the register map: a message display that draws its own font, its lines where the
   // layout says (spaces at power-up), no identity, no frames; every write into a line is a commit.
@@ -98,7 +100,8 @@ struct SimulatorCounters {
   std::uint64_t reboots = 0;
   std::uint64_t datagrams = 0;         // DDP and E1.31 datagrams received
   std::uint64_t strip_commits = 0;     // commits that showed a window of a strip
-  std::uint64_t rejected_commits = 0;  // strip commits refused for a strip outside the window
+  std::uint64_t ring_commits = 0;      // commits that showed a window of a ring of tiles
+  std::uint64_t rejected_commits = 0;  // strip or ring commits refused: outside the window
   std::uint64_t line_hangups = 0;      // times the serial line was found hung up (then rests)
   // TCP clients disconnected: a request not complete within request_timeout; no request for
   // idle_timeout; dropped to make room for a new client over max_connections.

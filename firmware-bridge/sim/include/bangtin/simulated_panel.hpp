@@ -50,6 +50,7 @@ class SimulatedPanel {
   // Commits so far: frames put on show, and for a text display writes into its lines.
   std::uint64_t commits() const { return commits_; }
   std::uint64_t strip_commits() const { return strip_commits_; }
+  std::uint64_t ring_commits() const { return ring_commits_; }
   std::uint64_t rejected_commits() const { return rejected_commits_; }
   // As PanelSimulator::light and ::shown_lines tell them.
   SimulatorLight light() const;
@@ -63,9 +64,12 @@ class SimulatedPanel {
                                             Clock::time_point now);
   // Shows what a write covering COMMIT commits; false when it refuses the commit.
   bool commit(std::uint16_t sequence);
-  // The frame a commit shows now: the back buffer, or the window of the strip; nothing when the
-  // strip registers point outside the window or the mode is unknown.
+  // The frame a commit shows now: the back buffer, or the window of the strip or the ring; nothing
+  // when the strip registers point outside the window or the mode is unknown.
   std::optional<Frame> committed_frame() const;
+  // Ring mode: the window at VIEWPORT_X of the ring of tiles, wrapping; nothing when the ring
+  // registers describe no ring inside the window.
+  std::optional<Frame> ring_window() const;
   bool writes_text_lines(int address, std::size_t count) const;
   void show(Frame frame, std::uint16_t sequence);
   void show_pixel_frame(std::uint16_t sequence);
@@ -90,6 +94,7 @@ class SimulatedPanel {
   Frame shown_;
   std::uint64_t commits_ = 0;
   std::uint64_t strip_commits_ = 0;
+  std::uint64_t ring_commits_ = 0;
   std::uint64_t rejected_commits_ = 0;
 };
 
