@@ -4,14 +4,22 @@
 //   bangtin report --config FILE --from DATE --to DATE [--display NAME] [--csv]
 //   bangtin plan --config FILE --from DATE --to DATE [--display NAME] [--csv]
 //   bangtin status --config FILE
+//   bangtin user add|passwd|role|list|remove|token ... --config FILE   console accounts
+#include <pwd.h>
+#include <termios.h>
+#include <unistd.h>
+
 #include <boost/program_options.hpp>
 
+#include <cstdlib>
+#include <iomanip>
 #include <iostream>
 
 #include "atomic_file.hpp"
 #include "bangtin/controller.hpp"
 #include "bangtin/daemon_status.hpp"
 #include "bangtin/play_log.hpp"
+#include "console_accounts.hpp"
 #include "programme_source.hpp"
 
 namespace po = boost::program_options;
@@ -33,7 +41,18 @@ constexpr const char* kUsage =
     "  bangtin plan --config FILE --from 2026-12-01 --to 2026-12-31 [--display NAME] [--csv]\n"
     "      The same figures for days ahead, as the schedule will play them.\n"
     "  bangtin status --config FILE\n"
-    "      What the running daemon says: links, what is on air, playlist problems, clock.\n";
+    "      What the running daemon says: links, what is on air, playlist problems, clock.\n"
+    "  bangtin user add NAME --role viewer|editor|admin --config FILE\n"
+    "  bangtin user passwd NAME --config FILE\n"
+    "  bangtin user role NAME --role viewer|editor|admin --config FILE\n"
+    "  bangtin user list --config FILE\n"
+    "  bangtin user remove NAME --config FILE\n"
+    "  bangtin user token NAME [--revoke] --config FILE\n"
+    "      Accounts of the operator console, in the config's state folder (console.sqlite3).\n"
+    "      viewer reads; editor also edits playlists and notices; admin also users and config.\n"
+    "      Passwords are read from standard input (asked twice, unechoed, on a terminal), never\n"
+    "      taken as an argument. token prints a new API token for scripts, once; --revoke\n"
+    "      removes all of that account's tokens. Every change goes into the console's audit.\n";
 
 // The command's options from its arguments; required ones missing throw po::error.
 po::variables_map parse(const std::vector<std::string>& args,
@@ -240,6 +259,148 @@ int status(const std::vector<std::string>& args) {
   return 0;
 }
 
+// Who is changing accounts from the shell, for the audit: the Unix user, and the one behind sudo.
+Actor local_actor() {
+  const uid_t uid = ::geteuid();
+  const passwd* entry = ::getpwuid(uid);
+  std::string name = entry ? entry->pw_name : "uid " + std::to_string(uid);
+  const char* sudo_user = std::getenv("SUDO_USER");
+  if (uid == 0 && sudo_user && *sudo_user) name += std::string(" (sudo by ") + sudo_user + ")";
+  return Actor{name, "local"};
+}
+
+// Puts the terminal's echo back however the prompt ends.
+class EchoOff {
+ public:
+  EchoOff() : on_(::tcgetattr(STDIN_FILENO, &saved_) == 0) {
+    if (!on_) return;
+    termios quiet = saved_;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    on_ = ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
+  }
+  ~EchoOff() {
+    if (on_) ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_);
+  }
+  EchoOff(const EchoOff&) = delete;
+  EchoOff& operator=(const EchoOff&) = delete;
+
+ private:
+  termios saved_{};
+  bool on_;
+};
+
+std::optional<std::string> read_line(const char* prompt) {
+  std::optional<EchoOff> quiet;
+  if (prompt) {
+    std::cerr << prompt << std::flush;
+    quiet.emplace();
+  }
+  std::string line;
+  const bool read = static_cast<bool>(std::getline(std::cin, line));
+  if (prompt) std::cerr << '\n';
+  if (!read && line.empty()) return std::nullopt;
+  if (!line.empty() && line.back() == '\r') line.pop_back();  // typed or piped on Windows
+  return line;
+}
+
+// The new password: asked twice without echo on a terminal, else the first line of stdin (for
+// scripts), so it never shows in `ps` or a shell's history.
+std::string new_password(const std::string& name) {
+  if (!::isatty(STDIN_FILENO)) {
+    const auto line = read_line(nullptr);
+    if (!line) throw std::invalid_argument("no password on standard input");
+    return *line;
+  }
+  const std::string first = "New password for " + name + ": ";
+  const auto password = read_line(first.c_str());
+  const auto again = read_line("The same again: ");
+  if (!password || !again) throw std::invalid_argument("no password typed");
+  if (*password != *again) throw std::invalid_argument("the two passwords differ; nothing changed");
+  return *password;
+}
+
+int user(const std::vector<std::string>& args) {
+  po::options_description options("user options");
+  options.add_options()("config", po::value<std::string>()->required(), "daemon config")(
+      "role", po::value<std::string>(), "viewer, editor or admin")(
+      "revoke", "token: remove the account's tokens instead")(
+      "action", po::value<std::string>(), "add, passwd, role, list, remove or token")(
+      "name", po::value<std::string>(), "account name")(
+      "password", po::value<std::string>(), "refused: passwords come from standard input")(
+      "extra", po::value<std::vector<std::string>>(), "refused");
+  po::positional_options_description positional;
+  positional.add("action", 1).add("name", 1).add("extra", -1);
+  const po::variables_map vm = parse(args, options, positional);
+
+  const std::string action = vm.count("action") ? vm["action"].as<std::string>() : "";
+  const bool known = action == "add" || action == "passwd" || action == "role" ||
+                     action == "list" || action == "remove" || action == "token";
+  if (!known) throw po::error("user needs one of add, passwd, role, list, remove, token");
+  if (vm.count("password") || vm.count("extra"))
+    throw po::error("a password is never an argument (others see arguments in ps and history); " +
+                    std::string("give it on standard input or at the prompt"));
+  const bool named = vm.count("name") > 0;
+  if ((action == "list") == named)
+    throw po::error(action == "list" ? "user list takes no name"
+                                     : "user " + action + " needs a name");
+  const bool takes_role = action == "add" || action == "role";
+  if (takes_role != (vm.count("role") > 0))
+    throw po::error(takes_role ? "user " + action + " needs --role viewer|editor|admin"
+                               : "--role goes with user add and user role only");
+  if (vm.count("revoke") && action != "token")
+    throw po::error("--revoke goes with user token only");
+  std::optional<Role> role;
+  if (takes_role) {
+    role = role_from(vm["role"].as<std::string>());
+    if (!role) throw po::error("--role must be viewer, editor or admin");
+  }
+
+  const Loaded<Config> loaded = load_config(vm["config"].as<std::string>());
+  const Config* config = report_problems(loaded);
+  if (!config) return 1;
+  const auto database = config->state / "console.sqlite3";
+  if (action == "list" && !std::filesystem::exists(database)) {
+    std::cerr << "bangtin user list: no accounts yet (" << database.string()
+              << "); add one with: bangtin user add NAME --role admin\n";
+    return 0;
+  }
+  const std::string name = vm.count("name") ? vm["name"].as<std::string>() : "";
+  const Actor me = local_actor();
+  try {
+    AccountStore store(database);
+    if (action == "list") {
+      for (const Account& account : store.list())
+        std::cout << std::left << std::setw(34) << account.name << to_string(account.role) << '\n';
+    } else if (action == "add") {
+      // The name first: a typo should not cost the operator typing a password twice.
+      if (const auto problem = account_name_problem(name)) throw std::invalid_argument(*problem);
+      store.add(name, *role, new_password(name), me);
+      std::cerr << "bangtin user add: " << name << " can sign in, as " << to_string(*role) << '\n';
+    } else if (action == "passwd") {
+      if (!store.find(name)) throw std::invalid_argument("no account named \"" + name + "\"");
+      store.set_password(name, new_password(name), me);
+      std::cerr << "bangtin user passwd: " << name << "'s password changed\n";
+    } else if (action == "role") {
+      store.set_role(name, *role, me);
+      std::cerr << "bangtin user role: " << name << " is " << to_string(*role) << '\n';
+    } else if (action == "remove") {
+      store.remove(name, me);
+      std::cerr << "bangtin user remove: " << name << " removed, with its tokens\n";
+    } else if (vm.count("revoke")) {
+      const std::size_t revoked = store.revoke_tokens(name, me);
+      std::cerr << "bangtin user token: " << revoked << " token(s) of " << name << " revoked\n";
+    } else {
+      std::cout << store.issue_token(name, me) << '\n';
+      std::cerr << "bangtin user token: a new token for " << name
+                << "; it is shown this once, keep it where the script reads it\n";
+    }
+  } catch (const std::invalid_argument& refused) {
+    std::cerr << "bangtin user " << action << ": " << refused.what() << '\n';
+    return 1;
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -255,6 +416,7 @@ int main(int argc, char** argv) {
     if (command == "report") return report(args);
     if (command == "plan") return plan(args);
     if (command == "status") return status(args);
+    if (command == "user") return user(args);
     std::cerr << "bangtin: unknown command \"" << command << "\"\n" << kUsage;
     return 2;
   } catch (const po::error& error) {
