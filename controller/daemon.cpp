@@ -8,6 +8,8 @@
 #include "bangtin/controller.hpp"
 #include "bangtin/daemon_status.hpp"
 #include "bangtin/date_time_text.hpp"
+#include "console_api.hpp"
+#include "console_server.hpp"
 #include "display_runner.hpp"
 #include "playlist_watcher.hpp"
 #include "programme_source.hpp"
@@ -45,6 +47,8 @@ struct Daemon::Impl {
   std::optional<ClockReading> previous_reading;
   bool clock_trusted = true;
   bool stopped = false;
+  std::unique_ptr<ConsoleApi> console_api;
+  std::unique_ptr<ConsoleServer> console;
 
   Impl(boost::asio::io_context& loop_, std::filesystem::path file, Clocks clocks_, LogSink log_)
       : loop(loop_),
@@ -62,7 +66,7 @@ struct Daemon::Impl {
     }
   }
 
-  void write_status() {
+  DaemonStatus current_status() const {
     DaemonStatus status;
     status.running = !stopped;
     const auto now = clocks.wall();
@@ -73,7 +77,11 @@ struct Daemon::Impl {
     status.playlist_problems = playlist_problems;
     for (const auto& runner : runners) status.displays.push_back(runner->status(config.utc_offset));
     if (journal) status.proof_of_play = journal->status();
-    boost::asio::post(disk, [this, text = to_json(status)] {
+    return status;
+  }
+
+  void write_status() {
+    boost::asio::post(disk, [this, text = to_json(current_status())] {
       try {
         replace_file(config.state / "status.json", text);
         status_failure.clear();
@@ -82,6 +90,43 @@ struct Daemon::Impl {
         status_failure = error.what();
       }
     });
+  }
+
+  // The console on the config's address; the boards play on when it cannot listen.
+  void start_console() {
+    if (!config.console) return;
+    try {
+      ConsoleSources sources;
+      sources.status = [this] { return current_status(); };
+      sources.frame = [this](std::string_view name) -> std::optional<Frame> {
+        for (const auto& runner : runners)
+          if (runner->name() == name)
+            return runner->last_frame() ? *runner->last_frame()
+                                        : Frame::blank(runner->player().display().width,
+                                                       runner->player().display().height,
+                                                       runner->player().display().pixel);
+        return std::nullopt;
+      };
+      console_api =
+          std::make_unique<ConsoleApi>(loop, config.state / "console.sqlite3", std::move(sources),
+                                       console_web_root(), log, config.console->tls());
+      console = std::make_unique<ConsoleServer>(
+          loop, *config.console,
+          [api = console_api.get()](ConsoleRequest request, const std::string& peer,
+                                    ConsoleServer::Respond respond) {
+            api->handle(std::move(request), peer, std::move(respond));
+          },
+          log);
+      log(std::string("console: listening on ") + (config.console->tls() ? "https" : "http") +
+          "://" +
+          (config.console->host.find(':') != std::string::npos ? "[" + config.console->host + "]"
+                                                               : config.console->host) +
+          ":" + std::to_string(console->port()) + "/");
+    } catch (const std::exception& error) {
+      console.reset();
+      console_api.reset();
+      log(std::string("console: not started: ") + error.what());
+    }
   }
 
   void keep_status() {
@@ -209,7 +254,13 @@ Daemon::Daemon(boost::asio::io_context& loop, const std::filesystem::path& confi
     d.log(std::string("playlists will not reload by themselves: ") + error.what());
   }
   for (auto& runner : d.runners) runner->start();
+  d.start_console();
   d.keep_status();
+}
+
+std::optional<unsigned short> Daemon::console_port() const {
+  if (!impl_->console) return std::nullopt;
+  return impl_->console->port();
 }
 
 Daemon::~Daemon() {
@@ -223,6 +274,7 @@ void Daemon::stop() {
   d.stopped = true;
   d.watcher.reset();
   d.status_timer.cancel();
+  if (d.console) d.console->stop();
   d.write_status();  // the last word, with what was on air when the daemon stopped
   for (auto& runner : d.runners) runner->stop();
 }

@@ -30,6 +30,8 @@ class DisplayRunner {
   void reload(std::shared_ptr<const DisplayContent> planned);
   const std::string& name() const { return player_.display().name; }
   const DisplayPlayer& player() const { return player_; }
+  // The frame last sent to the display; nothing before the first.
+  const std::optional<Frame>& last_frame() const { return last_frame_; }
   // The display's line in the daemon status; times at `utc_offset`.
   DisplayStatus status(std::chrono::minutes utc_offset) const;
 

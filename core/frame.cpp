@@ -121,20 +121,22 @@ struct FileCloser {
 };
 }  // namespace
 
-void write_png(const Frame& frame, const std::filesystem::path& path, int scale, Rgb mono_colour) {
-  if (scale < 1) scale = 1;
-  const auto fail = [&](const std::string& why) {
-    throw std::runtime_error("cannot write " + path.string() + ": " + why);
-  };
-  const std::filesystem::path partial = path.string() + ".partial";
-  std::unique_ptr<std::FILE, FileCloser> file(std::fopen(partial.c_str(), "wb"));
-  if (!file) fail("cannot open for writing");
+namespace {
+void append_png_bytes(png_structp png, png_bytep data, png_size_t length) {
+  static_cast<std::string*>(png_get_io_ptr(png))
+      ->append(reinterpret_cast<const char*>(data), length);
+}
+void flush_nothing(png_structp) {}
+}  // namespace
 
+std::string encode_png(const Frame& frame, int scale, Rgb mono_colour) {
+  if (scale < 1) scale = 1;
+  std::string bytes;
   png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
   png_infop info = png ? png_create_info_struct(png) : nullptr;
   if (!info) {
     png_destroy_write_struct(&png, nullptr);
-    fail("libpng could not start");
+    throw std::runtime_error("libpng could not start");
   }
   const int out_width = frame.width * scale;
   const int out_height = frame.height * scale;
@@ -142,9 +144,9 @@ void write_png(const Frame& frame, const std::filesystem::path& path, int scale,
   // libpng reports errors by longjmp: nothing with a destructor may be created below this point.
   if (setjmp(png_jmpbuf(png))) {
     png_destroy_write_struct(&png, &info);
-    fail("libpng error");
+    throw std::runtime_error("libpng error");
   }
-  png_init_io(png, file.get());
+  png_set_write_fn(png, &bytes, append_png_bytes, flush_nothing);
   png_set_IHDR(png, info, static_cast<png_uint_32>(out_width), static_cast<png_uint_32>(out_height),
                8, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
                PNG_FILTER_TYPE_DEFAULT);
@@ -164,7 +166,25 @@ void write_png(const Frame& frame, const std::filesystem::path& path, int scale,
   }
   png_write_end(png, nullptr);
   png_destroy_write_struct(&png, &info);
-  if (std::fflush(file.get()) != 0) fail("write failed");
+  return bytes;
+}
+
+void write_png(const Frame& frame, const std::filesystem::path& path, int scale, Rgb mono_colour) {
+  const auto fail = [&](const std::string& why) {
+    throw std::runtime_error("cannot write " + path.string() + ": " + why);
+  };
+  std::string bytes;
+  try {
+    bytes = encode_png(frame, scale, mono_colour);
+  } catch (const std::runtime_error& error) {
+    fail(error.what());
+  }
+  const std::filesystem::path partial = path.string() + ".partial";
+  std::unique_ptr<std::FILE, FileCloser> file(std::fopen(partial.c_str(), "wb"));
+  if (!file) fail("cannot open for writing");
+  if (std::fwrite(bytes.data(), 1, bytes.size(), file.get()) != bytes.size() ||
+      std::fflush(file.get()) != 0)
+    fail("write failed");
   file.reset();
   std::error_code ec;
   std::filesystem::rename(partial, path, ec);

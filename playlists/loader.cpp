@@ -1,5 +1,8 @@
 // The two file formats an operator writes: the daemon config and playlists. Each reader walks
 // the whole file, reporting every problem at its node, and keeps whatever parts were good.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <algorithm>
 #include <system_error>
 
@@ -28,8 +31,10 @@ using playlists_detail::YamlFile;
 
 namespace {
 
-const std::vector<std::string> config_keys{"timezone", "playlists", "state",
-                                           "idle",     "holidays",  "displays"};
+const std::vector<std::string> config_keys{"timezone", "playlists", "state",   "idle",
+                                           "holidays", "console",   "displays"};
+const std::vector<std::string> console_keys{"listen", "tls", "allow-plain-http"};
+const std::vector<std::string> tls_keys{"cert", "key"};
 const std::vector<std::string> idle_keys{"text"};
 const std::vector<std::string> playlist_keys{"playlist", "title", "items"};
 
@@ -167,7 +172,113 @@ void read_idle(YamlFile& yaml, const YAML::Node& node, Config& config) {
   }
 }
 
+// "127.0.0.1:8080", "0.0.0.0:8443", "[::1]:8080": an address literal (no host names: what the
+// console listens on must not depend on a name server) and a port.
+bool read_listen(YamlFile& yaml, const YAML::Node& node, ConsoleConfig& console) {
+  constexpr std::string_view form =
+      "listen must be ADDRESS:PORT, such as 127.0.0.1:8080, 0.0.0.0:8443 or [::1]:8080";
+  const auto text = read_scalar(yaml, node, form);
+  if (!text) return false;
+  const std::string_view written = trim_spaces(*text);
+  const std::size_t colon = written.rfind(':');
+  if (colon == std::string_view::npos || colon + 1 == written.size()) {
+    yaml.error(node, std::string(form));
+    return false;
+  }
+  std::string host(written.substr(0, colon));
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  const std::string_view port_text = written.substr(colon + 1);
+  int port = 0;
+  for (const char c : port_text) {
+    port = c >= '0' && c <= '9' && port <= 65535 ? port * 10 + (c - '0') : 70000;
+  }
+  // Port 0: one the system picks, said in the log (for tests and for trying things out).
+  if (port_text.empty() || port > 65535) {
+    yaml.error(node, "console port '" + std::string(port_text) + "' must be 0 to 65535");
+    return false;
+  }
+  if (!is_ip_address(host)) {
+    yaml.error(node, "console address '" + host +
+                         "' must be an IP address such as 127.0.0.1, 0.0.0.0 or ::1 (not a name)");
+    return false;
+  }
+  console.host = host;
+  console.port = port;
+  return true;
+}
+
+// `console: {listen: ..., tls: {cert: ..., key: ...}, allow-plain-http: true}`.
+std::optional<ConsoleConfig> read_console(YamlFile& yaml, const YAML::Node& node,
+                                          const std::filesystem::path& config_directory) {
+  if (!node.IsMap()) {
+    yaml.error(node, "console must be a mapping such as {listen: 127.0.0.1:8080}");
+    return std::nullopt;
+  }
+  ConsoleConfig console;
+  console.where = yaml.mark_of(node);
+  bool good = true;
+  const MappingFields fields(yaml, node, console_keys);
+  if (const auto value = fields.find("listen")) good = read_listen(yaml, *value, console) && good;
+  if (const auto value = fields.find("allow-plain-http")) {
+    const auto allowed =
+        playlists_detail::read_bool(yaml, *value, "allow-plain-http must be true or false");
+    good = allowed.has_value() && good;
+    console.plain_http_beyond_loopback = allowed.value_or(false);
+  }
+  if (const auto tls = fields.find("tls")) {
+    if (!tls->IsMap()) {
+      yaml.error(*tls, "tls must be a mapping such as {cert: console.crt, key: console.key}");
+      return std::nullopt;
+    }
+    const MappingFields files(yaml, *tls, tls_keys);
+    for (const auto& [key, path] :
+         {std::pair{"cert", &console.tls_certificate}, std::pair{"key", &console.tls_key}}) {
+      const auto value = files.require(key, "tls");
+      const auto text =
+          value ? read_scalar(yaml, *value, std::string(key) + " must be the path of a PEM file")
+                : std::nullopt;
+      if (!text || trim_spaces(*text).empty()) {
+        good = false;
+        continue;
+      }
+      *path = resolve_against(config_directory, std::string(trim_spaces(*text)));
+      std::error_code error;
+      if (!std::filesystem::is_regular_file(*path, error)) {
+        yaml.error(*value, std::string(key == std::string_view("cert") ? "certificate" : "key") +
+                               " file '" + path->string() + "' does not exist");
+        good = false;
+      }
+    }
+  }
+  if (good && !console.tls() && !console.plain_http_beyond_loopback &&
+      !is_loopback_address(console.host)) {
+    yaml.error(node, "console on " + console.host +
+                         " without tls: passwords and session cookies would cross the network "
+                         "readable; add tls: {cert: ..., key: ...}, or allow-plain-http: true "
+                         "on a network you trust");
+    good = false;
+  }
+  if (!good) return std::nullopt;
+  return console;
+}
+
 }  // namespace
+
+bool is_ip_address(std::string_view text) {
+  const std::string host(text);
+  in_addr v4{};
+  in6_addr v6{};
+  return inet_pton(AF_INET, host.c_str(), &v4) == 1 || inet_pton(AF_INET6, host.c_str(), &v6) == 1;
+}
+
+bool is_loopback_address(std::string_view text) {
+  const std::string host(text);
+  in_addr v4{};
+  if (inet_pton(AF_INET, host.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+  in6_addr v6{};
+  return inet_pton(AF_INET6, host.c_str(), &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
+}
 
 Loaded<Config> load_config(const std::filesystem::path& file) {
   Loaded<Config> result;
@@ -224,6 +335,8 @@ Loaded<Config> load_config(const std::filesystem::path& file) {
       config.holidays = std::move(*holidays);
   }
 
+  if (const auto value = fields.find("console"))
+    config.console = read_console(*yaml, *value, config_directory);
   if (const auto value = fields.require("displays", "config")) read_displays(*yaml, *value, config);
 
   result.value = std::move(config);

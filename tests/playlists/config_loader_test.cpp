@@ -356,5 +356,69 @@ TEST(PlaylistFiles, NothingForAMissingPath) {
   EXPECT_TRUE(playlist_files(config).empty());
 }
 
+// --- console: ------------------------------------------------------------------------------
+
+TEST_F(ConfigLoader, TheConsoleListensOnLoopbackByDefaultAndWhereItIsTold) {
+  const std::string displays = "displays:\n  - name: a\n" + std::string(good_display_rest);
+  auto loaded = load("console: {}\n" + displays);
+  EXPECT_TRUE(loaded.diagnostics.empty()) << texts(loaded.diagnostics).front();
+  ASSERT_TRUE(loaded.value->console);
+  EXPECT_EQ(loaded.value->console->host, "127.0.0.1");
+  EXPECT_EQ(loaded.value->console->port, 8080);
+  EXPECT_FALSE(loaded.value->console->tls());
+
+  loaded = load("console: {listen: \"[::1]:8443\"}\n" + displays);
+  EXPECT_TRUE(loaded.diagnostics.empty());
+  EXPECT_EQ(loaded.value->console->host, "::1");
+  EXPECT_EQ(loaded.value->console->port, 8443);
+
+  directory.write("console.crt", "certificate");
+  directory.write("console.key", "key");
+  loaded = load("console:\n  listen: 0.0.0.0:8443\n  tls: {cert: console.crt, key: console.key}\n" +
+                displays);
+  EXPECT_TRUE(loaded.diagnostics.empty()) << texts(loaded.diagnostics).front();
+  EXPECT_TRUE(loaded.value->console->tls());
+  EXPECT_EQ(loaded.value->console->tls_key, directory.path() / "console.key");
+
+  loaded = load("console: {listen: 192.168.1.10:8080, allow-plain-http: true}\n" + displays);
+  EXPECT_TRUE(loaded.diagnostics.empty());
+  EXPECT_TRUE(loaded.value->console->plain_http_beyond_loopback);
+
+  EXPECT_FALSE(load(displays).value->console) << "no console unless asked for";
+}
+
+TEST_F(ConfigLoader, AConsoleThatWouldSendPasswordsReadableOrCannotListenIsRefused) {
+  const std::string displays = "displays:\n  - name: a\n" + std::string(good_display_rest);
+  const auto problem = [&](const std::string& console) {
+    const auto loaded = load("console: " + console + "\n" + displays);
+    EXPECT_FALSE(loaded.value->console) << console;
+    const auto found = texts(loaded.diagnostics);
+    return found.empty() ? std::string("(none)") : found.front();
+  };
+  EXPECT_EQ(problem("{listen: 0.0.0.0:8080}"),
+            error_at(1, 10,
+                     "console on 0.0.0.0 without tls: passwords and session cookies would cross "
+                     "the network readable; add tls: {cert: ..., key: ...}, or "
+                     "allow-plain-http: true on a network you trust"));
+  EXPECT_EQ(problem("{listen: 127.0.0.1}"),
+            error_at(1, 19,
+                     "listen must be ADDRESS:PORT, such as 127.0.0.1:8080, 0.0.0.0:8443 or "
+                     "[::1]:8080"));
+  EXPECT_EQ(problem("{listen: \"127.0.0.1:99999\"}"),
+            error_at(1, 19, "console port '99999' must be 0 to 65535"));
+  EXPECT_EQ(problem("{listen: \"localhost:8080\"}"),
+            error_at(1, 19,
+                     "console address 'localhost' must be an IP address such as 127.0.0.1, "
+                     "0.0.0.0 or ::1 (not a name)"));
+  EXPECT_EQ(problem("{tls: {cert: missing.crt, key: missing.key}}"),
+            error_at(1, 23,
+                     "certificate file '" + (directory.path() / "missing.crt").string() +
+                         "' does not exist"));
+  EXPECT_EQ(problem("{listen: 127.0.0.1:8080, allow-plain-http: maybe}"),
+            error_at(1, 53, "allow-plain-http must be true or false"));
+  EXPECT_EQ(problem("on"),
+            error_at(1, 10, "console must be a mapping such as {listen: 127.0.0.1:8080}"));
+}
+
 }  // namespace
 }  // namespace bangtin

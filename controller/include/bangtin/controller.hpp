@@ -176,6 +176,9 @@ class Daemon {
 
   // Stops the display timers, the watcher and the workers; the loop then runs out of work.
   void stop();
+  // The port the operator console listens on, when the config has a console and it could listen
+  // (a console that cannot is said in the log; the boards play on without it).
+  std::optional<unsigned short> console_port() const;
 
  private:
   struct Impl;

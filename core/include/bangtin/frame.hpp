@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -79,6 +80,9 @@ struct Frame {
 // never reads half a picture.
 void write_png(const Frame& frame, const std::filesystem::path& path, int scale = 1,
                Rgb mono_colour = Rgb{255, 176, 0});
+
+// The same PNG as bytes, for a console to send. Throws std::runtime_error when libpng fails.
+std::string encode_png(const Frame& frame, int scale = 1, Rgb mono_colour = Rgb{255, 176, 0});
 
 // Reads an 8-bit RGB or RGBA PNG (alpha dropped) into an rgb888 frame, e.g. a golden test image.
 // Throws std::runtime_error naming the path when it cannot be read.

@@ -193,6 +193,20 @@ struct HolidayAdjustments {
   std::vector<std::chrono::month_day> removed_every_year;
 };
 
+// `console:`, the operator console bangtind serves: web pages and an API.
+struct ConsoleConfig {
+  std::string host = "127.0.0.1";  // an IPv4 or IPv6 address, as written
+  int port = 8080;
+  // HTTPS with this certificate chain and key (PEM), both or neither.
+  std::filesystem::path tls_certificate;
+  std::filesystem::path tls_key;
+  // `allow-plain-http: true`: plain HTTP on an address beyond loopback, where passwords and
+  // session cookies would cross the network readable. Refused without it.
+  bool plain_http_beyond_loopback = false;
+  SourceMark where;
+  bool tls() const { return !tls_certificate.empty(); }
+};
+
 struct Config {
   std::filesystem::path file;
   std::chrono::minutes utc_offset{0};  // `timezone: "+07:00"`
@@ -200,11 +214,17 @@ struct Config {
   std::filesystem::path state;         // proof of play and last-good copies; default state/
   IdleContent idle;
   HolidayAdjustments holidays;
+  std::optional<ConsoleConfig> console;  // nothing: no console
   std::vector<DisplayConfig> displays;
   // Displays left out because of errors. Their names and groups still count as targets, so one
   // mistake in a display is reported once, not again at every item that names it.
   std::vector<DisplayConfig> displays_with_errors;
 };
+
+// Whether the text is an IPv4 or IPv6 address literal; whether it is one of this machine's
+// loopback addresses (127.0.0.0/8, ::1).
+bool is_ip_address(std::string_view text);
+bool is_loopback_address(std::string_view text);
 
 // A public holiday where this config's boards are: computed, then adjusted by `holidays:`.
 bool is_holiday(const HolidayAdjustments& adjustments, std::chrono::sys_days local_date);

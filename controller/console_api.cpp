@@ -1,0 +1,509 @@
+#include "console_api.hpp"
+
+#include <utf8proc.h>
+
+#include <boost/asio/post.hpp>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "bangtin/playlists.hpp"
+#include "bangtin/renderer.hpp"
+#include "console_accounts.hpp"
+#include "console_sessions.hpp"
+
+namespace bangtin {
+
+namespace asio = boost::asio;
+using json = nlohmann::json;
+
+namespace {
+
+constexpr std::string_view kCookie = "bangtin_session";
+
+// Every answer: nothing cached, nothing sniffed, framed or sent as a referrer.
+void add_safety_headers(ConsoleResponse& response) {
+  response.set(http::field::cache_control, "no-store");
+  response.set("X-Content-Type-Options", "nosniff");
+  response.set("X-Frame-Options", "DENY");
+  response.set("Referrer-Policy", "no-referrer");
+  response.set("Content-Security-Policy",
+               "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+}
+
+ConsoleResponse json_response(http::status status, const json& body) {
+  ConsoleResponse response{status, 11};
+  response.set(http::field::content_type, "application/json; charset=utf-8");
+  response.body() = body.dump(-1, ' ', false, json::error_handler_t::replace);
+  add_safety_headers(response);
+  response.prepare_payload();
+  return response;
+}
+
+// {"error": "not-signed-in", "message": "Chưa đăng nhập"}: a code for scripts, Vietnamese for
+// the page to show.
+ConsoleResponse error_response(http::status status, std::string_view code,
+                               std::string_view message) {
+  return json_response(status, json{{"error", code}, {"message", message}});
+}
+
+// The value of one cookie in a Cookie header; empty when absent.
+std::string cookie_value(std::string_view header, std::string_view name) {
+  while (!header.empty()) {
+    const std::size_t end = std::min(header.find(';'), header.size());
+    std::string_view pair = header.substr(0, end);
+    header.remove_prefix(std::min(end + 1, header.size()));
+    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+    const std::size_t equals = pair.find('=');
+    if (equals != std::string_view::npos && pair.substr(0, equals) == name)
+      return std::string(pair.substr(equals + 1));
+  }
+  return {};
+}
+
+bool changes_state(http::verb method) {
+  return method != http::verb::get && method != http::verb::head && method != http::verb::options;
+}
+
+std::string_view text_of(boost::beast::string_view text) { return {text.data(), text.size()}; }
+
+bool is_utf8(std::string_view text) {
+  const auto* bytes = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
+  for (std::size_t at = 0; at < text.size();) {
+    utf8proc_int32_t character = 0;
+    const auto length =
+        utf8proc_iterate(bytes + at, static_cast<utf8proc_ssize_t>(text.size() - at), &character);
+    if (length <= 0) return false;
+    at += static_cast<std::size_t>(length);
+  }
+  return true;
+}
+
+// "/api/displays/cong-ubnd/preview.png?dots=1" -> path parts {"api", "displays", "cong-ubnd",
+// "preview.png"} and the query. Percent escapes are decoded in each part; a part that decodes to
+// a slash, a NUL or another control character, "." or "..", or bytes that are not UTF-8 makes
+// the whole path refused: no name reaches a file system or a log unchecked.
+struct Target {
+  std::vector<std::string> parts;
+  std::string query;
+};
+
+std::optional<std::string> decode_part(std::string_view part) {
+  std::string out;
+  for (std::size_t i = 0; i < part.size(); ++i) {
+    char c = part[i];
+    if (c == '%') {
+      unsigned value = 0;
+      if (i + 2 >= part.size()) return std::nullopt;
+      const auto [end, error] =
+          std::from_chars(part.data() + i + 1, part.data() + i + 3, value, 16);
+      if (error != std::errc() || end != part.data() + i + 3) return std::nullopt;
+      c = static_cast<char>(value);
+      i += 2;
+    }
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F || c == '/' || c == '\\')
+      return std::nullopt;
+    out += c;
+  }
+  if (out == "." || out == ".." || !is_utf8(out)) return std::nullopt;
+  return out;
+}
+
+std::optional<Target> parse_target(std::string_view target) {
+  if (target.empty() || target.front() != '/' || target.size() > 2048) return std::nullopt;
+  Target parsed;
+  const std::size_t question = target.find('?');
+  if (question != std::string_view::npos) {
+    parsed.query = std::string(target.substr(question + 1));
+    target = target.substr(0, question);
+  }
+  target.remove_prefix(1);
+  while (!target.empty()) {
+    const std::size_t slash = std::min(target.find('/'), target.size());
+    const auto part = decode_part(target.substr(0, slash));
+    if (!part) return std::nullopt;
+    if (!part->empty()) parsed.parts.push_back(*part);
+    target.remove_prefix(std::min(slash + 1, target.size()));
+  }
+  return parsed;
+}
+
+std::string query_value(std::string_view query, std::string_view name) {
+  while (!query.empty()) {
+    const std::size_t end = std::min(query.find('&'), query.size());
+    const std::string_view pair = query.substr(0, end);
+    query.remove_prefix(std::min(end + 1, query.size()));
+    const std::size_t equals = pair.find('=');
+    if (pair.substr(0, equals) == name)
+      return equals == std::string_view::npos ? std::string()
+                                              : std::string(pair.substr(equals + 1));
+  }
+  return {};
+}
+
+}  // namespace
+
+std::filesystem::path console_web_root() {
+  std::error_code error;
+  const std::filesystem::path program = std::filesystem::read_symlink("/proc/self/exe", error);
+  if (!error) {
+    const auto installed = program.parent_path().parent_path() / "share/bangtin/console";
+    if (std::filesystem::is_regular_file(installed / "index.html", error)) return installed;
+  }
+  return BANGTIN_CONSOLE_WEB_SOURCE;
+}
+
+// Who a request comes from, as checked against the account database just now.
+struct Caller {
+  Account account;
+  std::string session;  // empty for a token
+};
+
+struct ConsoleApi::Impl : std::enable_shared_from_this<ConsoleApi::Impl> {
+  asio::io_context& loop;
+  asio::thread_pool& accounts_work;
+  asio::thread_pool& drawing_work;
+  AccountStore accounts;  // its own lock; used on the pools only
+  ConsoleSources sources;
+  std::filesystem::path web_root;
+  LogSink log;
+  bool secure_cookies;
+  std::function<std::chrono::steady_clock::time_point()> now;
+  ConsoleSessions sessions;  // loop thread only
+  SignInThrottle throttle;   // loop thread only
+  bool stopped = false;      // loop thread only
+
+  Impl(asio::io_context& loop_, asio::thread_pool& accounts_work_, asio::thread_pool& drawing_work_,
+       const std::filesystem::path& database, ConsoleSources sources_,
+       std::filesystem::path web_root_, LogSink log_, bool secure,
+       std::function<std::chrono::steady_clock::time_point()> now_)
+      : loop(loop_),
+        accounts_work(accounts_work_),
+        drawing_work(drawing_work_),
+        accounts(database),
+        sources(std::move(sources_)),
+        web_root(std::move(web_root_)),
+        log(std::move(log_)),
+        secure_cookies(secure),
+        now(std::move(now_)) {}
+
+  std::string session_cookie(const std::string& value, bool expire) const {
+    return std::string(kCookie) + "=" + value + "; Path=/; HttpOnly; SameSite=Strict" +
+           (secure_cookies ? "; Secure" : "") + (expire ? "; Max-Age=0" : "");
+  }
+
+  // Runs `work` on the accounts pool and `then` with its result on the loop.
+  template <typename Work, typename Then>
+  void off_loop(asio::thread_pool& pool, Work work, Then then) {
+    if (stopped) return;  // the pools are going; so is every connection
+    asio::post(pool, [self = shared_from_this(), work = std::move(work),
+                      then = std::move(then)]() mutable {
+      auto result = work(*self);
+      asio::post(self->loop, [result = std::move(result), then = std::move(then)]() mutable {
+        then(std::move(result));
+      });
+    });
+  }
+
+  // Finds the caller (a session cookie or a bearer token), checks it against the accounts now
+  // and, for a change, the CSRF token; then `then(caller)`, or an error answer.
+  void with_caller(std::shared_ptr<ConsoleRequest> shared_request, ConsoleServer::Respond respond,
+                   std::function<void(Caller, ConsoleRequest&)> then) {
+    const ConsoleRequest& request = *shared_request;
+    const std::string_view authorization = text_of(request[http::field::authorization]);
+    std::string token;
+    if (authorization.starts_with("Bearer ")) token = std::string(authorization.substr(7));
+    std::string session_id;
+    if (token.empty()) {
+      session_id = cookie_value(text_of(request[http::field::cookie]), kCookie);
+      const ConsoleSessions::Session* session =
+          session_id.empty() ? nullptr : sessions.find(session_id, now());
+      if (!session)
+        return respond(error_response(http::status::unauthorized, "not-signed-in",
+                                      "Chưa đăng nhập, hoặc phiên đã hết hạn"));
+      if (changes_state(request.method()) &&
+          !same_secret(text_of(request["X-CSRF-Token"]), session->csrf))
+        return respond(error_response(http::status::forbidden, "csrf",
+                                      "Thiếu mã chống giả mạo (X-CSRF-Token)"));
+    }
+    const std::string account_name =
+        token.empty() ? sessions.find(session_id, now())->account : std::string();
+    off_loop(
+        accounts_work,
+        [token, account_name](Impl& self) -> std::optional<Account> {
+          try {
+            return token.empty() ? self.accounts.find(account_name)
+                                 : self.accounts.check_token(token);
+          } catch (const std::exception& error) {
+            self.log(std::string("console: the account database failed: ") + error.what());
+            return std::nullopt;
+          }
+        },
+        [self = shared_from_this(), session_id, respond, shared_request,
+         then = std::move(then)](std::optional<Account> account) {
+          if (!account) {
+            if (!session_id.empty()) self->sessions.close(session_id);
+            return respond(error_response(http::status::unauthorized, "not-signed-in",
+                                          "Chưa đăng nhập, hoặc tài khoản không còn"));
+          }
+          then(Caller{std::move(*account), session_id}, *shared_request);
+        });
+  }
+
+  void sign_in(const ConsoleRequest& request, const std::string& peer,
+               ConsoleServer::Respond respond) {
+    json body;
+    try {
+      body = json::parse(request.body());
+    } catch (const json::exception&) {
+      return respond(
+          error_response(http::status::bad_request, "bad-json", "Nội dung không phải JSON hợp lệ"));
+    }
+    if (!body.is_object() || !body.contains("name") || !body["name"].is_string() ||
+        !body.contains("password") || !body["password"].is_string())
+      return respond(error_response(http::status::bad_request, "bad-request",
+                                    "Cần tên đăng nhập (name) và mật khẩu (password)"));
+    std::string name = body["name"].get<std::string>();
+    std::string password = body["password"].get<std::string>();
+    if (name.size() > 64 || password.size() > 1024)
+      return respond(error_response(http::status::unauthorized, "wrong-password",
+                                    "Sai tên đăng nhập hoặc mật khẩu"));
+    const std::chrono::seconds wait = throttle.wait_before(peer, name, now());
+    if (wait.count() > 0) {
+      ConsoleResponse response = error_response(
+          http::status::too_many_requests, "too-many-tries",
+          "Đăng nhập sai nhiều lần; thử lại sau " + std::to_string(wait.count()) + " giây");
+      response.set(http::field::retry_after, std::to_string(wait.count()));
+      return respond(std::move(response));
+    }
+    off_loop(
+        accounts_work,
+        [name, password = std::move(password)](Impl& self) -> std::optional<Account> {
+          try {
+            return self.accounts.check_password(name, password);
+          } catch (const std::exception& error) {
+            self.log(std::string("console: the account database failed: ") + error.what());
+            return std::nullopt;
+          }
+        },
+        [self = shared_from_this(), name, peer, respond](std::optional<Account> account) {
+          if (!account) {
+            self->throttle.failed(peer, name, self->now());
+            self->log("console: sign-in refused for '" + printable(name) + "' from " + peer);
+            return respond(error_response(http::status::unauthorized, "wrong-password",
+                                          "Sai tên đăng nhập hoặc mật khẩu"));
+          }
+          self->throttle.succeeded(peer, name);
+          const ConsoleSessions::Session& session =
+              self->sessions.open(account->name, peer, self->now());
+          self->log("console: " + account->name + " signed in from " + peer);
+          ConsoleResponse response =
+              json_response(http::status::ok, json{{"name", account->name},
+                                                   {"role", to_string(account->role)},
+                                                   {"csrf", session.csrf}});
+          response.set(http::field::set_cookie, self->session_cookie(session.id, false));
+          respond(std::move(response));
+        });
+  }
+
+  void route(ConsoleRequest request, const std::string& peer, ConsoleServer::Respond respond) {
+    const std::optional<Target> target = parse_target(text_of(request.target()));
+    if (!target)
+      return respond(
+          error_response(http::status::bad_request, "bad-path", "Đường dẫn không hợp lệ"));
+    const std::vector<std::string>& parts = target->parts;
+    if (parts.empty() || parts[0] != "api") {
+      if (method_is_read(request.method())) return serve_file(parts, respond);
+      return not_allowed(respond, "GET");
+    }
+    // A page of another site may post a form here: only this console's own pages may change
+    // anything, and they send JSON, which no form can.
+    if (changes_state(request.method())) {
+      const std::string_view origin = text_of(request[http::field::origin]);
+      const std::string host(text_of(request[http::field::host]));
+      if (!origin.empty() && origin != "http://" + host && origin != "https://" + host)
+        return respond(error_response(http::status::forbidden, "cross-origin",
+                                      "Yêu cầu từ trang khác bị từ chối"));
+      if (!text_of(request[http::field::content_type]).starts_with("application/json") &&
+          !request.body().empty())
+        return respond(error_response(http::status::unsupported_media_type, "not-json",
+                                      "Nội dung phải là JSON"));
+    }
+    const http::verb method = request.method();
+    const auto is = [&](std::initializer_list<std::string_view> path) {
+      return parts.size() == path.size() + 1 &&
+             std::equal(path.begin(), path.end(), parts.begin() + 1);
+    };
+
+    if (is({"login"})) {
+      if (method != http::verb::post) return not_allowed(respond, "POST");
+      return sign_in(request, peer, std::move(respond));
+    }
+    // Everything else is for those signed in.
+    with_caller(std::make_shared<ConsoleRequest>(std::move(request)), respond,
+                [self = shared_from_this(), target = *target, peer, respond](
+                    Caller caller, ConsoleRequest& request) {
+                  self->route_signed_in(std::move(request), target, peer, caller, respond);
+                });
+  }
+
+  static bool method_is_read(http::verb method) {
+    return method == http::verb::get || method == http::verb::head;
+  }
+
+  // The console's pages, scripts and styles: files of the web root named [a-z0-9-]+ with an
+  // extension it knows, and Debian's Bootstrap. Nothing else on the disk can be named.
+  void serve_file(const std::vector<std::string>& parts, const ConsoleServer::Respond& respond) {
+    std::filesystem::path file;
+    std::string type;
+    if (parts.empty()) {
+      file = web_root / "index.html";
+      type = "text/html; charset=utf-8";
+    } else if (parts.size() == 2 && parts[0] == "vendor" && parts[1] == "bootstrap.min.css") {
+      file = "/usr/share/javascript/bootstrap5/css/bootstrap.min.css";
+      type = "text/css; charset=utf-8";
+    } else if (parts.size() == 2 && parts[0] == "vendor" && parts[1] == "bootstrap.bundle.min.js") {
+      file = "/usr/share/javascript/bootstrap5/js/bootstrap.bundle.min.js";
+      type = "text/javascript; charset=utf-8";
+    } else if (parts.size() == 1) {
+      const std::string& name = parts[0];
+      const std::size_t dot = name.rfind('.');
+      const std::string stem = name.substr(0, dot);
+      const std::string extension = dot == std::string::npos ? "" : name.substr(dot + 1);
+      static const std::map<std::string, std::string, std::less<>> kTypes{
+          {"html", "text/html; charset=utf-8"},
+          {"js", "text/javascript; charset=utf-8"},
+          {"css", "text/css; charset=utf-8"},
+          {"svg", "image/svg+xml"},
+          {"png", "image/png"},
+          {"json", "application/json"},
+          {"yaml", "text/plain; charset=utf-8"}};
+      const bool plain_stem = !stem.empty() && std::all_of(stem.begin(), stem.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+      });
+      const auto known = kTypes.find(extension);
+      if (plain_stem && known != kTypes.end()) {
+        file = web_root / name;
+        type = known->second;
+      }
+    }
+    if (file.empty())
+      return respond(error_response(http::status::not_found, "not-found", "Không có trang này"));
+    off_loop(
+        drawing_work,
+        [file](Impl&) -> std::optional<std::string> {
+          std::ifstream in(file, std::ios::binary);
+          if (!in) return std::nullopt;
+          std::ostringstream bytes;
+          bytes << in.rdbuf();
+          return bytes.str();
+        },
+        [respond, type](std::optional<std::string> bytes) {
+          if (!bytes)
+            return respond(
+                error_response(http::status::not_found, "not-found", "Không có trang này"));
+          ConsoleResponse response{http::status::ok, 11};
+          response.set(http::field::content_type, type);
+          add_safety_headers(response);
+          response.body() = std::move(*bytes);
+          response.prepare_payload();
+          respond(std::move(response));
+        });
+  }
+
+  void not_allowed(const ConsoleServer::Respond& respond, std::string_view allowed) {
+    ConsoleResponse response = error_response(http::status::method_not_allowed,
+                                              "method-not-allowed", "Phương thức không được phép");
+    response.set(http::field::allow, std::string(allowed));
+    respond(std::move(response));
+  }
+
+  void route_signed_in(ConsoleRequest request, const Target& target, const std::string& peer,
+                       const Caller& caller, const ConsoleServer::Respond& respond) {
+    const std::vector<std::string>& parts = target.parts;
+    const http::verb method = request.method();
+    const auto is = [&](std::initializer_list<std::string_view> path) {
+      return parts.size() == path.size() + 1 &&
+             std::equal(path.begin(), path.end(), parts.begin() + 1);
+    };
+    if (is({"session"})) {
+      if (method != http::verb::get) return not_allowed(respond, "GET");
+      const ConsoleSessions::Session* session =
+          caller.session.empty() ? nullptr : sessions.find(caller.session, now());
+      return respond(json_response(http::status::ok, json{{"name", caller.account.name},
+                                                          {"role", to_string(caller.account.role)},
+                                                          {"csrf", session ? session->csrf : ""}}));
+    }
+    if (is({"logout"})) {
+      if (method != http::verb::post) return not_allowed(respond, "POST");
+      sessions.close(caller.session);
+      log("console: " + caller.account.name + " signed out from " + peer);
+      ConsoleResponse response{http::status::no_content, 11};
+      add_safety_headers(response);
+      response.set(http::field::set_cookie, session_cookie("", true));
+      return respond(std::move(response));
+    }
+    if (is({"displays"})) {
+      if (method != http::verb::get) return not_allowed(respond, "GET");
+      return respond(json_response(http::status::ok, json::parse(to_json(sources.status()))));
+    }
+    if (parts.size() == 4 && parts[1] == "displays" && parts[3] == "preview.png") {
+      if (method != http::verb::get) return not_allowed(respond, "GET");
+      std::optional<Frame> frame = sources.frame(parts[2]);
+      if (!frame)
+        return respond(
+            error_response(http::status::not_found, "no-such-display", "Không có bảng tên này"));
+      const bool dots = query_value(target.query, "dots") == "1";
+      int scale = dots ? 4 : 1;
+      const std::string scale_text = query_value(target.query, "scale");
+      std::from_chars(scale_text.data(), scale_text.data() + scale_text.size(), scale);
+      // A 1920x1080 lobby at scale 8 would be a 400-megapixel picture: keep previews small.
+      scale = std::clamp(scale, 1, std::max(1, 2048 / std::max(frame->width, frame->height)));
+      return off_loop(
+          drawing_work,
+          [frame = std::move(*frame), dots, scale](Impl&) {
+            return encode_png(dots ? led_dot_preview(frame, scale) : frame, dots ? 1 : scale);
+          },
+          [respond](std::string png) {
+            ConsoleResponse response{http::status::ok, 11};
+            response.set(http::field::content_type, "image/png");
+            add_safety_headers(response);
+            response.body() = std::move(png);
+            response.prepare_payload();
+            respond(std::move(response));
+          });
+    }
+    respond(error_response(http::status::not_found, "not-found", "Không có mục này trong API"));
+  }
+};
+
+ConsoleApi::ConsoleApi(asio::io_context& loop, std::filesystem::path accounts,
+                       ConsoleSources sources, std::filesystem::path web_root, LogSink log,
+                       bool secure_cookies,
+                       std::function<std::chrono::steady_clock::time_point()> now)
+    : impl_(std::make_shared<Impl>(loop, accounts_work_, drawing_work_, accounts,
+                                   std::move(sources), std::move(web_root), std::move(log),
+                                   secure_cookies, std::move(now))) {}
+
+ConsoleApi::~ConsoleApi() {
+  impl_->stopped = true;
+  accounts_work_.join();
+  drawing_work_.join();
+}
+
+void ConsoleApi::handle(ConsoleRequest request, const std::string& peer,
+                        ConsoleServer::Respond respond) {
+  try {
+    impl_->route(std::move(request), peer, respond);
+  } catch (const std::exception& error) {
+    impl_->log(std::string("console: a request failed: ") + printable(error.what()));
+    respond(error_response(http::status::internal_server_error, "internal",
+                           "Lỗi trong bangtind; xem nhật ký"));
+  }
+}
+
+}  // namespace bangtin

@@ -1,0 +1,545 @@
+// The operator console's server and API against real sockets on 127.0.0.1: sign-in, sessions,
+// CSRF, tokens, roles checked against the account database as it is now, previews, and hostile
+// clients (oversized, malformed, slow, many at once, from another site). A real AccountStore on a
+// real SQLite file; the daemon's status and frames come from small stand-ins.
+#include <gtest/gtest.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <future>
+#include <thread>
+
+#include "bangtin/playlists.hpp"
+#include "console_accounts.hpp"
+#include "console_api.hpp"
+#include "console_server.hpp"
+#include "running_daemon.hpp"
+#include "test_support.hpp"
+
+namespace bangtin {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using tcp = asio::ip::tcp;
+using json = nlohmann::json;
+using namespace std::chrono_literals;
+
+const Actor kTester{"tester", "local"};
+constexpr const char* kEditorPassword = "mật khẩu đủ dài";
+
+struct Reply {
+  unsigned status = 0;
+  std::string body;
+  std::string cookie;  // Set-Cookie
+  std::string retry_after;
+  std::string content_type;
+  json data() const { return json::parse(body); }
+};
+
+// A running console: server and API on a loop thread of their own, the clock for sessions and
+// sign-in waits in the test's hands.
+class Console {
+ public:
+  explicit Console(ConsoleLimits limits = {}, bool tls = false) : directory_(scratch_.path()) {
+    accounts_ = std::make_unique<AccountStore>(directory_ / "console.sqlite3");
+    accounts_->add("editor", Role::editor, kEditorPassword, kTester);
+    accounts_->add("viewer", Role::viewer, "xem thôi, không sửa", kTester);
+    ConsoleConfig config;
+    config.port = 0;
+    if (tls) make_certificate(config);
+    ConsoleSources sources;
+    sources.status = [] {
+      DaemonStatus status;
+      DisplayStatus display;
+      display.name = "cong-ubnd";
+      display.link = "modbus-tcp://127.0.0.1:1502";
+      status.displays.push_back(display);
+      return status;
+    };
+    sources.frame = [](std::string_view name) -> std::optional<Frame> {
+      if (name != "cong-ubnd") return std::nullopt;
+      Frame frame = Frame::blank(16, 8, PixelFormat::mono);
+      frame.set_pixel(3, 3, Rgb{255, 255, 255});
+      return frame;
+    };
+    api_ = std::make_unique<ConsoleApi>(
+        loop_, directory_ / "console.sqlite3", std::move(sources), console_web_root(),
+        [this](std::string_view line) {
+          const std::lock_guard lock(log_mutex_);
+          log_ += std::string(line) + "\n";
+        },
+        tls,
+        [this] {
+          return std::chrono::steady_clock::time_point(
+              std::chrono::steady_clock::duration(offset_.load()));
+        });
+    server_ = std::make_unique<ConsoleServer>(
+        loop_, config,
+        [api = api_.get()](ConsoleRequest request, const std::string& peer,
+                           ConsoleServer::Respond respond) {
+          api->handle(std::move(request), peer, std::move(respond));
+        },
+        [](std::string_view) {}, limits);
+    port_ = server_->port();
+    thread_ = std::thread([this] { loop_.run(); });
+  }
+
+  ~Console() {
+    asio::post(loop_, [this] { server_->stop(); });
+    guard_.reset();
+    loop_.stop();
+    thread_.join();
+    api_.reset();
+    server_.reset();
+  }
+
+  unsigned short port() const { return port_; }
+  AccountStore& accounts() { return *accounts_; }
+  void advance(std::chrono::steady_clock::duration by) { offset_ += by.count(); }
+  std::string log() {
+    const std::lock_guard lock(log_mutex_);
+    return log_;
+  }
+  std::size_t open_connections() {
+    std::promise<std::size_t> count;
+    asio::post(loop_, [&] { count.set_value(server_->open_connections()); });
+    return count.get_future().get();
+  }
+  const std::filesystem::path& certificate() const { return certificate_; }
+
+ private:
+  void make_certificate(ConsoleConfig& config) {
+    certificate_ = directory_ / "console.crt";
+    const auto key = directory_ / "console.key";
+    const std::string command =
+        "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 -keyout '" +
+        key.string() + "' -out '" + certificate_.string() + "' 2>/dev/null";
+    if (std::system(command.c_str()) != 0) throw std::runtime_error("openssl req failed");
+    config.tls_certificate = certificate_;
+    config.tls_key = key;
+  }
+
+  testing::ScratchDir scratch_;
+  std::filesystem::path directory_;
+  std::filesystem::path certificate_;
+  std::unique_ptr<AccountStore> accounts_;
+  asio::io_context loop_;
+  asio::executor_work_guard<asio::io_context::executor_type> guard_ = asio::make_work_guard(loop_);
+  std::atomic<std::chrono::steady_clock::duration::rep> offset_{
+      std::chrono::steady_clock::duration(std::chrono::hours(1000)).count()};
+  std::unique_ptr<ConsoleApi> api_;
+  std::unique_ptr<ConsoleServer> server_;
+  unsigned short port_ = 0;
+  std::thread thread_;
+  std::mutex log_mutex_;
+  std::string log_;
+};
+
+struct Call {
+  http::verb method = http::verb::get;
+  std::string target{};
+  std::string body{};
+  std::string cookie{};
+  std::string csrf{};
+  std::string bearer{};
+  std::string content_type = "application/json";
+  std::string origin{};
+};
+
+template <typename Stream>
+Reply exchange(Stream& stream, const Call& call, unsigned short port) {
+  http::request<http::string_body> request{call.method, call.target, 11};
+  request.set(http::field::host, "127.0.0.1:" + std::to_string(port));
+  if (!call.cookie.empty()) request.set(http::field::cookie, call.cookie);
+  if (!call.csrf.empty()) request.set("X-CSRF-Token", call.csrf);
+  if (!call.bearer.empty()) request.set(http::field::authorization, "Bearer " + call.bearer);
+  if (!call.origin.empty()) request.set(http::field::origin, call.origin);
+  if (!call.body.empty()) request.set(http::field::content_type, call.content_type);
+  request.body() = call.body;
+  request.prepare_payload();
+  http::write(stream, request);
+  beast::flat_buffer buffer;
+  http::response<http::string_body> response;
+  http::read(stream, buffer, response);
+  Reply reply;
+  reply.status = response.result_int();
+  reply.body = response.body();
+  reply.cookie = std::string(response[http::field::set_cookie]);
+  reply.retry_after = std::string(response[http::field::retry_after]);
+  reply.content_type = std::string(response[http::field::content_type]);
+  return reply;
+}
+
+Reply send(unsigned short port, const Call& call) {
+  asio::io_context io;
+  beast::tcp_stream stream(io);
+  stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+  stream.expires_after(10s);
+  return exchange(stream, call, port);
+}
+
+// The session cookie's "name=value" part, as a browser sends it back.
+std::string cookie_pair(const std::string& set_cookie) {
+  return set_cookie.substr(0, set_cookie.find(';'));
+}
+
+struct SignedIn {
+  std::string cookie;
+  std::string csrf;
+};
+
+SignedIn sign_in(Console& console, const std::string& name, const std::string& password) {
+  const Reply reply =
+      send(console.port(), Call{.method = http::verb::post,
+                                .target = "/api/login",
+                                .body = json{{"name", name}, {"password", password}}.dump()});
+  EXPECT_EQ(reply.status, 200u) << reply.body;
+  return SignedIn{cookie_pair(reply.cookie), reply.status == 200 ? reply.data()["csrf"] : ""};
+}
+
+TEST(ConsoleApi, SignInGivesAStrictHttpOnlySessionCookieAndACsrfToken) {
+  Console console;
+  const Reply reply = send(
+      console.port(), Call{.method = http::verb::post,
+                           .target = "/api/login",
+                           .body = json{{"name", "editor"}, {"password", kEditorPassword}}.dump()});
+  ASSERT_EQ(reply.status, 200u) << reply.body;
+  EXPECT_EQ(reply.data()["role"], "editor");
+  EXPECT_EQ(reply.data()["csrf"].get<std::string>().size(), 64u);
+  EXPECT_NE(reply.cookie.find("bangtin_session="), std::string::npos);
+  EXPECT_NE(reply.cookie.find("; HttpOnly"), std::string::npos);
+  EXPECT_NE(reply.cookie.find("; SameSite=Strict"), std::string::npos);
+  EXPECT_EQ(reply.cookie.find("Secure"), std::string::npos) << "plain HTTP on loopback";
+  const Reply displays =
+      send(console.port(), Call{.target = "/api/displays", .cookie = cookie_pair(reply.cookie)});
+  ASSERT_EQ(displays.status, 200u) << displays.body;
+  EXPECT_EQ(displays.data()["displays"][0]["name"], "cong-ubnd");
+}
+
+TEST(ConsoleApi, WithoutAValidSessionNothingIsAnsweredButSignIn) {
+  Console console;
+  const std::vector<std::string> cookies{"", "bangtin_session=", "bangtin_session=00112233",
+                                         "other=1", "bangtin_session=" + std::string(64, 'a')};
+  for (const std::string& cookie : cookies) {
+    for (const char* target :
+         {"/api/displays", "/api/session", "/api/displays/cong-ubnd/preview.png", "/api/nothing"})
+      EXPECT_EQ(send(console.port(), Call{.target = target, .cookie = cookie}).status, 401u)
+          << target << " with '" << cookie << "'";
+    EXPECT_EQ(send(console.port(), Call{.method = http::verb::post,
+                                        .target = "/api/logout",
+                                        .cookie = cookie,
+                                        .csrf = "x"})
+                  .status,
+              401u);
+  }
+  EXPECT_EQ(
+      send(console.port(), Call{.target = "/api/displays", .bearer = "bt_not-a-token"}).status,
+      401u);
+}
+
+TEST(ConsoleApi, WrongPasswordsAreRefusedAndSlowedPerAddressAndAccount) {
+  Console console;
+  const auto attempt = [&](const std::string& name, const std::string& password) {
+    return send(console.port(), Call{.method = http::verb::post,
+                                     .target = "/api/login",
+                                     .body = json{{"name", name}, {"password", password}}.dump()});
+  };
+  EXPECT_EQ(attempt("editor", "sai mật khẩu rồi").status, 401u);
+  EXPECT_EQ(attempt("nobody", "sai mật khẩu rồi").status, 401u) << "unknown names alike";
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(attempt("editor", "sai mật khẩu rồi").status, 401u);
+  const Reply slowed = attempt("editor", kEditorPassword);
+  EXPECT_EQ(slowed.status, 429u) << "even the right password waits its turn";
+  EXPECT_EQ(slowed.retry_after, "1");
+  console.advance(2s);
+  EXPECT_EQ(attempt("editor", "sai mật khẩu rồi").status, 401u);
+  const Reply longer = attempt("editor", kEditorPassword);
+  EXPECT_EQ(longer.status, 429u);
+  EXPECT_EQ(longer.retry_after, "2") << "each failure past the free ones doubles the wait";
+  console.advance(3s);
+  EXPECT_EQ(attempt("editor", kEditorPassword).status, 200u);
+  EXPECT_NE(console.log().find("sign-in refused for 'nobody'"), std::string::npos);
+  EXPECT_EQ(console.log().find("sai mật khẩu"), std::string::npos) << "no password in the log";
+}
+
+TEST(ConsoleApi, ChangesNeedTheSessionsCsrfTokenAndComeFromThisConsoleOnly) {
+  Console console;
+  const SignedIn session = sign_in(console, "editor", kEditorPassword);
+  const auto logout = [&](const std::string& csrf, const std::string& origin) {
+    return send(console.port(), Call{.method = http::verb::post,
+                                     .target = "/api/logout",
+                                     .cookie = session.cookie,
+                                     .csrf = csrf,
+                                     .origin = origin});
+  };
+  EXPECT_EQ(logout("", "").status, 403u);
+  EXPECT_EQ(logout(std::string(64, '0'), "").status, 403u);
+  EXPECT_EQ(logout(session.csrf, "http://evil.example").status, 403u);
+  EXPECT_EQ(send(console.port(), Call{.method = http::verb::post,
+                                      .target = "/api/login",
+                                      .body = "name=editor&password=x",
+                                      .content_type = "application/x-www-form-urlencoded"})
+                .status,
+            415u)
+      << "a form posted from another site is no sign-in";
+  EXPECT_EQ(send(console.port(), Call{.target = "/api/session", .cookie = session.cookie}).status,
+            200u)
+      << "still signed in";
+  const Reply out = logout(session.csrf, "http://127.0.0.1:" + std::to_string(console.port()));
+  EXPECT_EQ(out.status, 204u);
+  EXPECT_NE(out.cookie.find("Max-Age=0"), std::string::npos);
+  EXPECT_EQ(send(console.port(), Call{.target = "/api/session", .cookie = session.cookie}).status,
+            401u);
+}
+
+TEST(ConsoleApi, SessionsIdleOutAndFollowTheAccountAsItIsNow) {
+  Console console;
+  const SignedIn idle = sign_in(console, "editor", kEditorPassword);
+  console.advance(31min);
+  EXPECT_EQ(send(console.port(), Call{.target = "/api/displays", .cookie = idle.cookie}).status,
+            401u);
+
+  const SignedIn viewer = sign_in(console, "viewer", "xem thôi, không sửa");
+  EXPECT_EQ(send(console.port(), Call{.target = "/api/displays", .cookie = viewer.cookie}).status,
+            200u);
+  console.accounts().remove("viewer", kTester);
+  EXPECT_EQ(send(console.port(), Call{.target = "/api/displays", .cookie = viewer.cookie}).status,
+            401u)
+      << "a removed account's session ends with it";
+}
+
+TEST(ConsoleApi, ScriptsUseATokenInstead) {
+  Console console;
+  const std::string token = console.accounts().issue_token("viewer", kTester);
+  const Reply reply = send(console.port(), Call{.target = "/api/session", .bearer = token});
+  ASSERT_EQ(reply.status, 200u) << reply.body;
+  EXPECT_EQ(reply.data()["name"], "viewer");
+  console.accounts().revoke_tokens("viewer", kTester);
+  EXPECT_EQ(send(console.port(), Call{.target = "/api/session", .bearer = token}).status, 401u);
+}
+
+TEST(ConsoleApi, APreviewIsThePngOfTheFrameOnShow) {
+  Console console;
+  const SignedIn session = sign_in(console, "viewer", "xem thôi, không sửa");
+  const Reply png = send(console.port(), Call{.target = "/api/displays/cong-ubnd/preview.png",
+                                              .cookie = session.cookie});
+  ASSERT_EQ(png.status, 200u);
+  EXPECT_EQ(png.content_type, "image/png");
+  ASSERT_GT(png.body.size(), 8u);
+  EXPECT_EQ(png.body.substr(1, 3), "PNG");
+  const Reply dots =
+      send(console.port(),
+           Call{.target = "/api/displays/cong-ubnd/preview.png?dots=1", .cookie = session.cookie});
+  EXPECT_EQ(dots.status, 200u);
+  EXPECT_GT(dots.body.size(), png.body.size()) << "four times the size, each pixel a dot";
+  EXPECT_EQ(send(console.port(),
+                 Call{.target = "/api/displays/khong-co/preview.png", .cookie = session.cookie})
+                .status,
+            404u);
+}
+
+TEST(ConsoleApi, NamesThatCouldReachAFileOrALogAreRefused) {
+  Console console;
+  const SignedIn session = sign_in(console, "viewer", "xem thôi, không sửa");
+  for (const char* target :
+       {"/api/displays/..%2F..%2Fetc/preview.png", "/api/displays/%2e%2e/preview.png",
+        "/api/displays/a%00b/preview.png", "/api/displays/a%0Ab/preview.png",
+        "/api/displays/%C3%28/preview.png", "/api/displays/a%5Cb/preview.png",
+        "/api/displays/%zz/preview.png", "/api/displays/%4"})
+    EXPECT_EQ(send(console.port(), Call{.target = target, .cookie = session.cookie}).status, 400u)
+        << target;
+  EXPECT_EQ(send(console.port(), Call{.target = "/etc/passwd"}).status, 404u);
+}
+
+// --- Hostile clients ------------------------------------------------------------------------
+
+// Sends raw bytes, then reads until the server closes or `patience` passes; what it read.
+std::string raw(unsigned short port, const std::string& bytes,
+                std::chrono::milliseconds patience = 5000ms) {
+  asio::io_context io;
+  beast::tcp_stream stream(io);
+  stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+  stream.expires_after(patience);
+  asio::write(stream, asio::buffer(bytes));
+  std::string reply;
+  beast::error_code error;
+  char chunk[4096];
+  for (;;) {
+    const std::size_t n = stream.read_some(asio::buffer(chunk), error);
+    reply.append(chunk, n);
+    if (error) break;
+  }
+  return reply;
+}
+
+TEST(ConsoleServer, OversizedAndMalformedRequestsGetAClearErrorAndAreClosed) {
+  Console console;
+  const std::string host = "Host: 127.0.0.1\r\n";
+  EXPECT_EQ(raw(console.port(), "GET /api/session HTTP/1.1\r\n" + host +
+                                    "X-Big: " + std::string(20000, 'a') + "\r\n\r\n")
+                .substr(0, 12),
+            "HTTP/1.1 431");
+  EXPECT_EQ(raw(console.port(), "POST /api/login HTTP/1.1\r\n" + host +
+                                    "Content-Type: application/json\r\nContent-Length: 2000000\r\n"
+                                    "\r\n{")
+                .substr(0, 12),
+            "HTTP/1.1 413");
+  EXPECT_EQ(raw(console.port(), "GARBAGE\r\n\r\n").substr(0, 12), "HTTP/1.1 400");
+  EXPECT_EQ(raw(console.port(), std::string("GET /\x01\xff HTTP/1.1\r\n\r\n")).substr(0, 12),
+            "HTTP/1.1 400");
+  const std::string bad_json =
+      raw(console.port(), "POST /api/login HTTP/1.1\r\n" + host +
+                              "Content-Type: application/json\r\nContent-Length: 5\r\n"
+                              "Connection: close\r\n\r\n{\"a\":");
+  EXPECT_NE(bad_json.find("400 Bad Request"), std::string::npos) << bad_json;
+}
+
+TEST(ConsoleServer, ASlowClientIsClosedAndHoldsUpNobody) {
+  ConsoleLimits limits;
+  limits.request_time = 500ms;
+  Console console(limits);
+  asio::io_context io;
+  beast::tcp_stream slow(io);
+  slow.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), console.port()));
+  asio::write(slow, asio::buffer(std::string("GET /api/session HTTP/1.1\r\nHo")));
+  // Meanwhile others are answered at once.
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_EQ(send(console.port(), Call{.target = "/api/session"}).status, 401u);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 400ms);
+  // And the slow one is dropped once its time is up.
+  slow.expires_after(5s);
+  char byte = 0;
+  beast::error_code error;
+  slow.read_some(asio::buffer(&byte, 1), error);
+  EXPECT_EQ(error, asio::error::eof) << error.message();
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 3s);
+}
+
+TEST(ConsoleServer, AThousandIdleConnectionsLeaveRoomForOthersAndTheLimitHolds) {
+  ConsoleLimits limits;
+  limits.connections = 1100;
+  Console console(limits);
+  asio::io_context io;
+  std::vector<tcp::socket> idle;
+  for (int i = 0; i < 1000; ++i) {
+    idle.emplace_back(io);
+    idle.back().connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), console.port()));
+  }
+  for (int waited = 0; console.open_connections() < 1000 && waited < 500; ++waited)
+    std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(console.open_connections(), 1000u);
+  const SignedIn session = sign_in(console, "viewer", "xem thôi, không sửa");
+  EXPECT_EQ(send(console.port(), Call{.target = "/api/displays", .cookie = session.cookie}).status,
+            200u);
+  for (int i = 0; i < 150; ++i) {
+    idle.emplace_back(io);
+    idle.back().connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), console.port()));
+  }
+  // Beyond the limit a newcomer is closed at once.
+  char byte = 0;
+  beast::error_code error;
+  idle.back().read_some(asio::buffer(&byte, 1), error);
+  EXPECT_EQ(error, asio::error::eof);
+  EXPECT_LE(console.open_connections(), 1100u);
+}
+
+TEST(ConsoleServer, OverTlsTheCookieIsSecure) {
+  Console console({}, true);
+  asio::io_context io;
+  asio::ssl::context tls(asio::ssl::context::tls_client);
+  tls.load_verify_file(console.certificate().string());
+  tls.set_verify_mode(asio::ssl::verify_peer);
+  beast::ssl_stream<beast::tcp_stream> stream(io, tls);
+  beast::get_lowest_layer(stream).connect(
+      tcp::endpoint(asio::ip::make_address("127.0.0.1"), console.port()));
+  beast::get_lowest_layer(stream).expires_after(10s);
+  stream.handshake(asio::ssl::stream_base::client);
+  const Reply reply =
+      exchange(stream,
+               Call{.method = http::verb::post,
+                    .target = "/api/login",
+                    .body = json{{"name", "editor"}, {"password", kEditorPassword}}.dump()},
+               console.port());
+  ASSERT_EQ(reply.status, 200u) << reply.body;
+  EXPECT_NE(reply.cookie.find("; Secure"), std::string::npos);
+  // Plain HTTP to a TLS console gets nowhere.
+  EXPECT_EQ(raw(console.port(), "GET /api/session HTTP/1.1\r\n\r\n").find("HTTP/1.1 200"),
+            std::string::npos);
+}
+
+TEST(ConsoleApi, PagesAreServedToAnyoneAndNothingElseOnTheDiskCanBeNamed) {
+  Console console;
+  const Reply page = send(console.port(), Call{.target = "/"});
+  ASSERT_EQ(page.status, 200u);
+  EXPECT_EQ(page.content_type, "text/html; charset=utf-8");
+  EXPECT_NE(page.body.find("<html lang=\"vi\">"), std::string::npos);
+  const Reply script = send(console.port(), Call{.target = "/app.js"});
+  EXPECT_EQ(script.status, 200u);
+  EXPECT_EQ(script.content_type, "text/javascript; charset=utf-8");
+  const Reply bootstrap = send(console.port(), Call{.target = "/vendor/bootstrap.min.css"});
+  EXPECT_EQ(bootstrap.status, 200u) << "Debian's libjs-bootstrap5, served by bangtind";
+  EXPECT_NE(bootstrap.body.find("Bootstrap"), std::string::npos);
+  for (const char* target :
+       {"/console.sqlite3", "/index", "/App.js", "/vendor/jquery.js", "/../CMakeLists.txt",
+        "/%2e%2e/CMakeLists.txt", "/.hidden.js", "/vendor/../app.js", "/nothing.html"})
+    EXPECT_GE(send(console.port(), Call{.target = target}).status, 400u) << target;
+  EXPECT_EQ(
+      send(console.port(), Call{.method = http::verb::post, .target = "/", .body = "{}"}).status,
+      405u);
+}
+
+TEST(ConsoleDaemon, TheDaemonServesItsConsoleWithTheBoardsAsTheyAre) {
+  testing::ScratchDir dir;
+  PanelSimulator panel(SimulatorOptions{.port = 0});
+  dir.write("playlists/test.yaml",
+            "playlist: test\nitems:\n  - id: mot-cua\n    text: \"Một cửa\"\n    effect: static\n");
+  const auto config =
+      dir.write("bangtin.yaml",
+                "timezone: \"+07:00\"\nconsole: {listen: \"127.0.0.1:0\"}\ndisplays:\n"
+                "  - name: cong-ubnd\n    size: 128x32\n    link: modbus-tcp://127.0.0.1:" +
+                    std::to_string(panel.port()) + "\n");
+  AccountStore(dir.path() / "state/console.sqlite3")
+      .add("editor", Role::editor, kEditorPassword, kTester);
+  testing::ManualClock clock(testing::tuesday_morning());
+  testing::LogRecorder log;
+  testing::RunningDaemon running(config, clock.clocks(), log.sink());
+  ASSERT_TRUE(running.daemon().console_port().has_value()) << log.all();
+  const unsigned short port = *running.daemon().console_port();
+  EXPECT_TRUE(
+      log.wait_for("console: listening on http://127.0.0.1:" + std::to_string(port) + "/", 5s));
+  ASSERT_TRUE(panel.wait_for_commit(0, 5s).has_value());
+
+  const Reply signed_in =
+      send(port, Call{.method = http::verb::post,
+                      .target = "/api/login",
+                      .body = json{{"name", "editor"}, {"password", kEditorPassword}}.dump()});
+  ASSERT_EQ(signed_in.status, 200u) << signed_in.body;
+  const std::string cookie = cookie_pair(signed_in.cookie);
+  const Reply displays = send(port, Call{.target = "/api/displays", .cookie = cookie});
+  ASSERT_EQ(displays.status, 200u);
+  EXPECT_EQ(displays.data()["displays"][0]["name"], "cong-ubnd");
+  EXPECT_EQ(displays.data()["displays"][0]["on_air"], "mot-cua") << displays.body;
+
+  const Reply preview =
+      send(port, Call{.target = "/api/displays/cong-ubnd/preview.png", .cookie = cookie});
+  ASSERT_EQ(preview.status, 200u);
+  const auto file = dir.write("preview.png", preview.body);
+  EXPECT_EQ(read_png(file), to_rgb888(panel.shown_frame(), Rgb{255, 176, 0}))
+      << "the picture is what the panel shows";
+}
+
+}  // namespace
+}  // namespace bangtin
