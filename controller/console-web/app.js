@@ -1,78 +1,78 @@
-// The console's page: sign in, then every board as it is now, its picture refreshed each second.
+// The console: sign in, then one page at a time by the address's #part (#bang, #danh-sach,
+// #thong-bao, #bao-cao, #nhat-ky). Buttons a role may not use are not shown to it.
 "use strict";
 
-let csrf = "";
+import { api, session, may, message, $ } from "./api.js";
+import * as boards from "./boards.js";
+import * as playlists from "./playlists.js";
+import * as notices from "./notices.js";
+import * as report from "./report.js";
+import * as audit from "./audit.js";
 
-async function api(method, path, body) {
-  const options = { method, headers: {} };
-  if (body !== undefined) {
-    options.headers["Content-Type"] = "application/json";
-    options.body = JSON.stringify(body);
-  }
-  if (method !== "GET") options.headers["X-CSRF-Token"] = csrf;
-  const response = await fetch(path, options);
-  const data = response.status === 204 ? null : await response.json().catch(() => null);
-  return { status: response.status, data };
+const pages = { bang: boards, "danh-sach": playlists, "thong-bao": notices, "bao-cao": report,
+                "nhat-ky": audit };
+let current = null;
+
+function showSignIn() {
+  if (current && current.leave) current.leave();
+  current = null;
+  session.name = session.role = session.csrf = "";
+  $("#top-bar").hidden = true;
+  for (const page of document.querySelectorAll(".page")) page.hidden = true;
+  $("#sign-in").hidden = false;
+  $("#name").focus();
 }
 
-function show(signedIn) {
-  document.getElementById("sign-in").hidden = signedIn;
-  document.getElementById("boards").hidden = !signedIn;
+function applyRole() {
+  for (const node of document.querySelectorAll("[data-role]"))
+    node.hidden = !may(node.dataset.role);
+  const roles = { viewer: "người xem", editor: "biên tập", admin: "quản trị" };
+  $("#who").textContent = `${session.name} (${roles[session.role] || session.role})`;
 }
 
-function boardCard(display) {
-  const card = document.createElement("div");
-  card.className = "col-12 col-md-6";
-  card.dataset.display = display.name;
-  const on = display.health && display.health.connected;
-  card.innerHTML = `<div class="card"><div class="card-body">
-      <h2 class="h6 board-name"></h2>
-      <img class="board-picture" alt="">
-      <p class="small mb-0 board-state"></p></div></div>`;
-  card.querySelector(".board-name").textContent = display.name;
-  card.querySelector("img").alt = "Hình trên bảng " + display.name;
-  card.querySelector(".board-state").textContent =
-    (on ? "Đang kết nối" : "Mất kết nối") + " · " +
-    (display.on_air ? "Đang phát: " + display.on_air : "Không có mục nào");
-  return card;
-}
-
-async function refresh() {
-  const { status, data } = await api("GET", "/api/displays");
-  if (status === 401) return show(false);
-  const list = document.getElementById("board-list");
-  for (const display of data.displays) {
-    let card = list.querySelector(`[data-display="${CSS.escape(display.name)}"]`);
-    const fresh = boardCard(display);
-    if (card) card.replaceWith(fresh); else list.appendChild(fresh);
-    fresh.querySelector("img").src =
-      "/api/displays/" + encodeURIComponent(display.name) + "/preview.png?dots=1&t=" + Date.now();
+async function open() {
+  if (!session.role) return;
+  const name = location.hash.slice(1) in pages ? location.hash.slice(1) : "bang";
+  if (current && current.leave) current.leave();
+  $("#page-error").textContent = "";
+  for (const page of document.querySelectorAll(".page")) page.hidden = page.id !== "page-" + name;
+  for (const link of document.querySelectorAll("#menu .nav-link"))
+    link.classList.toggle("active", link.getAttribute("href") === "#" + name);
+  const menu = $("#menu");
+  if (menu.classList.contains("show") && window.bootstrap) bootstrap.Collapse.getOrCreateInstance(menu).hide();
+  current = pages[name];
+  try {
+    await current.enter();
+  } catch (error) {
+    $("#page-error").textContent = "Không tải được trang: " + error.message;
   }
 }
 
 async function start() {
-  const { status, data } = await api("GET", "/api/session");
-  if (status !== 200) return show(false);
-  csrf = data.csrf;
-  document.getElementById("who").textContent = data.name + " (" + data.role + ")";
-  show(true);
-  await refresh();
+  const result = await api("GET", "/api/session");
+  if (result.status !== 200) return showSignIn();
+  Object.assign(session, result.data);
+  $("#sign-in").hidden = true;
+  $("#top-bar").hidden = false;
+  applyRole();
+  await open();
 }
 
-document.getElementById("sign-in").addEventListener("submit", async (event) => {
+$("#sign-in").addEventListener("submit", async (event) => {
   event.preventDefault();
-  const { status, data } = await api("POST", "/api/login", {
-    name: document.getElementById("name").value,
-    password: document.getElementById("password").value,
-  });
-  document.getElementById("sign-in-error").textContent = status === 200 ? "" : data.message;
-  if (status === 200) start();
+  const result = await api("POST", "/api/login", { name: $("#name").value, password: $("#password").value });
+  if (result.status !== 200)
+    return ($("#sign-in-error").textContent = message(result, "Không đăng nhập được"));
+  $("#sign-in-error").textContent = "";
+  $("#password").value = "";
+  await start();
 });
 
-document.getElementById("sign-out").addEventListener("click", async () => {
+$("#sign-out").addEventListener("click", async () => {
   await api("POST", "/api/logout");
-  show(false);
+  showSignIn();
 });
 
-setInterval(() => { if (!document.getElementById("boards").hidden) refresh(); }, 1000);
+window.addEventListener("signed-out", showSignIn);
+window.addEventListener("hashchange", open);
 start();
