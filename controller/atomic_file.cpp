@@ -1,5 +1,7 @@
 #include "atomic_file.hpp"
 
+#include <openssl/evp.h>
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -89,6 +91,20 @@ std::string read_file(const std::filesystem::path& file) {
   bytes << in.rdbuf();
   if (!in) throw std::runtime_error("cannot read " + file.string());
   return bytes.str();
+}
+
+std::string sha256_hex(std::string_view text) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (!EVP_Digest(text.data(), text.size(), digest, &length, EVP_sha256(), nullptr))
+    throw std::runtime_error("SHA-256 failed");
+  static const char* kHex = "0123456789abcdef";
+  std::string hex;
+  for (unsigned int i = 0; i < length; ++i) {
+    hex += kHex[digest[i] >> 4];
+    hex += kHex[digest[i] & 0xf];
+  }
+  return hex;
 }
 
 }  // namespace bangtin

@@ -14,6 +14,10 @@ namespace bangtin {
 // the umask. Throws std::runtime_error naming the file when it cannot.
 void replace_file(const std::filesystem::path& file, std::string_view bytes);
 
+// The SHA-256 of the bytes as 64 lowercase hex digits: what identifies a text shown (proof of
+// play) or a version of a file (the console's playlists).
+std::string sha256_hex(std::string_view bytes);
+
 // The whole file; throws std::runtime_error naming it when it cannot be read.
 std::string read_file(const std::filesystem::path& file);
 

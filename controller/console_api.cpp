@@ -7,13 +7,17 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 
+#include "bangtin/date_time_text.hpp"
 #include "bangtin/playlists.hpp"
 #include "bangtin/renderer.hpp"
 #include "console_accounts.hpp"
+#include "console_playlists.hpp"
 #include "console_sessions.hpp"
 
 namespace bangtin {
@@ -32,7 +36,8 @@ void add_safety_headers(ConsoleResponse& response) {
   response.set("X-Frame-Options", "DENY");
   response.set("Referrer-Policy", "no-referrer");
   response.set("Content-Security-Policy",
-               "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+               "default-src 'self'; img-src 'self' data: blob:; frame-ancestors 'none'; "
+               "base-uri 'none'; form-action 'self'");
 }
 
 ConsoleResponse json_response(http::status status, const json& body) {
@@ -167,9 +172,12 @@ struct ConsoleApi::Impl : std::enable_shared_from_this<ConsoleApi::Impl> {
   asio::io_context& loop;
   asio::thread_pool& accounts_work;
   asio::thread_pool& drawing_work;
-  AccountStore accounts;  // its own lock; used on the pools only
+  asio::thread_pool& playlist_work;
+  AccountStore accounts;     // its own lock; used on the pools only
+  PlaylistFolder playlists;  // used on the pools only
   ConsoleSources sources;
   std::filesystem::path web_root;
+  std::filesystem::path state;
   LogSink log;
   bool secure_cookies;
   std::function<std::chrono::steady_clock::time_point()> now;
@@ -178,17 +186,19 @@ struct ConsoleApi::Impl : std::enable_shared_from_this<ConsoleApi::Impl> {
   bool stopped = false;      // loop thread only
 
   Impl(asio::io_context& loop_, asio::thread_pool& accounts_work_, asio::thread_pool& drawing_work_,
-       const std::filesystem::path& database, ConsoleSources sources_,
-       std::filesystem::path web_root_, LogSink log_, bool secure,
-       std::function<std::chrono::steady_clock::time_point()> now_)
+       asio::thread_pool& playlist_work_, const ConsoleSetup& setup, ConsoleSources sources_,
+       LogSink log_, std::function<std::chrono::steady_clock::time_point()> now_)
       : loop(loop_),
         accounts_work(accounts_work_),
         drawing_work(drawing_work_),
-        accounts(database),
+        playlist_work(playlist_work_),
+        accounts(setup.state / "console.sqlite3"),
+        playlists(setup.config_file, setup.state / "console-drafts", accounts),
         sources(std::move(sources_)),
-        web_root(std::move(web_root_)),
+        web_root(setup.web_root),
+        state(setup.state),
         log(std::move(log_)),
-        secure_cookies(secure),
+        secure_cookies(setup.secure_cookies),
         now(std::move(now_)) {}
 
   std::string session_cookie(const std::string& value, bool expire) const {
@@ -477,22 +487,371 @@ struct ConsoleApi::Impl : std::enable_shared_from_this<ConsoleApi::Impl> {
             respond(std::move(response));
           });
     }
+    if (parts.size() >= 2 && parts[1] == "playlists")
+      return playlist_route(std::move(request), parts, target.query, peer, caller, respond);
+    if (is({"preview"})) {
+      if (method != http::verb::post) return not_allowed(respond, "POST");
+      return preview(request, respond);
+    }
+    if (parts.size() >= 2 && parts[1] == "notices")
+      return notice_route(std::move(request), parts, peer, caller, respond);
+    if (is({"audit"})) {
+      if (method != http::verb::get) return not_allowed(respond, "GET");
+      std::size_t limit = 50;
+      std::size_t offset = 0;
+      const std::string limit_text = query_value(target.query, "limit");
+      const std::string offset_text = query_value(target.query, "offset");
+      std::from_chars(limit_text.data(), limit_text.data() + limit_text.size(), limit);
+      std::from_chars(offset_text.data(), offset_text.data() + offset_text.size(), offset);
+      limit = std::clamp<std::size_t>(limit, 1, 500);
+      return off_loop(
+          accounts_work,
+          [limit, offset](Impl& self) {
+            json entries = json::array();
+            for (const AuditEntry& entry : self.accounts.audit(limit, offset))
+              entries.push_back(json{{"at", entry.at},
+                                     {"actor", entry.actor},
+                                     {"address", entry.address},
+                                     {"action", entry.action},
+                                     {"target", entry.target},
+                                     {"before", entry.before},
+                                     {"after", entry.after}});
+            return json{{"entries", entries}, {"total", self.accounts.audit_size()}};
+          },
+          [respond](json body) { respond(json_response(http::status::ok, body)); });
+    }
     respond(error_response(http::status::not_found, "not-found", "Không có mục này trong API"));
+  }
+
+  static bool may_edit(const Caller& caller) { return caller.account.role != Role::viewer; }
+
+  static ConsoleResponse forbidden_for_viewers() {
+    return error_response(http::status::forbidden, "role",
+                          "Tài khoản chỉ được xem; cần quyền biên tập (editor) để thay đổi");
+  }
+
+  static json problems_json(const std::vector<Diagnostic>& problems) {
+    json list = json::array();
+    for (const Diagnostic& problem : problems)
+      list.push_back(json{{"line", problem.where.line},
+                          {"column", problem.where.column},
+                          {"severity", problem.severity == Severity::error ? "error" : "warning"},
+                          {"message", problem.message}});
+    return list;
+  }
+
+  static json summary_json(const PlaylistSummary& summary) {
+    return json{{"name", summary.name},       {"file", summary.file},
+                {"title", summary.title},     {"items", summary.items},
+                {"version", summary.version}, {"notices", summary.notices}};
+  }
+
+  // A JSON body that is an object, or an answer saying it is not.
+  static std::optional<json> object_body(const ConsoleRequest& request,
+                                         const ConsoleServer::Respond& respond) {
+    try {
+      json body = json::parse(request.body());
+      if (body.is_object()) return body;
+    } catch (const json::exception&) {
+    }
+    respond(error_response(http::status::bad_request, "bad-json",
+                           "Nội dung phải là một đối tượng JSON hợp lệ"));
+    return std::nullopt;
+  }
+
+  // Runs blocking playlist work and answers with what it returns; the folder's refusals become
+  // 409, 422 or 400 answers.
+  template <typename Work>
+  void playlist_work_then_respond(Work work, const ConsoleServer::Respond& respond) {
+    off_loop(
+        playlist_work,
+        [work = std::move(work)](Impl& self) -> ConsoleResponse {
+          try {
+            return work(self);
+          } catch (const PlaylistConflict& conflict) {
+            json current = nullptr;
+            if (conflict.current)
+              current = json{{"version", conflict.current->summary.version},
+                             {"yaml", conflict.current->yaml},
+                             {"saved_by", conflict.saved_by},
+                             {"saved_at", conflict.saved_at}};
+            return json_response(
+                http::status::conflict,
+                json{{"error", "version-conflict"},
+                     {"message", conflict.current
+                                     ? "Danh sách đã được " +
+                                           (conflict.saved_by.empty() ? std::string("người khác")
+                                                                      : conflict.saved_by) +
+                                           " sửa sau khi bạn mở; xem bản hiện tại rồi sửa lại"
+                                     : "Danh sách đã bị xóa hoặc chưa từng có"},
+                     {"current", current}});
+          } catch (const PlaylistInvalid& invalid) {
+            return json_response(http::status::unprocessable_entity,
+                                 json{{"error", "invalid"},
+                                      {"message", "Danh sách có lỗi; chưa lưu"},
+                                      {"problems", problems_json(invalid.problems)}});
+          } catch (const std::invalid_argument& refused) {
+            return error_response(http::status::bad_request, "refused", refused.what());
+          } catch (const std::exception& error) {
+            self.log(std::string("console: playlist work failed: ") + printable(error.what()));
+            return error_response(http::status::internal_server_error, "internal",
+                                  "Lỗi khi đọc hoặc ghi danh sách; xem nhật ký");
+          }
+        },
+        [respond](ConsoleResponse response) { respond(std::move(response)); });
+  }
+
+  void playlist_route(ConsoleRequest request, const std::vector<std::string>& parts,
+                      const std::string& query, const std::string& peer, const Caller& caller,
+                      const ConsoleServer::Respond& respond) {
+    const http::verb method = request.method();
+    const Actor actor{caller.account.name, peer};
+    if (parts.size() == 2) {
+      if (method != http::verb::get) return not_allowed(respond, "GET");
+      return playlist_work_then_respond(
+          [](Impl& self) {
+            const Config config = self.playlists.config();
+            json playlists = json::array();
+            for (const PlaylistSummary& summary : self.playlists.list())
+              playlists.push_back(summary_json(summary));
+            json displays = json::array();
+            std::set<std::string> groups;
+            for (const DisplayConfig& display : config.displays) {
+              displays.push_back(json{
+                  {"name", display.name},
+                  {"groups", display.groups},
+                  {"size", std::to_string(display.width) + "x" + std::to_string(display.height)},
+                  {"pixel", std::string(to_string(display.pixel))},
+                  {"output", display.output == DisplayOutput::window ? "window" : "panel"}});
+              groups.insert(display.groups.begin(), display.groups.end());
+            }
+            return json_response(
+                http::status::ok,
+                json{{"playlists", playlists}, {"displays", displays}, {"groups", groups}});
+          },
+          respond);
+    }
+    if (parts.size() != 3)
+      return respond(error_response(http::status::not_found, "not-found", "Không có mục này"));
+    const std::string name = parts[2];
+    if (const auto problem = playlist_name_problem(name))
+      return respond(error_response(http::status::bad_request, "bad-name", *problem));
+    if (method == http::verb::get) {
+      return playlist_work_then_respond(
+          [name](Impl& self) {
+            const std::optional<PlaylistDocument> document = self.playlists.read(name);
+            if (!document)
+              return error_response(http::status::not_found, "no-such-playlist",
+                                    "Không có danh sách tên này");
+            json body = summary_json(document->summary);
+            body["yaml"] = document->yaml;
+            body["problems"] = problems_json(document->problems);
+            json items = json::array();
+            if (document->playlist)
+              for (const Item& item : document->playlist->items)
+                items.push_back(item_json(item, self.playlists.config().utc_offset));
+            body["items"] = items;
+            return json_response(http::status::ok, body);
+          },
+          respond);
+    }
+    if (method != http::verb::put && method != http::verb::delete_)
+      return not_allowed(respond, "GET, PUT, DELETE");
+    if (!may_edit(caller)) return respond(forbidden_for_viewers());
+    if (name == PlaylistFolder::kNoticesName)
+      return respond(error_response(http::status::forbidden, "notices",
+                                    "Thông báo khẩn được sửa ở trang Thông báo khẩn"));
+    if (method == http::verb::delete_) {
+      const std::string version = query_value(query, "version");
+      return playlist_work_then_respond(
+          [name, version, actor](Impl& self) {
+            self.playlists.remove(name, version, actor);
+            self.log("console: " + actor.name + " deleted playlist " + name);
+            ConsoleResponse response{http::status::no_content, 11};
+            add_safety_headers(response);
+            return response;
+          },
+          respond);
+    }
+    const std::optional<json> body = object_body(request, respond);
+    if (!body) return;
+    if (!body->contains("yaml") || !(*body)["yaml"].is_string() || !body->contains("version") ||
+        !(*body)["version"].is_string())
+      return respond(error_response(http::status::bad_request, "bad-request",
+                                    "Cần version (chuỗi, rỗng khi tạo mới) và yaml (cả tệp)"));
+    const std::string yaml = (*body)["yaml"];
+    const std::string version = (*body)["version"];
+    playlist_work_then_respond(
+        [name, version, yaml, actor](Impl& self) {
+          const PlaylistFolder::Saved saved = self.playlists.save(name, version, yaml, actor);
+          self.log("console: " + actor.name + " saved playlist " + name + " from " + actor.address);
+          return json_response(http::status::ok, json{{"version", saved.version},
+                                                      {"problems", problems_json(saved.warnings)}});
+        },
+        respond);
+  }
+
+  static json item_json(const Item& item, std::chrono::minutes utc_offset) {
+    // In TextEffect's order; `static` is how a playlist writes `still`.
+    static constexpr const char* kEffects[] = {"static", "scroll", "page", "blink", "fade"};
+    static constexpr const char* kPriorities[] = {"normal", "high", "urgent"};
+    json body{{"id", item.id},
+              {"text", item.text},
+              {"effect", kEffects[static_cast<int>(item.effect)]},
+              {"speed", item.speed},
+              {"passes", item.passes},
+              {"priority", kPriorities[static_cast<int>(item.priority)]},
+              {"weight", item.weight},
+              {"targets", item.targets},
+              {"line", item.where.line}};
+    if (item.duration) body["duration"] = item.duration->count();
+    if (item.colour) {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "#%02X%02X%02X", item.colour->r, item.colour->g,
+                    item.colour->b);
+      body["colour"] = hex;
+    }
+    if (item.from) body["from"] = iso_date_time_text(*item.from, utc_offset).substr(0, 16);
+    if (item.until) body["until"] = iso_date_time_text(*item.until, utc_offset).substr(0, 16);
+    return body;
+  }
+
+  // What a board would show of an item being written: the page asks at each keystroke.
+  void preview(const ConsoleRequest& request, const ConsoleServer::Respond& respond) {
+    const std::optional<json> body = object_body(request, respond);
+    if (!body) return;
+    if (!body->contains("display") || !(*body)["display"].is_string() || !body->contains("item") ||
+        !(*body)["item"].is_object())
+      return respond(error_response(http::status::bad_request, "bad-request",
+                                    "Cần display (tên bảng) và item (text, effect, speed, ...)"));
+    const std::string display_name = (*body)["display"];
+    // The item as a playlist writes it, each value as JSON (which YAML reads): the loader's own
+    // checks then say what is wrong with it, as they would in the file.
+    std::string item_yaml = "id: xem-truoc";
+    for (const char* key : {"text", "effect", "speed", "colour", "passes", "duration"}) {
+      const auto found = (*body)["item"].find(key);
+      if (found == (*body)["item"].end() || found->is_null()) continue;
+      if (!found->is_string() && !found->is_number())
+        return respond(error_response(http::status::bad_request, "bad-request",
+                                      std::string(key) + " phải là chuỗi hoặc số"));
+      item_yaml += std::string("\n    ") + key + ": " +
+                   found->dump(-1, ' ', false, json::error_handler_t::replace);
+    }
+    off_loop(
+        drawing_work,
+        [display_name, item_yaml](Impl& self) -> ConsoleResponse {
+          try {
+            Config config = self.playlists.config();
+            const DisplayConfig* display = find_display(config, display_name);
+            if (!display)
+              return error_response(http::status::not_found, "no-such-display",
+                                    "Không có bảng tên này");
+            Item item = self.playlists.check_item(item_yaml);
+            const bool scroll = item.effect == TextEffect::scroll;
+            const auto start = std::chrono::system_clock::now();
+            // A scroll is shown once its first words reach the left edge; other effects a
+            // moment in, once a fade has come up.
+            const auto moment = scroll ? std::chrono::milliseconds(static_cast<long long>(
+                                             1000.0 * display->width / item.speed))
+                                       : std::chrono::milliseconds(1500);
+            const DisplayConfig shown = *display;
+            Programme programme{config, {Playlist{"xem-truoc", "", {}, {item}, ""}}};
+            DisplayPlayer player(programme, shown);
+            player.frame_at(start);
+            const Frame frame = player.frame_at(start + moment);
+            const bool panel = shown.output == DisplayOutput::panel;
+            const int scale = std::clamp(768 / std::max(1, shown.width), 2, 8);
+            ConsoleResponse response{http::status::ok, 11};
+            response.set(http::field::content_type, "image/png");
+            add_safety_headers(response);
+            response.body() = panel ? encode_png(led_dot_preview(frame, scale)) : encode_png(frame);
+            response.prepare_payload();
+            return response;
+          } catch (const PlaylistInvalid& invalid) {
+            return json_response(
+                http::status::unprocessable_entity,
+                json{{"error", "invalid"},
+                     {"message", invalid.problems.empty() ? std::string("Mục không hợp lệ")
+                                                          : invalid.problems.front().message},
+                     {"problems", problems_json(invalid.problems)}});
+          } catch (const std::exception& error) {
+            return json_response(http::status::unprocessable_entity,
+                                 json{{"error", "cannot-draw"}, {"message", error.what()}});
+          }
+        },
+        [respond](ConsoleResponse response) { respond(std::move(response)); });
+  }
+
+  void notice_route(ConsoleRequest request, const std::vector<std::string>& parts,
+                    const std::string& peer, const Caller& caller,
+                    const ConsoleServer::Respond& respond) {
+    const http::verb method = request.method();
+    const Actor actor{caller.account.name, peer};
+    if (parts.size() == 2 && method == http::verb::get) {
+      return playlist_work_then_respond(
+          [](Impl& self) {
+            json notices = json::array();
+            for (const Notice& notice : self.playlists.notices())
+              notices.push_back(json{{"id", notice.id},
+                                     {"text", notice.text},
+                                     {"targets", notice.targets},
+                                     {"until", notice.until}});
+            return json_response(http::status::ok, json{{"notices", notices}});
+          },
+          respond);
+    }
+    if (parts.size() == 2 && method == http::verb::post) {
+      if (!may_edit(caller)) return respond(forbidden_for_viewers());
+      const std::optional<json> body = object_body(request, respond);
+      if (!body) return;
+      Notice notice;
+      try {
+        notice.text = body->at("text").get<std::string>();
+        notice.until = body->at("until").get<std::string>();
+        notice.targets = body->at("targets").get<std::vector<std::string>>();
+      } catch (const json::exception&) {
+        return respond(error_response(
+            http::status::bad_request, "bad-request",
+            "Cần text (nội dung), targets (danh sách bảng hoặc nhóm) và until (2026-12-01T17:00)"));
+      }
+      return playlist_work_then_respond(
+          [notice, actor](Impl& self) {
+            const std::string id = self.playlists.add_notice(notice, actor);
+            self.log("console: " + actor.name + " put up urgent notice " + id + " from " +
+                     actor.address);
+            return json_response(http::status::created, json{{"id", id}});
+          },
+          respond);
+    }
+    if (parts.size() == 3 && method == http::verb::delete_) {
+      if (!may_edit(caller)) return respond(forbidden_for_viewers());
+      const std::string id = parts[2];
+      return playlist_work_then_respond(
+          [id, actor](Impl& self) {
+            if (!self.playlists.end_notice(id, actor))
+              return error_response(http::status::not_found, "no-such-notice",
+                                    "Không có thông báo này (có thể đã hết hạn)");
+            self.log("console: " + actor.name + " ended urgent notice " + printable(id));
+            ConsoleResponse response{http::status::no_content, 11};
+            add_safety_headers(response);
+            return response;
+          },
+          respond);
+    }
+    return not_allowed(respond, parts.size() == 2 ? "GET, POST" : "DELETE");
   }
 };
 
-ConsoleApi::ConsoleApi(asio::io_context& loop, std::filesystem::path accounts,
-                       ConsoleSources sources, std::filesystem::path web_root, LogSink log,
-                       bool secure_cookies,
-                       std::function<std::chrono::steady_clock::time_point()> now)
-    : impl_(std::make_shared<Impl>(loop, accounts_work_, drawing_work_, accounts,
-                                   std::move(sources), std::move(web_root), std::move(log),
-                                   secure_cookies, std::move(now))) {}
+ConsoleApi::ConsoleApi(asio::io_context& loop, ConsoleSetup setup, ConsoleSources sources,
+                       LogSink log, std::function<std::chrono::steady_clock::time_point()> now)
+    : impl_(std::make_shared<Impl>(loop, accounts_work_, drawing_work_, playlist_work_, setup,
+                                   std::move(sources), std::move(log), std::move(now))) {}
 
 ConsoleApi::~ConsoleApi() {
   impl_->stopped = true;
   accounts_work_.join();
   drawing_work_.join();
+  playlist_work_.join();
 }
 
 void ConsoleApi::handle(ConsoleRequest request, const std::string& peer,

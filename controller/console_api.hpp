@@ -35,17 +35,22 @@ struct ConsoleSources {
   std::function<std::optional<Frame>(std::string_view display)> frame;
 };
 
+// Where the console finds what it serves and edits.
+struct ConsoleSetup {
+  std::filesystem::path config_file;  // its playlists folder is what the console edits
+  std::filesystem::path state;        // console.sqlite3, plays.sqlite3, console-drafts/
+  std::filesystem::path web_root;     // the pages: console_web_root()
+  bool secure_cookies = false;        // served over TLS
+};
+
 // Where the console's pages are: installed beside the program (../share/bangtin/console), else
 // in the source tree it was built from.
 std::filesystem::path console_web_root();
 
 class ConsoleApi {
  public:
-  // `accounts`: STATE/console.sqlite3. `web_root`: the pages (console_web_root()).
-  // `secure_cookies`: the console is served over TLS.
   ConsoleApi(
-      boost::asio::io_context& loop, std::filesystem::path accounts, ConsoleSources sources,
-      std::filesystem::path web_root, LogSink log, bool secure_cookies,
+      boost::asio::io_context& loop, ConsoleSetup setup, ConsoleSources sources, LogSink log,
       std::function<std::chrono::steady_clock::time_point()> now = [] {
         return std::chrono::steady_clock::now();
       });
@@ -61,7 +66,8 @@ class ConsoleApi {
  private:
   std::shared_ptr<Impl> impl_;
   boost::asio::thread_pool accounts_work_{2};  // the account database and password checks
-  boost::asio::thread_pool drawing_work_{1};   // PNG previews
+  boost::asio::thread_pool drawing_work_{1};   // previews and files to send
+  boost::asio::thread_pool playlist_work_{1};  // playlist saves, one at a time
 };
 
 }  // namespace bangtin

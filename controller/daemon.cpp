@@ -107,9 +107,9 @@ struct Daemon::Impl {
                                                        runner->player().display().pixel);
         return std::nullopt;
       };
-      console_api =
-          std::make_unique<ConsoleApi>(loop, config.state / "console.sqlite3", std::move(sources),
-                                       console_web_root(), log, config.console->tls());
+      console_api = std::make_unique<ConsoleApi>(
+          loop, ConsoleSetup{config_file, config.state, console_web_root(), config.console->tls()},
+          std::move(sources), log);
       console = std::make_unique<ConsoleServer>(
           loop, *config.console,
           [api = console_api.get()](ConsoleRequest request, const std::string& peer,

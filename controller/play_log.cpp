@@ -1,5 +1,7 @@
 #include "bangtin/play_log.hpp"
 
+#include "atomic_file.hpp"
+
 #include <openssl/evp.h>
 #include <sqlite3.h>
 
@@ -93,20 +95,6 @@ void execute(sqlite3* db, const char* sql) {
 
 std::int64_t unix_ms(SystemClock::time_point t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-
-std::string sha256_hex(const std::string& text) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  if (!EVP_Digest(text.data(), text.size(), digest, &length, EVP_sha256(), nullptr))
-    throw std::runtime_error("SHA-256 failed");
-  static const char* kHex = "0123456789abcdef";
-  std::string hex;
-  for (unsigned int i = 0; i < length; ++i) {
-    hex += kHex[digest[i] >> 4];
-    hex += kHex[digest[i] & 0xf];
-  }
-  return hex;
 }
 
 const char* kSchema = R"sql(

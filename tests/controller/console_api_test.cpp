@@ -19,6 +19,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
+#include <fstream>
 #include <future>
 #include <thread>
 
@@ -39,6 +40,10 @@ using json = nlohmann::json;
 using namespace std::chrono_literals;
 
 const Actor kTester{"tester", "local"};
+constexpr const char* kPlaylist =
+    "# Hand-written: this comment stays when the console saves the raw text.\n"
+    "playlist: cchc\ntitle: Cải cách hành chính\nitems:\n"
+    "  - id: mot-cua\n    text: \"Bộ phận Một cửa\"\n    speed: 40\n";
 constexpr const char* kEditorPassword = "mật khẩu đủ dài";
 
 struct Reply {
@@ -77,12 +82,12 @@ class Console {
       return frame;
     };
     api_ = std::make_unique<ConsoleApi>(
-        loop_, directory_ / "console.sqlite3", std::move(sources), console_web_root(),
+        loop_, ConsoleSetup{write_config(), directory_, console_web_root(), tls},
+        std::move(sources),
         [this](std::string_view line) {
           const std::lock_guard lock(log_mutex_);
           log_ += std::string(line) + "\n";
         },
-        tls,
         [this] {
           return std::chrono::steady_clock::time_point(
               std::chrono::steady_clock::duration(offset_.load()));
@@ -120,8 +125,20 @@ class Console {
     return count.get_future().get();
   }
   const std::filesystem::path& certificate() const { return certificate_; }
+  const std::filesystem::path& directory() const { return directory_; }
 
  private:
+  // A config with two boards (one in the group "street") and one playlist, beside the state.
+  std::filesystem::path write_config() {
+    scratch_.write("playlists/cchc.yaml", kPlaylist);
+    return scratch_.write(
+        "bangtin.yaml",
+        "timezone: \"+07:00\"\nstate: .\ndisplays:\n"
+        "  - name: cong-ubnd\n    size: 128x32\n    groups: [street]\n"
+        "    link: modbus-tcp://127.0.0.1:1502\n"
+        "  - name: cho\n    size: 96x16\n    link: modbus-tcp://127.0.0.1:1503\n");
+  }
+
   void make_certificate(ConsoleConfig& config) {
     certificate_ = directory_ / "console.crt";
     const auto key = directory_ / "console.key";
@@ -362,6 +379,209 @@ TEST(ConsoleApi, NamesThatCouldReachAFileOrALogAreRefused) {
     EXPECT_EQ(send(console.port(), Call{.target = target, .cookie = session.cookie}).status, 400u)
         << target;
   EXPECT_EQ(send(console.port(), Call{.target = "/etc/passwd"}).status, 404u);
+}
+
+// --- Playlists, notices, previews, audit ------------------------------------------------------
+
+std::string file_text(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+struct Editor {
+  Console& console;
+  SignedIn session;
+  Reply call(http::verb method, const std::string& target, const json& body = nullptr) const {
+    return send(console.port(), Call{.method = method,
+                                     .target = target,
+                                     .body = body.is_null() ? "" : body.dump(),
+                                     .cookie = session.cookie,
+                                     .csrf = session.csrf});
+  }
+};
+
+TEST(ConsolePlaylists, AreListedAndSavedWhole_CommentsAndAllWithTheirVersionAndAnAuditEntry) {
+  Console console;
+  const Editor editor{console, sign_in(console, "editor", kEditorPassword)};
+  const Reply list = editor.call(http::verb::get, "/api/playlists");
+  ASSERT_EQ(list.status, 200u) << list.body;
+  EXPECT_EQ(list.data()["playlists"][0]["name"], "cchc");
+  EXPECT_EQ(list.data()["playlists"][0]["title"], "Cải cách hành chính");
+  EXPECT_EQ(list.data()["displays"].size(), 2u);
+  EXPECT_EQ(list.data()["groups"], json::array({"street"}));
+
+  const Reply read = editor.call(http::verb::get, "/api/playlists/cchc");
+  ASSERT_EQ(read.status, 200u);
+  EXPECT_EQ(read.data()["yaml"], kPlaylist);
+  EXPECT_EQ(read.data()["items"][0]["text"], "Bộ phận Một cửa");
+  EXPECT_EQ(read.data()["items"][0]["effect"], "scroll");
+  EXPECT_EQ(read.data()["items"][0]["priority"], "normal");
+  EXPECT_EQ(read.data()["items"][0]["speed"], 40);
+  const std::string edited =
+      std::string(kPlaylist) +
+      "  - id: gio-lam-viec\n    text: \"Giờ làm việc: 7:30–17:00\"\n    effect: static\n"
+      "    priority: high\n    colour: amber\n";
+  const Reply saved = editor.call(http::verb::put, "/api/playlists/cchc",
+                                  json{{"version", read.data()["version"]}, {"yaml", edited}});
+  ASSERT_EQ(saved.status, 200u) << saved.body;
+  EXPECT_NE(saved.data()["version"], read.data()["version"]);
+  EXPECT_EQ(file_text(console.directory() / "playlists/cchc.yaml"), edited)
+      << "the text as sent, its comment kept";
+  const json items = editor.call(http::verb::get, "/api/playlists/cchc").data()["items"];
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_EQ(items[1]["effect"], "static");
+  EXPECT_EQ(items[1]["priority"], "high");
+  EXPECT_EQ(items[1]["colour"].get<std::string>().front(), '#');
+  const AuditEntry last = console.accounts().audit(1).front();
+  EXPECT_EQ(last.action, "playlist.save");
+  EXPECT_EQ(last.actor, "editor");
+  EXPECT_EQ(last.address, "127.0.0.1");
+  EXPECT_EQ(last.before, kPlaylist);
+  EXPECT_EQ(last.after, edited);
+  const Reply audit = editor.call(http::verb::get, "/api/audit?limit=5");
+  ASSERT_EQ(audit.status, 200u);
+  EXPECT_EQ(audit.data()["entries"][0]["action"], "playlist.save");
+}
+
+TEST(ConsolePlaylists, TwoSavesFromOneVersionNeverLoseOneSilently) {
+  Console console;
+  const Editor first{console, sign_in(console, "editor", kEditorPassword)};
+  const std::string version = first.call(http::verb::get, "/api/playlists/cchc").data()["version"];
+  const std::string mine = std::string(kPlaylist) + "  - id: a\n    text: \"Của tôi\"\n";
+  const std::string theirs = std::string(kPlaylist) + "  - id: b\n    text: \"Của người khác\"\n";
+  ASSERT_EQ(
+      first.call(http::verb::put, "/api/playlists/cchc", json{{"version", version}, {"yaml", mine}})
+          .status,
+      200u);
+  const Reply late = first.call(http::verb::put, "/api/playlists/cchc",
+                                json{{"version", version}, {"yaml", theirs}});
+  ASSERT_EQ(late.status, 409u) << late.body;
+  EXPECT_EQ(late.data()["current"]["yaml"], mine) << "what changed, to merge by hand";
+  EXPECT_EQ(late.data()["current"]["saved_by"], "editor");
+  EXPECT_NE(late.data()["message"].get<std::string>().find("editor"), std::string::npos);
+  EXPECT_EQ(file_text(console.directory() / "playlists/cchc.yaml"), mine);
+  // A new playlist cannot be created twice either.
+  const json fresh{{"version", ""},
+                   {"yaml", "playlist: moi\nitems:\n  - id: c\n    text: \"C\"\n"}};
+  EXPECT_EQ(first.call(http::verb::put, "/api/playlists/moi", fresh).status, 200u);
+  EXPECT_EQ(first.call(http::verb::put, "/api/playlists/moi", fresh).status, 409u);
+}
+
+TEST(ConsolePlaylists, APlaylistWithErrorsIsNotSavedAndEachErrorHasItsLine) {
+  Console console;
+  const Editor editor{console, sign_in(console, "editor", kEditorPassword)};
+  const std::string version = editor.call(http::verb::get, "/api/playlists/cchc").data()["version"];
+  const std::string broken = std::string(kPlaylist) +
+                             "  - id: sai\n    text: \"Hiệu ứng lạ\"\n    effect: marquee\n"
+                             "    targets: [khong-co]\n";
+  const Reply refused = editor.call(http::verb::put, "/api/playlists/cchc",
+                                    json{{"version", version}, {"yaml", broken}});
+  ASSERT_EQ(refused.status, 422u) << refused.body;
+  const json problems = refused.data()["problems"];
+  ASSERT_EQ(problems.size(), 2u) << problems.dump();
+  EXPECT_EQ(problems[0]["line"], 10);
+  EXPECT_EQ(problems[0]["column"], 13);
+  EXPECT_NE(problems[0]["message"].get<std::string>().find("marquee"), std::string::npos);
+  EXPECT_EQ(problems[1]["line"], 11);
+  EXPECT_EQ(file_text(console.directory() / "playlists/cchc.yaml"), kPlaylist);
+  // An id another playlist uses is the daemon's error too.
+  console.accounts();  // (the folder is read anew at each save)
+  const Reply clash =
+      editor.call(http::verb::put, "/api/playlists/khac",
+                  json{{"version", ""},
+                       {"yaml", "playlist: khac\nitems:\n  - id: mot-cua\n    text: \"X\"\n"}});
+  ASSERT_EQ(clash.status, 422u) << clash.body;
+  EXPECT_NE(clash.data()["problems"][0]["message"].get<std::string>().find("cchc.yaml"),
+            std::string::npos);
+}
+
+TEST(ConsolePlaylists, OnlyEditorsChangeThemAndNoNameReachesOutsideTheFolder) {
+  Console console;
+  const Editor viewer{console, sign_in(console, "viewer", "xem thôi, không sửa")};
+  const std::string version = viewer.call(http::verb::get, "/api/playlists/cchc").data()["version"];
+  EXPECT_EQ(viewer
+                .call(http::verb::put, "/api/playlists/cchc",
+                      json{{"version", version}, {"yaml", "playlist: x\n"}})
+                .status,
+            403u);
+  EXPECT_EQ(viewer.call(http::verb::delete_, "/api/playlists/cchc?version=" + version).status,
+            403u);
+  EXPECT_EQ(viewer
+                .call(http::verb::post, "/api/notices",
+                      json{{"text", "x"}, {"targets", {"all"}}, {"until", "2099-01-01T00:00"}})
+                .status,
+            403u);
+  const Editor editor{console, sign_in(console, "editor", kEditorPassword)};
+  for (const char* name : {"..%2Fbangtin", "Cchc", "cchc.yaml", "-x", "a%00b", "%C3%A1"})
+    EXPECT_EQ(editor
+                  .call(http::verb::put, std::string("/api/playlists/") + name,
+                        json{{"version", ""}, {"yaml", "playlist: x\n"}})
+                  .status,
+              400u)
+        << name;
+  EXPECT_EQ(editor.call(http::verb::delete_, "/api/playlists/cchc?version=stale").status, 409u);
+  EXPECT_TRUE(std::filesystem::exists(console.directory() / "playlists/cchc.yaml"));
+  EXPECT_EQ(editor.call(http::verb::delete_, "/api/playlists/cchc?version=" + version).status,
+            204u);
+  EXPECT_FALSE(std::filesystem::exists(console.directory() / "playlists/cchc.yaml"));
+  EXPECT_EQ(console.accounts().audit(1).front().before, kPlaylist) << "the audit keeps it";
+}
+
+TEST(ConsoleNotices, AnUrgentNoticeIsAPlaylistItemUntilItsEndOrItIsEnded) {
+  Console console;
+  const Editor editor{console, sign_in(console, "editor", kEditorPassword)};
+  const Reply added = editor.call(
+      http::verb::post, "/api/notices",
+      json{{"text", "Mất điện từ 14:00"}, {"targets", {"street"}}, {"until", "2099-12-31T17:00"}});
+  ASSERT_EQ(added.status, 201u) << added.body;
+  const std::string id = added.data()["id"];
+  const std::string file = file_text(console.directory() / "playlists/thong-bao-khan.yaml");
+  EXPECT_NE(file.find("priority: urgent"), std::string::npos) << file;
+  EXPECT_NE(file.find("Mất điện từ 14:00"), std::string::npos);
+  const Reply listed = editor.call(http::verb::get, "/api/notices");
+  ASSERT_EQ(listed.data()["notices"].size(), 1u);
+  EXPECT_EQ(listed.data()["notices"][0]["until"], "2099-12-31T17:00");
+  EXPECT_EQ(listed.data()["notices"][0]["targets"], json::array({"street"}));
+  EXPECT_EQ(editor
+                .call(http::verb::put, "/api/playlists/thong-bao-khan",
+                      json{{"version", ""}, {"yaml", "playlist: x\n"}})
+                .status,
+            403u);
+  EXPECT_EQ(editor
+                .call(http::verb::post, "/api/notices",
+                      json{{"text", "Cũ"}, {"targets", {"all"}}, {"until", "2020-01-01T00:00"}})
+                .status,
+            400u);
+  EXPECT_EQ(editor
+                .call(http::verb::post, "/api/notices",
+                      json{{"text", "X"}, {"targets", {"khong-co"}}, {"until", "2099-01-01T00:00"}})
+                .status,
+            422u);
+  EXPECT_EQ(editor.call(http::verb::delete_, "/api/notices/" + id).status, 204u);
+  EXPECT_EQ(editor.call(http::verb::get, "/api/notices").data()["notices"].size(), 0u);
+  EXPECT_EQ(editor.call(http::verb::delete_, "/api/notices/" + id).status, 404u);
+}
+
+TEST(ConsolePreview, ShowsTheItemAsTheChosenBoardWouldAndSaysWhatIsWrong) {
+  Console console;
+  const Editor viewer{console, sign_in(console, "viewer", "xem thôi, không sửa")};
+  const auto preview = [&](const json& item, const std::string& display = "cong-ubnd") {
+    return viewer.call(http::verb::post, "/api/preview",
+                       json{{"display", display}, {"item", item}});
+  };
+  const Reply one = preview(json{{"text", "Một cửa"}, {"effect", "static"}});
+  ASSERT_EQ(one.status, 200u) << one.body;
+  EXPECT_EQ(one.content_type, "image/png");
+  const Reply other = preview(json{{"text", "Hai cửa"}, {"effect", "static"}});
+  ASSERT_EQ(other.status, 200u);
+  EXPECT_NE(one.body, other.body) << "each keystroke shows";
+  const Reply scrolling = preview(json{{"text", "Nộp hồ sơ trực tuyến"}, {"speed", 40}});
+  EXPECT_EQ(scrolling.status, 200u);
+  const Reply wrong = preview(json{{"text", "X"}, {"effect", "marquee"}});
+  ASSERT_EQ(wrong.status, 422u);
+  EXPECT_NE(wrong.data()["message"].get<std::string>().find("marquee"), std::string::npos);
+  EXPECT_EQ(preview(json{{"text", "X"}}, "khong-co").status, 404u);
+  EXPECT_EQ(preview(json{{"text", json::array()}}).status, 400u);
 }
 
 // --- Hostile clients ------------------------------------------------------------------------
