@@ -18,6 +18,7 @@
 #include "bangtin/renderer.hpp"
 #include "console_accounts.hpp"
 #include "console_playlists.hpp"
+#include "console_report.hpp"
 #include "console_sessions.hpp"
 
 namespace bangtin {
@@ -184,6 +185,8 @@ struct ConsoleApi::Impl : std::enable_shared_from_this<ConsoleApi::Impl> {
   ConsoleSessions sessions;  // loop thread only
   SignInThrottle throttle;   // loop thread only
   bool stopped = false;      // loop thread only
+  std::string status_text;   // loop thread only: the daemon's status as last asked
+  std::chrono::steady_clock::time_point status_made;
 
   Impl(asio::io_context& loop_, asio::thread_pool& accounts_work_, asio::thread_pool& drawing_work_,
        asio::thread_pool& playlist_work_, const ConsoleSetup& setup, ConsoleSources sources_,
@@ -459,7 +462,19 @@ struct ConsoleApi::Impl : std::enable_shared_from_this<ConsoleApi::Impl> {
     }
     if (is({"displays"})) {
       if (method != http::verb::get) return not_allowed(respond, "GET");
-      return respond(json_response(http::status::ok, json::parse(to_json(sources.status()))));
+      // Twenty clients asking ten times a second must not make the loop feeding the boards
+      // build the status two hundred times a second: it changes once a second anyway.
+      const auto at = std::chrono::steady_clock::now();
+      if (status_text.empty() || at - status_made > std::chrono::milliseconds(200)) {
+        status_text = to_json(sources.status());
+        status_made = at;
+      }
+      ConsoleResponse response{http::status::ok, 11};
+      response.set(http::field::content_type, "application/json; charset=utf-8");
+      add_safety_headers(response);
+      response.body() = status_text;
+      response.prepare_payload();
+      return respond(std::move(response));
     }
     if (parts.size() == 4 && parts[1] == "displays" && parts[3] == "preview.png") {
       if (method != http::verb::get) return not_allowed(respond, "GET");
@@ -495,6 +510,47 @@ struct ConsoleApi::Impl : std::enable_shared_from_this<ConsoleApi::Impl> {
     }
     if (parts.size() >= 2 && parts[1] == "notices")
       return notice_route(std::move(request), parts, peer, caller, respond);
+    if (parts.size() >= 2 && parts[1] == "users")
+      return user_route(std::move(request), parts, peer, caller, respond);
+    if (is({"report"})) {
+      if (method != http::verb::get) return not_allowed(respond, "GET");
+      ReportRequest report;
+      const std::optional<std::string> from = decode_part(query_value(target.query, "from"));
+      const std::optional<std::string> to = decode_part(query_value(target.query, "to"));
+      const std::optional<std::string> display = decode_part(query_value(target.query, "display"));
+      const std::optional<std::string> format = decode_part(query_value(target.query, "format"));
+      if (!from || !to || !display || !format)
+        return respond(error_response(http::status::bad_request, "bad-request",
+                                      "Tham số báo cáo không hợp lệ"));
+      report.from = *from;
+      report.to = *to;
+      if (!display->empty()) report.display = *display;
+      if (!format->empty()) report.format = *format;
+      return off_loop(
+          drawing_work,
+          [report](Impl& self) -> ConsoleResponse {
+            try {
+              ReportDocument document =
+                  make_report(self.state / "plays.sqlite3", self.playlists.config(), report);
+              ConsoleResponse response{http::status::ok, 11};
+              response.set(http::field::content_type, document.content_type);
+              if (report.format != "json")
+                response.set(http::field::content_disposition,
+                             "attachment; filename=\"" + document.file_name + "\"");
+              add_safety_headers(response);
+              response.body() = std::move(document.body);
+              response.prepare_payload();
+              return response;
+            } catch (const std::invalid_argument& refused) {
+              return error_response(http::status::bad_request, "bad-request", refused.what());
+            } catch (const std::exception& error) {
+              self.log(std::string("console: the report failed: ") + printable(error.what()));
+              return error_response(http::status::internal_server_error, "internal",
+                                    "Không lập được báo cáo; xem nhật ký");
+            }
+          },
+          [respond](ConsoleResponse response) { respond(std::move(response)); });
+    }
     if (is({"audit"})) {
       if (method != http::verb::get) return not_allowed(respond, "GET");
       std::size_t limit = 50;
@@ -524,6 +580,100 @@ struct ConsoleApi::Impl : std::enable_shared_from_this<ConsoleApi::Impl> {
   }
 
   static bool may_edit(const Caller& caller) { return caller.account.role != Role::viewer; }
+
+  // Accounts, for admins: the same as `bangtin user`, with the console's user in the audit. Anyone
+  // may change their own password.
+  void user_route(ConsoleRequest request, const std::vector<std::string>& parts,
+                  const std::string& peer, const Caller& caller,
+                  const ConsoleServer::Respond& respond) {
+    const http::verb method = request.method();
+    const Actor actor{caller.account.name, peer};
+    const bool admin = caller.account.role == Role::admin;
+    const bool own = parts.size() == 3 && parts[2] == caller.account.name;
+    if (!admin && !(own && method == http::verb::put))
+      return respond(error_response(http::status::forbidden, "role",
+                                    "Chỉ quản trị viên (admin) quản lý tài khoản"));
+    std::optional<json> body;
+    if (method == http::verb::post || method == http::verb::put) {
+      body = object_body(request, respond);
+      if (!body) return;
+    }
+    const auto text_of_key = [&](const char* key) -> std::optional<std::string> {
+      if (!body || !body->contains(key) || !(*body)[key].is_string()) return std::nullopt;
+      return (*body)[key].get<std::string>();
+    };
+    const std::optional<std::string> name_given = text_of_key("name");
+    const std::optional<std::string> role_text = text_of_key("role");
+    const std::optional<std::string> password = text_of_key("password");
+    const std::optional<Role> role = role_text ? role_from(*role_text) : std::nullopt;
+    if (role_text && !role)
+      return respond(error_response(http::status::bad_request, "bad-role",
+                                    "Vai trò phải là admin, editor hoặc viewer"));
+    if (role && !admin) return respond(forbidden_for_viewers());
+    const std::string name = parts.size() == 3 ? parts[2] : name_given.value_or("");
+    // `signs_out`: the account whose sessions end once the change is made.
+    const auto work = [respond, self = shared_from_this()](auto change,
+                                                           std::string signs_out = {}) {
+      self->off_loop(
+          self->accounts_work,
+          [change](Impl& impl) -> ConsoleResponse {
+            try {
+              return change(impl);
+            } catch (const std::invalid_argument& refused) {
+              return error_response(http::status::bad_request, "refused", refused.what());
+            } catch (const std::exception& error) {
+              impl.log(std::string("console: the account database failed: ") + error.what());
+              return error_response(http::status::internal_server_error, "internal",
+                                    "Lỗi cơ sở dữ liệu tài khoản; xem nhật ký");
+            }
+          },
+          [respond, self, signs_out](ConsoleResponse response) {
+            if (!signs_out.empty() && response.result_int() < 300)
+              self->sessions.close_all_of(signs_out);
+            respond(std::move(response));
+          });
+    };
+    if (parts.size() == 2 && method == http::verb::get) {
+      return work([](Impl& impl) {
+        json users = json::array();
+        for (const Account& account : impl.accounts.list())
+          users.push_back(json{{"name", account.name}, {"role", to_string(account.role)}});
+        return json_response(http::status::ok, json{{"users", users}});
+      });
+    }
+    if (parts.size() == 2 && method == http::verb::post) {
+      if (!password || !role || name.empty())
+        return respond(
+            error_response(http::status::bad_request, "bad-request", "Cần name, role và password"));
+      return work([name, role = *role, password = *password, actor](Impl& impl) {
+        impl.accounts.add(name, role, password, actor);
+        return json_response(http::status::created, json{{"name", name}});
+      });
+    }
+    if (parts.size() == 3 && method == http::verb::put) {
+      if (!password && !role)
+        return respond(
+            error_response(http::status::bad_request, "bad-request", "Cần password hoặc role"));
+      return work(
+          [name, role, password, actor](Impl& impl) {
+            if (password) impl.accounts.set_password(name, *password, actor);
+            if (role) impl.accounts.set_role(name, *role, actor);
+            return json_response(http::status::ok, json{{"name", name}});
+          },
+          name);
+    }
+    if (parts.size() == 3 && method == http::verb::delete_) {
+      return work(
+          [name, actor](Impl& impl) {
+            impl.accounts.remove(name, actor);
+            ConsoleResponse response{http::status::no_content, 11};
+            add_safety_headers(response);
+            return response;
+          },
+          name);
+    }
+    not_allowed(respond, parts.size() == 2 ? "GET, POST" : "PUT, DELETE");
+  }
 
   static ConsoleResponse forbidden_for_viewers() {
     return error_response(http::status::forbidden, "role",

@@ -32,7 +32,8 @@ std::string to_json(const DaemonStatus& status) {
                     {"problems", d.problems},
                     {"prepared_items", d.prepared.items},
                     {"prepared_bytes", d.prepared.bytes},
-                    {"prepared_budget", d.prepared.budget}};
+                    {"prepared_budget", d.prepared.budget},
+                    {"brightness_percent", d.brightness_percent}};
     displays.push_back(std::move(display));
   }
   json root = {{"updated", status.updated},
@@ -92,6 +93,7 @@ std::optional<DaemonStatus> status_from_json(std::string_view text) {
       display.prepared = PreparedCacheStatus{d.value("prepared_items", std::uint64_t{}),
                                              d.value("prepared_bytes", std::uint64_t{}),
                                              d.value("prepared_budget", std::uint64_t{})};
+      display.brightness_percent = d.value("brightness_percent", 0);
       status.displays.push_back(std::move(display));
     }
     return status;

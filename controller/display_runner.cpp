@@ -62,6 +62,7 @@ DisplayStatus DisplayRunner::status(std::chrono::minutes utc_offset) const {
   }
   status.problems = player_.problems();
   status.prepared = player_.prepared_cache();
+  status.brightness_percent = player_.brightness();
   return status;
 }
 

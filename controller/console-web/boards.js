@@ -23,6 +23,7 @@ function card(name) {
 function facts(display) {
   const rows = [
     ["Khung hình/giây", (display.frames_per_second ?? 0).toFixed(1)],
+    ["Độ sáng", `${display.brightness_percent ?? 100} %`],
     ["Đọc lại", display.reads_back
       ? (display.readback_mismatches ? `sai ${display.readback_mismatches} lần` : "khớp")
       : "bảng không hỗ trợ"],

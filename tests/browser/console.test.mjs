@@ -6,6 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { scratch, start, addAccount, browser, stopAll, until } from "./harness.mjs";
 import { readPng, sameLit, litCount } from "./files.mjs";
+import { editSteps } from "./edits.mjs";
 
 const [bangtind, bangtin, panelSim, shots] = process.argv.slice(2);
 if (!shots) {
@@ -121,6 +122,7 @@ async function main() {
   await screenshot(page, "bang-dang-phat-dien-thoai");
   await page.setViewportSize({ width: 1280, height: 900 });
 
+  await editSteps({ page, base, dir, display: kDisplay, note, screenshot, daemonPicture, simulatorPicture });
   await context.close();
 }
 

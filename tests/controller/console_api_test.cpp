@@ -23,6 +23,7 @@
 #include <future>
 #include <thread>
 
+#include "bangtin/play_log.hpp"
 #include "bangtin/playlists.hpp"
 #include "console_accounts.hpp"
 #include "console_api.hpp"
@@ -467,6 +468,34 @@ TEST(ConsolePlaylists, TwoSavesFromOneVersionNeverLoseOneSilently) {
   EXPECT_EQ(first.call(http::verb::put, "/api/playlists/moi", fresh).status, 409u);
 }
 
+TEST(ConsolePlaylists, TenSavesAtOnceFromOneVersion_OneWinsAndNineAreToldSo) {
+  Console console;
+  const Editor editor{console, sign_in(console, "editor", kEditorPassword)};
+  const std::string version = editor.call(http::verb::get, "/api/playlists/cchc").data()["version"];
+  std::vector<std::future<Reply>> saves;
+  for (int i = 0; i < 10; ++i)
+    saves.push_back(std::async(std::launch::async, [&, i] {
+      return editor.call(http::verb::put, "/api/playlists/cchc",
+                         json{{"version", version},
+                              {"yaml", std::string(kPlaylist) + "  - id: lan-" + std::to_string(i) +
+                                           "\n    text: \"Lần " + std::to_string(i) + "\"\n"}});
+    }));
+  int saved = 0;
+  int refused = 0;
+  std::string winner;
+  for (int i = 0; i < 10; ++i) {
+    const Reply reply = saves[static_cast<std::size_t>(i)].get();
+    if (reply.status == 200) {
+      ++saved;
+      winner = "lan-" + std::to_string(i);
+    }
+    if (reply.status == 409) ++refused;
+  }
+  EXPECT_EQ(saved, 1);
+  EXPECT_EQ(refused, 9);
+  EXPECT_NE(file_text(console.directory() / "playlists/cchc.yaml").find(winner), std::string::npos);
+}
+
 TEST(ConsolePlaylists, APlaylistWithErrorsIsNotSavedAndEachErrorHasItsLine) {
   Console console;
   const Editor editor{console, sign_in(console, "editor", kEditorPassword)};
@@ -582,6 +611,118 @@ TEST(ConsolePreview, ShowsTheItemAsTheChosenBoardWouldAndSaysWhatIsWrong) {
   EXPECT_NE(wrong.data()["message"].get<std::string>().find("marquee"), std::string::npos);
   EXPECT_EQ(preview(json{{"text", "X"}}, "khong-co").status, 404u);
   EXPECT_EQ(preview(json{{"text", json::array()}}).status, 400u);
+}
+
+TEST(ConsoleReport, ProofOfPlayAsJsonOrADownloadForTheOffice) {
+  Console console;
+  {
+    PlayStore plays(console.directory() / "plays.sqlite3");
+    const auto start = testing::tuesday_morning();
+    const auto play =
+        plays.begin(PlayStart{"cong-ubnd", "cchc", "mot-cua", "Bộ phận Một cửa", start});
+    plays.end(play, start + std::chrono::seconds(40), PlayOutcome::completed);
+  }
+  const Editor viewer{console, sign_in(console, "viewer", "xem thôi, không sửa")};
+  const Reply json_report =
+      viewer.call(http::verb::get, "/api/report?from=2026-11-24&to=2026-11-24");
+  ASSERT_EQ(json_report.status, 200u) << json_report.body;
+  EXPECT_EQ(json_report.data()["rows"][0]["item"], "mot-cua");
+  EXPECT_EQ(json_report.data()["rows"][0]["on_air_seconds"], 40);
+  const Reply xlsx =
+      viewer.call(http::verb::get, "/api/report?from=2026-11-01&to=2026-11-30&format=xlsx");
+  ASSERT_EQ(xlsx.status, 200u) << xlsx.body;
+  EXPECT_EQ(xlsx.content_type, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  EXPECT_EQ(xlsx.body.substr(0, 2), "PK") << "a zip, as every XLSX is";
+  const Reply csv = viewer.call(
+      http::verb::get, "/api/report?from=2026-11-01&to=2026-11-30&format=csv&display=cong-ubnd");
+  ASSERT_EQ(csv.status, 200u);
+  EXPECT_NE(csv.body.find("Bộ phận Một cửa"), std::string::npos);
+  EXPECT_EQ(viewer.call(http::verb::get, "/api/report?from=2026-02-30&to=2026-03-01").status, 400u);
+  EXPECT_EQ(
+      viewer.call(http::verb::get, "/api/report?from=2026-01-01&to=2026-12-01&format=pdf").status,
+      400u);
+  EXPECT_EQ(
+      send(console.port(), Call{.target = "/api/report?from=2026-11-01&to=2026-11-30"}).status,
+      401u);
+}
+
+TEST(ConsoleUsers, AdminsManageAccountsOthersOnlyTheirOwnPassword) {
+  Console console;
+  console.accounts().add("quantri", Role::admin, "quản trị viên xã", kTester);
+  const Editor admin{console, sign_in(console, "quantri", "quản trị viên xã")};
+  const Editor editor{console, sign_in(console, "editor", kEditorPassword)};
+  EXPECT_EQ(editor.call(http::verb::get, "/api/users").status, 403u);
+  EXPECT_EQ(editor
+                .call(http::verb::post, "/api/users",
+                      json{{"name", "moi"}, {"role", "admin"}, {"password", "mật khẩu mới đủ dài"}})
+                .status,
+            403u);
+  EXPECT_EQ(editor.call(http::verb::put, "/api/users/editor", json{{"role", "admin"}}).status, 403u)
+      << "no one raises their own role";
+  const Reply added =
+      admin.call(http::verb::post, "/api/users",
+                 json{{"name", "vanthu"}, {"role", "editor"}, {"password", "văn thư một cửa"}});
+  ASSERT_EQ(added.status, 201u) << added.body;
+  EXPECT_EQ(admin
+                .call(http::verb::post, "/api/users",
+                      json{{"name", "yeu"}, {"role", "viewer"}, {"password", "ngắn"}})
+                .status,
+            400u);
+  const Reply users = admin.call(http::verb::get, "/api/users");
+  ASSERT_EQ(users.status, 200u);
+  EXPECT_EQ(users.data()["users"].size(), 4u);
+  // Changing a password ends the account's sessions.
+  EXPECT_EQ(
+      editor.call(http::verb::put, "/api/users/editor", json{{"password", "mật khẩu khác hẳn"}})
+          .status,
+      200u);
+  EXPECT_EQ(editor.call(http::verb::get, "/api/session").status, 401u);
+  sign_in(console, "editor", "mật khẩu khác hẳn");
+  EXPECT_EQ(admin.call(http::verb::delete_, "/api/users/vanthu").status, 204u);
+  EXPECT_EQ(console.accounts().audit(1).front().action, "user.remove");
+  EXPECT_EQ(console.accounts().audit(1).front().actor, "quantri");
+}
+
+TEST(ConsoleApi, InvalidUtf8AndControlCharactersInAnyFieldAreRefusedNeverStoredOrLogged) {
+  Console console;
+  const Editor editor{console, sign_in(console, "editor", kEditorPassword)};
+  const auto raw_body = [&](http::verb method, const std::string& target, const std::string& body) {
+    return send(console.port(), Call{.method = method,
+                                     .target = target,
+                                     .body = body,
+                                     .cookie = editor.session.cookie,
+                                     .csrf = editor.session.csrf});
+  };
+  EXPECT_EQ(
+      raw_body(http::verb::post, "/api/login", "{\"name\":\"a\xff\",\"password\":\"x\"}").status,
+      400u);
+  EXPECT_EQ(send(console.port(),
+                 Call{.method = http::verb::post,
+                      .target = "/api/login",
+                      .body = json{{"name", "editor\n2026-12-01 console: admin signed in"},
+                                   {"password", "x"}}
+                                  .dump()})
+                .status,
+            401u);
+  EXPECT_EQ(console.log().find("editor\n2026"), std::string::npos) << "a forged log line";
+  EXPECT_NE(console.log().find("editor\\n2026"), std::string::npos) << console.log();
+  EXPECT_EQ(raw_body(http::verb::put, "/api/playlists/cchc",
+                     "{\"version\":\"\",\"yaml\":\"playlist: x\xc3\x28\"}")
+                .status,
+            400u);
+  EXPECT_EQ(editor
+                .call(http::verb::post, "/api/notices",
+                      json{{"text", "Chuông\u0007 báo"},
+                           {"targets", {"all"}},
+                           {"until", "2099-01-01T00:00"}})
+                .status,
+            422u);
+  EXPECT_EQ(editor
+                .call(http::verb::post, "/api/preview",
+                      json{{"display", "cong-ubnd"}, {"item", {{"text", "\x1b[31mđỏ"}}}})
+                .status,
+            422u);
+  EXPECT_FALSE(std::filesystem::exists(console.directory() / "playlists/thong-bao-khan.yaml"));
 }
 
 // --- Hostile clients ------------------------------------------------------------------------
@@ -752,6 +893,7 @@ TEST(ConsoleDaemon, TheDaemonServesItsConsoleWithTheBoardsAsTheyAre) {
   ASSERT_EQ(displays.status, 200u);
   EXPECT_EQ(displays.data()["displays"][0]["name"], "cong-ubnd");
   EXPECT_EQ(displays.data()["displays"][0]["on_air"], "mot-cua") << displays.body;
+  EXPECT_EQ(displays.data()["displays"][0]["brightness_percent"], 100);
 
   const Reply preview =
       send(port, Call{.target = "/api/displays/cong-ubnd/preview.png", .cookie = cookie});

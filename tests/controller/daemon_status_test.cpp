@@ -19,6 +19,7 @@ DaemonStatus tuesday_status() {
   display.playlist = "cchc-2026";
   display.since = "2026-11-24T08:00:05+07:00";
   display.until = "2026-11-24T08:00:25+07:00";
+  display.brightness_percent = 40;
   status.displays.push_back(display);
   return status;
 }

@@ -35,6 +35,8 @@ struct DisplayStatus {
   // What the display cannot draw and what it shows instead (DisplayPlayer::problems).
   std::vector<std::string> problems;
   PreparedCacheStatus prepared;
+  // The brightness its schedule asks for now, in percent (0 in files of older versions).
+  int brightness_percent = 0;
   friend bool operator==(const DisplayStatus&, const DisplayStatus&) = default;
 };
 

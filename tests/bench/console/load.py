@@ -126,9 +126,13 @@ def hammer(index):
                 latencies.append(time.monotonic() - started)
 
 
+held = []  # idle connections open, sampled every 0.2 s
+
+
 def hold_idle():
     sockets = []
     while not stop.is_set():
+        held.append(len(sockets))
         sockets = [s for s in sockets if s.fileno() != -1]
         while len(sockets) < args.idle and not stop.is_set():
             s = socket.create_connection(("127.0.0.1", console_port))
@@ -179,6 +183,8 @@ try:
           f"{args.clients} clients for {args.seconds:.0f} s")
     print("frames/s quiet: " + "; ".join(board_figures("quiet")))
     print("frames/s under load: " + "; ".join(board_figures("load")))
+    if held:
+        print(f"idle connections held: median {statistics.median(held):.0f}, least {min(held[5:] or held)}")
     ordered = sorted(latencies)
     if ordered:
         print(f"requests: {served['ok']} answered ({served['ok'] / load_seconds:.0f}/s), "
