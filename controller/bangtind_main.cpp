@@ -5,6 +5,8 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/program_options.hpp>
 
+#include <sys/resource.h>
+
 #include <csignal>
 #include <iostream>
 
@@ -27,6 +29,15 @@ int main(int argc, char** argv) {
   } catch (const po::error& error) {
     std::cerr << "bangtind: " << error.what() << "\n" << options;
     return 2;
+  }
+
+  // The console keeps a descriptor a connection: take the whole of the hard limit the system
+  // gives (1024 by default is soft, often 4096 or more hard), so a thousand idle browsers
+  // cannot starve the panels' links and the databases of descriptors.
+  rlimit files{};
+  if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &files);
   }
 
   const bangtin::LogSink log = bangtin::stderr_log();

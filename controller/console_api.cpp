@@ -138,6 +138,13 @@ std::optional<Target> parse_target(std::string_view target) {
   return parsed;
 }
 
+// "127.0.0.1:8080", "localhost:8080", "[::1]:8080" (the port is the server's business).
+bool loopback_host(std::string_view host) {
+  if (host.starts_with("[::1]")) return host.size() == 5 || host[5] == ':';
+  const std::string_view name = host.substr(0, host.find(':'));
+  return name == "localhost" || (name.starts_with("127.") && is_loopback_address(name));
+}
+
 std::string query_value(std::string_view query, std::string_view name) {
   while (!query.empty()) {
     const std::size_t end = std::min(query.find('&'), query.size());
@@ -174,32 +181,42 @@ struct ConsoleApi::Impl : std::enable_shared_from_this<ConsoleApi::Impl> {
   asio::thread_pool& accounts_work;
   asio::thread_pool& drawing_work;
   asio::thread_pool& playlist_work;
+  asio::thread_pool& signin_work;
+  asio::thread_pool& report_work;
   AccountStore accounts;     // its own lock; used on the pools only
   PlaylistFolder playlists;  // used on the pools only
   ConsoleSources sources;
   std::filesystem::path web_root;
   std::filesystem::path state;
+  bool loopback_only;
   LogSink log;
   bool secure_cookies;
   std::function<std::chrono::steady_clock::time_point()> now;
   ConsoleSessions sessions;  // loop thread only
   SignInThrottle throttle;   // loop thread only
   bool stopped = false;      // loop thread only
-  std::string status_text;   // loop thread only: the daemon's status as last asked
+  // Sign-ins being checked, by address and by account name; loop thread only.
+  std::map<std::string, int, std::less<>> signing_in_from;
+  std::map<std::string, int, std::less<>> signing_in_as;
+  std::string status_text;  // loop thread only: the daemon's status as last asked
   std::chrono::steady_clock::time_point status_made;
 
   Impl(asio::io_context& loop_, asio::thread_pool& accounts_work_, asio::thread_pool& drawing_work_,
-       asio::thread_pool& playlist_work_, const ConsoleSetup& setup, ConsoleSources sources_,
+       asio::thread_pool& playlist_work_, asio::thread_pool& signin_work_,
+       asio::thread_pool& report_work_, const ConsoleSetup& setup, ConsoleSources sources_,
        LogSink log_, std::function<std::chrono::steady_clock::time_point()> now_)
       : loop(loop_),
         accounts_work(accounts_work_),
         drawing_work(drawing_work_),
         playlist_work(playlist_work_),
+        signin_work(signin_work_),
+        report_work(report_work_),
         accounts(setup.state / "console.sqlite3"),
         playlists(setup.config_file, setup.state / "console-drafts", accounts),
         sources(std::move(sources_)),
         web_root(setup.web_root),
         state(setup.state),
+        loopback_only(setup.loopback_only),
         log(std::move(log_)),
         secure_cookies(setup.secure_cookies),
         now(std::move(now_)) {}
@@ -211,15 +228,36 @@ struct ConsoleApi::Impl : std::enable_shared_from_this<ConsoleApi::Impl> {
 
   // Runs `work` on the accounts pool and `then` with its result on the loop.
   template <typename Work, typename Then>
-  void off_loop(asio::thread_pool& pool, Work work, Then then) {
+  void off_loop(asio::thread_pool& pool, const ConsoleServer::Respond& respond, Work work,
+                Then then) {
     if (stopped) return;  // the pools are going; so is every connection
-    asio::post(pool, [self = shared_from_this(), work = std::move(work),
+    asio::post(pool, [self = shared_from_this(), respond, work = std::move(work),
                       then = std::move(then)]() mutable {
-      auto result = work(*self);
-      asio::post(self->loop, [result = std::move(result), then = std::move(then)]() mutable {
-        then(std::move(result));
-      });
+      // A job that throws would end the daemon (asio's pool terminates), and the boards with it:
+      // every failure becomes an answer and a log line instead.
+      try {
+        auto result = work(*self);
+        asio::post(self->loop,
+                   [self, respond, result = std::move(result), then = std::move(then)]() mutable {
+                     if (self->stopped) return;
+                     try {
+                       then(std::move(result));
+                     } catch (const std::exception& error) {
+                       self->failed(respond, error.what());
+                     }
+                   });
+      } catch (const std::exception& error) {
+        asio::post(self->loop, [self, respond, what = std::string(error.what())] {
+          if (!self->stopped) self->failed(respond, what);
+        });
+      }
     });
+  }
+
+  void failed(const ConsoleServer::Respond& respond, const std::string& what) {
+    log("console: a request failed: " + printable(what));
+    respond(error_response(http::status::internal_server_error, "internal",
+                           "Lỗi trong bangtind; xem nhật ký"));
   }
 
   // Finds the caller (a session cookie or a bearer token), checks it against the accounts now
@@ -246,7 +284,7 @@ struct ConsoleApi::Impl : std::enable_shared_from_this<ConsoleApi::Impl> {
     const std::string account_name =
         token.empty() ? sessions.find(session_id, now())->account : std::string();
     off_loop(
-        accounts_work,
+        accounts_work, respond,
         [token, account_name](Impl& self) -> std::optional<Account> {
           try {
             return token.empty() ? self.accounts.find(account_name)
@@ -293,8 +331,18 @@ struct ConsoleApi::Impl : std::enable_shared_from_this<ConsoleApi::Impl> {
       response.set(http::field::retry_after, std::to_string(wait.count()));
       return respond(std::move(response));
     }
+    // Tries in flight count too: a guesser sending many at once must not slip past the waits
+    // that failures bring, nor queue the password checks of everyone else behind its own.
+    if (signing_in_from[peer] >= 2 || signing_in_as[name] >= 2) {
+      ConsoleResponse response = error_response(http::status::too_many_requests, "too-many-tries",
+                                                "Đang kiểm tra lần đăng nhập trước; thử lại sau");
+      response.set(http::field::retry_after, "1");
+      return respond(std::move(response));
+    }
+    ++signing_in_from[peer];
+    ++signing_in_as[name];
     off_loop(
-        accounts_work,
+        signin_work, respond,
         [name, password = std::move(password)](Impl& self) -> std::optional<Account> {
           try {
             return self.accounts.check_password(name, password);
@@ -304,6 +352,8 @@ struct ConsoleApi::Impl : std::enable_shared_from_this<ConsoleApi::Impl> {
           }
         },
         [self = shared_from_this(), name, peer, respond](std::optional<Account> account) {
+          if (--self->signing_in_from[peer] == 0) self->signing_in_from.erase(peer);
+          if (--self->signing_in_as[name] == 0) self->signing_in_as.erase(name);
           if (!account) {
             self->throttle.failed(peer, name, self->now());
             self->log("console: sign-in refused for '" + printable(name) + "' from " + peer);
@@ -328,9 +378,14 @@ struct ConsoleApi::Impl : std::enable_shared_from_this<ConsoleApi::Impl> {
     if (!target)
       return respond(
           error_response(http::status::bad_request, "bad-path", "Đường dẫn không hợp lệ"));
+    // A page elsewhere whose name an attacker points at 127.0.0.1 (DNS rebinding) sends its own
+    // name as Host: a console on loopback answers only to loopback names.
+    if (loopback_only && !loopback_host(text_of(request[http::field::host])))
+      return respond(error_response(http::status::misdirected_request, "host",
+                                    "Bảng điều khiển chỉ mở tại 127.0.0.1 hoặc localhost"));
     const std::vector<std::string>& parts = target->parts;
     if (parts.empty() || parts[0] != "api") {
-      if (method_is_read(request.method())) return serve_file(parts, respond);
+      if (request.method() == http::verb::get) return serve_file(parts, respond);
       return not_allowed(respond, "GET");
     }
     // A page of another site may post a form here: only this console's own pages may change
@@ -407,7 +462,7 @@ struct ConsoleApi::Impl : std::enable_shared_from_this<ConsoleApi::Impl> {
     if (file.empty())
       return respond(error_response(http::status::not_found, "not-found", "Không có trang này"));
     off_loop(
-        drawing_work,
+        drawing_work, respond,
         [file](Impl&) -> std::optional<std::string> {
           std::ifstream in(file, std::ios::binary);
           if (!in) return std::nullopt;
@@ -489,7 +544,7 @@ struct ConsoleApi::Impl : std::enable_shared_from_this<ConsoleApi::Impl> {
       // A 1920x1080 lobby at scale 8 would be a 400-megapixel picture: keep previews small.
       scale = std::clamp(scale, 1, std::max(1, 2048 / std::max(frame->width, frame->height)));
       return off_loop(
-          drawing_work,
+          drawing_work, respond,
           [frame = std::move(*frame), dots, scale](Impl&) {
             return encode_png(dots ? led_dot_preview(frame, scale) : frame, dots ? 1 : scale);
           },
@@ -527,7 +582,7 @@ struct ConsoleApi::Impl : std::enable_shared_from_this<ConsoleApi::Impl> {
       if (!display->empty()) report.display = *display;
       if (!format->empty()) report.format = *format;
       return off_loop(
-          drawing_work,
+          report_work, respond,
           [report](Impl& self) -> ConsoleResponse {
             try {
               ReportDocument document =
@@ -561,7 +616,7 @@ struct ConsoleApi::Impl : std::enable_shared_from_this<ConsoleApi::Impl> {
       std::from_chars(offset_text.data(), offset_text.data() + offset_text.size(), offset);
       limit = std::clamp<std::size_t>(limit, 1, 500);
       return off_loop(
-          accounts_work,
+          accounts_work, respond,
           [limit, offset](Impl& self) {
             json entries = json::array();
             for (const AuditEntry& entry : self.accounts.audit(limit, offset))
@@ -615,7 +670,7 @@ struct ConsoleApi::Impl : std::enable_shared_from_this<ConsoleApi::Impl> {
     const auto work = [respond, self = shared_from_this()](auto change,
                                                            std::string signs_out = {}) {
       self->off_loop(
-          self->accounts_work,
+          self->accounts_work, respond,
           [change](Impl& impl) -> ConsoleResponse {
             try {
               return change(impl);
@@ -654,8 +709,17 @@ struct ConsoleApi::Impl : std::enable_shared_from_this<ConsoleApi::Impl> {
       if (!password && !role)
         return respond(
             error_response(http::status::bad_request, "bad-request", "Cần password hoặc role"));
+      // One's own password takes the current one too: a session left open on an office PC
+      // must not be enough to take the account.
+      const std::optional<std::string> current = text_of_key("current_password");
+      if (password && own && !current)
+        return respond(error_response(http::status::bad_request, "current-password",
+                                      "Cần mật khẩu hiện tại (current_password)"));
       return work(
-          [name, role, password, actor](Impl& impl) {
+          [name, role, password, current, own, actor](Impl& impl) {
+            if (password && own && !impl.accounts.check_password(name, *current))
+              return error_response(http::status::forbidden, "wrong-password",
+                                    "Mật khẩu hiện tại không đúng");
             if (password) impl.accounts.set_password(name, *password, actor);
             if (role) impl.accounts.set_role(name, *role, actor);
             return json_response(http::status::ok, json{{"name", name}});
@@ -714,7 +778,7 @@ struct ConsoleApi::Impl : std::enable_shared_from_this<ConsoleApi::Impl> {
   template <typename Work>
   void playlist_work_then_respond(Work work, const ConsoleServer::Respond& respond) {
     off_loop(
-        playlist_work,
+        playlist_work, respond,
         [work = std::move(work)](Impl& self) -> ConsoleResponse {
           try {
             return work(self);
@@ -888,7 +952,7 @@ struct ConsoleApi::Impl : std::enable_shared_from_this<ConsoleApi::Impl> {
                    found->dump(-1, ' ', false, json::error_handler_t::replace);
     }
     off_loop(
-        drawing_work,
+        drawing_work, respond,
         [display_name, item_yaml](Impl& self) -> ConsoleResponse {
           try {
             Config config = self.playlists.config();
@@ -994,14 +1058,18 @@ struct ConsoleApi::Impl : std::enable_shared_from_this<ConsoleApi::Impl> {
 
 ConsoleApi::ConsoleApi(asio::io_context& loop, ConsoleSetup setup, ConsoleSources sources,
                        LogSink log, std::function<std::chrono::steady_clock::time_point()> now)
-    : impl_(std::make_shared<Impl>(loop, accounts_work_, drawing_work_, playlist_work_, setup,
-                                   std::move(sources), std::move(log), std::move(now))) {}
+    : impl_(std::make_shared<Impl>(loop, accounts_work_, drawing_work_, playlist_work_,
+                                   signin_work_, report_work_, setup, std::move(sources),
+                                   std::move(log), std::move(now))) {}
 
 ConsoleApi::~ConsoleApi() {
+  // Queued work goes unanswered (the connections are closed); only what runs is waited for.
   impl_->stopped = true;
-  accounts_work_.join();
-  drawing_work_.join();
-  playlist_work_.join();
+  for (asio::thread_pool* pool :
+       {&accounts_work_, &drawing_work_, &playlist_work_, &signin_work_, &report_work_}) {
+    pool->stop();
+    pool->join();
+  }
 }
 
 void ConsoleApi::handle(ConsoleRequest request, const std::string& peer,

@@ -41,6 +41,7 @@ struct ConsoleSetup {
   std::filesystem::path state;        // console.sqlite3, plays.sqlite3, console-drafts/
   std::filesystem::path web_root;     // the pages: console_web_root()
   bool secure_cookies = false;        // served over TLS
+  bool loopback_only = true;          // listening on loopback: only loopback names as Host
 };
 
 // Where the console's pages are: installed beside the program (../share/bangtin/console), else
@@ -65,9 +66,11 @@ class ConsoleApi {
 
  private:
   std::shared_ptr<Impl> impl_;
-  boost::asio::thread_pool accounts_work_{2};  // the account database and password checks
+  boost::asio::thread_pool accounts_work_{2};  // the account database
   boost::asio::thread_pool drawing_work_{1};   // previews and files to send
   boost::asio::thread_pool playlist_work_{1};  // playlist saves, one at a time
+  boost::asio::thread_pool signin_work_{2};    // Argon2id checks, apart from everything else
+  boost::asio::thread_pool report_work_{1};    // a year's report takes a while
 };
 
 }  // namespace bangtin

@@ -63,16 +63,28 @@ Config PlaylistFolder::config() const {
   return std::move(*loaded.value);
 }
 
-std::filesystem::path PlaylistFolder::folder() const {
+std::optional<std::string> PlaylistFolder::only_name() const {
   const Config current = config();
   std::error_code error;
-  return std::filesystem::is_directory(current.playlists, error) ? current.playlists
-                                                                 : current.playlists.parent_path();
+  if (std::filesystem::is_directory(current.playlists, error)) return std::nullopt;
+  return current.playlists.stem().string();
+}
+
+void PlaylistFolder::check_editable(std::string_view name) const {
+  if (const auto problem = playlist_name_problem(name)) throw std::invalid_argument(*problem);
+  const std::optional<std::string> only = only_name();
+  if (only && *only != name)
+    throw std::invalid_argument(
+        "cấu hình cho bangtind đọc một tệp danh sách duy nhất (" + *only +
+        "); bảng điều khiển chỉ sửa tệp đó (cho 'playlists:' là một thư mục để có nhiều danh "
+        "sách và thông báo khẩn)");
 }
 
 std::filesystem::path PlaylistFolder::file_of(std::string_view name) const {
-  const std::filesystem::path base = folder() / std::string(name);
+  const Config current = config();
   std::error_code error;
+  if (!std::filesystem::is_directory(current.playlists, error)) return current.playlists;
+  const std::filesystem::path base = current.playlists / std::string(name);
   if (std::filesystem::exists(base.string() + ".yml", error) &&
       !std::filesystem::exists(base.string() + ".yaml", error))
     return base.string() + ".yml";
@@ -92,6 +104,7 @@ std::vector<PlaylistSummary> PlaylistFolder::list() const {
 
 std::optional<PlaylistDocument> PlaylistFolder::read(std::string_view name) const {
   if (playlist_name_problem(name)) return std::nullopt;
+  if (const auto only = only_name(); only && *only != name) return std::nullopt;
   const std::filesystem::path file = file_of(name);
   std::optional<std::string> bytes = read_bytes(file);
   if (!bytes) return std::nullopt;
@@ -113,7 +126,8 @@ std::optional<PlaylistDocument> PlaylistFolder::read(std::string_view name) cons
 }
 
 std::vector<Diagnostic> PlaylistFolder::check(std::string_view name, std::string_view yaml,
-                                              std::optional<Playlist>* loaded) const {
+                                              std::optional<Playlist>* loaded,
+                                              bool ids_against_others) const {
   // Checked where the watcher does not look: the boards see the file only once it is good.
   std::filesystem::create_directories(drafts_);
   const std::filesystem::path draft = drafts_ / (std::string(name) + ".yaml");
@@ -122,9 +136,9 @@ std::vector<Diagnostic> PlaylistFolder::check(std::string_view name, std::string
   Loaded<Playlist> result = load_playlist(draft, &current, render_checks());
   std::error_code ignored;
   std::filesystem::remove(draft, ignored);
-  const std::filesystem::path file = file_of(name);
+  const std::filesystem::path file = ids_against_others ? file_of(name) : draft;
   for (Diagnostic& diagnostic : result.diagnostics) diagnostic.where.file = file;
-  if (result.value) {
+  if (result.value && ids_against_others) {
     // Item ids are unique across every playlist of the config, as the daemon requires.
     std::map<std::string, std::string> elsewhere;  // id -> file
     for (const std::filesystem::path& other : playlist_files(current)) {
@@ -151,7 +165,7 @@ std::vector<Diagnostic> PlaylistFolder::check(std::string_view name, std::string
 
 PlaylistFolder::Saved PlaylistFolder::save(std::string_view name, std::string_view version,
                                            std::string_view yaml, const Actor& by) {
-  if (const auto problem = playlist_name_problem(name)) throw std::invalid_argument(*problem);
+  check_editable(name);
   const std::filesystem::path file = file_of(name);
   const std::optional<std::string> before = read_bytes(file);
   const std::string current_version = before ? sha256_hex(*before) : std::string();
@@ -181,7 +195,7 @@ PlaylistFolder::Saved PlaylistFolder::save(std::string_view name, std::string_vi
 }
 
 void PlaylistFolder::remove(std::string_view name, std::string_view version, const Actor& by) {
-  if (const auto problem = playlist_name_problem(name)) throw std::invalid_argument(*problem);
+  check_editable(name);
   const std::filesystem::path file = file_of(name);
   const std::optional<std::string> before = read_bytes(file);
   if (!before || sha256_hex(*before) != version) throw PlaylistConflict(read(name));
@@ -193,7 +207,8 @@ void PlaylistFolder::remove(std::string_view name, std::string_view version, con
 Item PlaylistFolder::check_item(std::string_view item_yaml) const {
   const std::string yaml = "playlist: xem-truoc\nitems:\n  - " + std::string(item_yaml) + "\n";
   std::optional<Playlist> loaded;
-  std::vector<Diagnostic> problems = check("xem-truoc-" + random_hex(4), yaml, &loaded);
+  // Its id is nobody's business: a real item may well be called so.
+  std::vector<Diagnostic> problems = check("xem-truoc-" + random_hex(4), yaml, &loaded, false);
   if (!loaded || loaded->items.empty() || has_errors(problems))
     throw PlaylistInvalid(std::move(problems));
   return loaded->items.front();

@@ -100,9 +100,14 @@ class PlaylistFolder {
 
  private:
   std::filesystem::path file_of(std::string_view name) const;
-  std::filesystem::path folder() const;
+  // `ids_against_others`: also refuse item ids another playlist file uses (not for previews).
   std::vector<Diagnostic> check(std::string_view name, std::string_view yaml,
-                                std::optional<Playlist>* loaded) const;
+                                std::optional<Playlist>* loaded,
+                                bool ids_against_others = true) const;
+  // When the config names one playlist file rather than a folder: its name, the only one the
+  // console may read or write (the watcher follows that file alone).
+  std::optional<std::string> only_name() const;
+  void check_editable(std::string_view name) const;
   std::string notices_yaml(const std::vector<Notice>& notices) const;
 
   std::filesystem::path config_file_;

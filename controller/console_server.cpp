@@ -9,6 +9,11 @@
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 
+#include <sys/resource.h>
+
+#include <boost/asio/steady_timer.hpp>
+
+#include <array>
 #include <optional>
 #include <set>
 
@@ -54,6 +59,8 @@ struct ConsoleServer::Impl : std::enable_shared_from_this<ConsoleServer::Impl> {
   std::optional<asio::ssl::context> tls;
   std::set<std::shared_ptr<ConsoleConnection>> connections;
   std::chrono::steady_clock::time_point last_refusal_logged;
+  std::size_t large_bodies = 0;  // being read now
+  asio::steady_timer accept_pause;
   bool stopped = false;
 
   Impl(asio::io_context& loop_, Handler handler_, LogSink log_, ConsoleLimits limits_)
@@ -61,7 +68,8 @@ struct ConsoleServer::Impl : std::enable_shared_from_this<ConsoleServer::Impl> {
         handler(std::move(handler_)),
         log(std::move(log_)),
         limits(limits_),
-        acceptor(loop_) {}
+        acceptor(loop_),
+        accept_pause(loop_) {}
 
   void accept();
   template <typename Stream>
@@ -101,11 +109,42 @@ class Connection : public ConsoleConnection,
   void read() {
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(server_->limits.header_bytes));
+    // The header is checked against the largest body any request may have (Beast refuses a
+    // Content-Length beyond the limit as the header ends); read_body() narrows it per request.
     parser_->body_limit(server_->limits.body_bytes);
     beast::get_lowest_layer(stream_).expires_after(server_->limits.request_time);
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = this->shared_from_this()](const beast::error_code& error,
-                                                       std::size_t) { self->on_read(error); });
+    http::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = this->shared_from_this()](const beast::error_code& error, std::size_t) {
+          if (error) return self->on_read(error);
+          self->read_body();
+        });
+  }
+
+  // Bodies are small but for the few requests that carry a whole file, and of those only a few
+  // at once: 2000 clients each sending a megabyte would take the daemon's memory, boards and all.
+  void read_body() {
+    const auto target = parser_->get().target();
+    const std::string& prefix = server_->limits.large_body_prefix;
+    if (parser_->get().method() == http::verb::put && !prefix.empty() &&
+        target.substr(0, prefix.size()) == prefix) {
+      if (server_->large_bodies >= server_->limits.large_bodies)
+        return write(plain_error(http::status::service_unavailable,
+                                 "busy: too many files being sent at once; try again", 11));
+      ++server_->large_bodies;
+      large_body_ = true;
+    } else {
+      const auto length = parser_->content_length();
+      if (length && *length > server_->limits.small_body_bytes)
+        return on_read(http::error::body_limit);
+      parser_->body_limit(server_->limits.small_body_bytes);
+    }
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = this->shared_from_this()](const beast::error_code& error, std::size_t) {
+          if (std::exchange(self->large_body_, false)) --self->server_->large_bodies;
+          self->on_read(error);
+        });
   }
 
   void on_read(const beast::error_code& error) {
@@ -154,8 +193,29 @@ class Connection : public ConsoleConnection,
   }
 
   void finish() {
+    // A client still sending (a body refused as too large) would get a reset for the unread
+    // bytes, and lose the answer with it: stop sending, take what still comes for a moment, then
+    // close (a "lingering close"). Over TLS the stream cannot be half closed: it just closes.
+    if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+      if (!lingering_ && !server_->stopped) {
+        lingering_ = true;
+        beast::error_code ignored;
+        stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+        stream_.expires_after(std::chrono::seconds(1));
+        return drain();
+      }
+    }
     close();
     server_->connections.erase(this->shared_from_this());
+  }
+
+  void drain() {
+    stream_.async_read_some(
+        asio::buffer(drained_),
+        [self = this->shared_from_this()](const beast::error_code& error, std::size_t) {
+          if (error) return self->finish();
+          self->drain();
+        });
   }
 
   std::shared_ptr<ConsoleServer::Impl> server_;
@@ -165,6 +225,9 @@ class Connection : public ConsoleConnection,
   std::optional<http::request_parser<http::string_body>> parser_;
   std::shared_ptr<ConsoleResponse> response_;
   bool keep_alive_ = true;
+  bool large_body_ = false;  // counted in the server's large_bodies while it is read
+  bool lingering_ = false;
+  std::array<char, 4096> drained_{};
 };
 
 }  // namespace
@@ -190,12 +253,18 @@ void ConsoleServer::Impl::accept() {
       [self = shared_from_this()](const beast::error_code& error, tcp::socket socket) {
         if (self->stopped) return;
         if (error) {
-          // Out of descriptors, most likely: say so now and then, and go on accepting.
+          // Out of descriptors, most likely: say so now and then, and rest a moment before
+          // trying again, or the loop feeding the boards spins on a failing accept.
           const auto now = std::chrono::steady_clock::now();
           if (now - self->last_refusal_logged > std::chrono::minutes(1)) {
             self->log("console: accepting a connection failed: " + error.message());
             self->last_refusal_logged = now;
           }
+          self->accept_pause.expires_after(std::chrono::milliseconds(200));
+          self->accept_pause.async_wait([self](const boost::system::error_code& waited) {
+            if (!waited && !self->stopped) self->accept();
+          });
+          return;
         } else if (self->connections.size() >= self->limits.connections) {
           const auto now = std::chrono::steady_clock::now();
           if (now - self->last_refusal_logged > std::chrono::minutes(1)) {
@@ -219,6 +288,15 @@ ConsoleServer::ConsoleServer(asio::io_context& loop, const ConsoleConfig& config
     : impl_(std::make_shared<Impl>(loop, std::move(handler), std::move(log), limits)) {
   Impl& s = *impl_;
   const std::string where = config.host + ":" + std::to_string(config.port);
+  // Each connection is a descriptor: keep clear of the process's limit, with room for the
+  // panels' links, the databases and the playlists.
+  rlimit files{};
+  if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY &&
+      files.rlim_cur < s.limits.connections + 256) {
+    s.limits.connections = files.rlim_cur > 272 ? files.rlim_cur - 256 : 16;
+    s.log("console: at most " + std::to_string(s.limits.connections) +
+          " connections (the open-file limit is " + std::to_string(files.rlim_cur) + ")");
+  }
   if (config.tls()) {
     s.tls.emplace(asio::ssl::context::tls_server);
     s.tls->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |

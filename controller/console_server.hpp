@@ -29,7 +29,10 @@ using ConsoleResponse = http::response<http::string_body>;  // PNG and XLSX bodi
 
 struct ConsoleLimits {
   std::size_t header_bytes = 8 * 1024;
-  std::size_t body_bytes = 1024 * 1024;
+  std::size_t small_body_bytes = 64 * 1024;  // every request's body...
+  std::size_t body_bytes = 1024 * 1024;      // ...but a PUT under large_body_prefix (a whole file)
+  std::string large_body_prefix = "/api/playlists/";
+  std::size_t large_bodies = 8;  // large bodies being read at once; beyond, 503
   std::chrono::milliseconds request_time{10000};
   std::chrono::milliseconds write_time{30000};
   std::size_t connections = 2000;

@@ -34,6 +34,17 @@ const ConsoleSessions::Session& ConsoleSessions::open(std::string_view account,
                                                       std::string_view address,
                                                       Clock::time_point now) {
   drop_idle(now);
+  // One account opening session after session must not sign everyone else out: past a few of
+  // its own, its oldest goes.
+  const auto own = [&](const auto& entry) { return entry.second.account == account; };
+  while (std::count_if(sessions_.begin(), sessions_.end(), own) >= kMostPerAccount) {
+    auto oldest = sessions_.end();
+    for (auto it = sessions_.begin(); it != sessions_.end(); ++it)
+      if (own(*it) &&
+          (oldest == sessions_.end() || it->second.last_seen < oldest->second.last_seen))
+        oldest = it;
+    sessions_.erase(oldest);
+  }
   while (sessions_.size() >= most_) {
     sessions_.erase(std::min_element(sessions_.begin(), sessions_.end(), [](auto& a, auto& b) {
       return a.second.last_seen < b.second.last_seen;
@@ -99,10 +110,17 @@ void SignInThrottle::count(std::map<std::string, Failures, std::less<>>& keys, s
   std::erase_if(keys, [&](const auto& entry) { return now - entry.second.last > 3 * longest_; });
   auto found = keys.find(key);
   if (found == keys.end()) {
-    // A flood of addresses (IPv6 makes them cheap) must not grow the memory without bound.
-    if (keys.size() >= most_tracked_)
-      keys.erase(std::min_element(keys.begin(), keys.end(),
-                                  [](auto& a, auto& b) { return a.second.last < b.second.last; }));
+    // A flood of addresses (IPv6 makes them cheap) must not grow the memory without bound, nor
+    // push out a count whose wait still runs (the one of an account under attack).
+    if (keys.size() >= most_tracked_) {
+      auto oldest = keys.end();
+      for (auto it = keys.begin(); it != keys.end(); ++it)
+        if (wait_of(it->second, now).count() == 0 &&
+            (oldest == keys.end() || it->second.last < oldest->second.last))
+          oldest = it;
+      if (oldest == keys.end()) return;  // every count still matters; this one goes untracked
+      keys.erase(oldest);
+    }
     found = keys.emplace(std::string(key), Failures{}).first;
   }
   ++found->second.count;
@@ -115,9 +133,9 @@ void SignInThrottle::failed(std::string_view address, std::string_view account,
   count(by_account_, account, now);
 }
 
-void SignInThrottle::succeeded(std::string_view address, std::string_view account) {
-  if (const auto found = by_address_.find(address); found != by_address_.end())
-    by_address_.erase(found);
+void SignInThrottle::succeeded(std::string_view /*address*/, std::string_view account) {
+  // The address's count stays: an account of one's own must not wipe the record of guesses
+  // made from the same place at other accounts.
   if (const auto found = by_account_.find(account); found != by_account_.end())
     by_account_.erase(found);
 }

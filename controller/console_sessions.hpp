@@ -41,6 +41,7 @@ class ConsoleSessions {
   // Every session of the account: after its password, its role or the account itself changed.
   void close_all_of(std::string_view account);
   std::size_t size() const { return sessions_.size(); }
+  static constexpr long kMostPerAccount = 20;
   std::chrono::minutes idle() const { return idle_; }
 
  private:
@@ -68,7 +69,7 @@ class SignInThrottle {
   std::chrono::seconds wait_before(std::string_view address, std::string_view account,
                                    Clock::time_point now) const;
   void failed(std::string_view address, std::string_view account, Clock::time_point now);
-  // A right password clears the account's count and the address's.
+  // A right password clears the account's count (the address's runs out by itself).
   void succeeded(std::string_view address, std::string_view account);
 
  private:

@@ -108,7 +108,9 @@ struct Daemon::Impl {
         return std::nullopt;
       };
       console_api = std::make_unique<ConsoleApi>(
-          loop, ConsoleSetup{config_file, config.state, console_web_root(), config.console->tls()},
+          loop,
+          ConsoleSetup{config_file, config.state, console_web_root(), config.console->tls(),
+                       is_loopback_address(config.console->host)},
           std::move(sources), log);
       console = std::make_unique<ConsoleServer>(
           loop, *config.console,

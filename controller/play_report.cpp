@@ -27,9 +27,13 @@ std::size_t characters(const std::string& utf8) {
 
 // RFC 4180, on one line: control characters are escaped first (a newline inside a quoted cell is
 // valid CSV, but line-based tools and some spreadsheets split the row there), then a cell with a
-// comma or a quote is quoted and its quotes doubled.
+// comma or a quote is quoted and its quotes doubled. A cell that a spreadsheet would take for a
+// formula (= + - @ first) gets an apostrophe before it, so an item's text never runs as one in the
+// office's Excel (OWASP's CSV injection).
 std::string csv_field(const std::string& text) {
-  const std::string shown = printable(text);
+  std::string shown = printable(text);
+  if (!shown.empty() && std::string_view("=+-@").find(shown.front()) != std::string_view::npos)
+    shown.insert(shown.begin(), '\'');
   if (shown.find_first_of(",\"") == std::string::npos) return shown;
   std::string quoted = "\"";
   for (char c : shown) {

@@ -27,7 +27,9 @@
 #include "bangtin/playlists.hpp"
 #include "console_accounts.hpp"
 #include "console_api.hpp"
+#include "console_playlists.hpp"
 #include "console_server.hpp"
+#include "console_sessions.hpp"
 #include "running_daemon.hpp"
 #include "test_support.hpp"
 
@@ -83,7 +85,7 @@ class Console {
       return frame;
     };
     api_ = std::make_unique<ConsoleApi>(
-        loop_, ConsoleSetup{write_config(), directory_, console_web_root(), tls},
+        loop_, ConsoleSetup{write_config(), directory_, console_web_root(), tls, true},
         std::move(sources),
         [this](std::string_view line) {
           const std::lock_guard lock(log_mutex_);
@@ -675,6 +677,19 @@ TEST(ConsoleUsers, AdminsManageAccountsOthersOnlyTheirOwnPassword) {
   EXPECT_EQ(
       editor.call(http::verb::put, "/api/users/editor", json{{"password", "mật khẩu khác hẳn"}})
           .status,
+      400u)
+      << "one's own password takes the current one";
+  EXPECT_EQ(
+      editor
+          .call(http::verb::put, "/api/users/editor",
+                json{{"password", "mật khẩu khác hẳn"}, {"current_password", "đoán bừa thôi"}})
+          .status,
+      403u);
+  EXPECT_EQ(
+      editor
+          .call(http::verb::put, "/api/users/editor",
+                json{{"password", "mật khẩu khác hẳn"}, {"current_password", kEditorPassword}})
+          .status,
       200u);
   EXPECT_EQ(editor.call(http::verb::get, "/api/session").status, 401u);
   sign_in(console, "editor", "mật khẩu khác hẳn");
@@ -734,7 +749,8 @@ std::string raw(unsigned short port, const std::string& bytes,
   beast::tcp_stream stream(io);
   stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
   stream.expires_after(patience);
-  asio::write(stream, asio::buffer(bytes));
+  beast::error_code written;
+  asio::write(stream, asio::buffer(bytes), written);  // the server may answer before it all went
   std::string reply;
   beast::error_code error;
   char chunk[4096];
@@ -901,6 +917,73 @@ TEST(ConsoleDaemon, TheDaemonServesItsConsoleWithTheBoardsAsTheyAre) {
   const auto file = dir.write("preview.png", preview.body);
   EXPECT_EQ(read_png(file), to_rgb888(panel.shown_frame(), Rgb{255, 176, 0}))
       << "the picture is what the panel shows";
+}
+
+TEST(ConsoleApi, ALoopbackConsoleAnswersOnlyToLoopbackNamesAndSmallBodiesOnlyBeforeSignIn) {
+  Console console;
+  const std::string rebinding = raw(console.port(),
+                                    "GET /api/session HTTP/1.1\r\nHost: evil.example:8080\r\n"
+                                    "Connection: close\r\n\r\n");
+  EXPECT_EQ(rebinding.substr(0, 12), "HTTP/1.1 421") << rebinding;
+  EXPECT_EQ(
+      raw(console.port(), "GET / HTTP/1.1\r\nHost: localhost:8080\r\nConnection: close\r\n\r\n")
+          .substr(0, 12),
+      "HTTP/1.1 200");
+  EXPECT_EQ(raw(console.port(), "HEAD / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                .substr(0, 12),
+            "HTTP/1.1 405");
+  const std::string big(100 * 1024, 'x');
+  EXPECT_EQ(raw(console.port(),
+                "POST /api/login HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                "Content-Type: application/json\r\nContent-Length: " +
+                    std::to_string(big.size()) + "\r\n\r\n" + big)
+                .substr(0, 12),
+            "HTTP/1.1 413")
+      << "64 KiB for anything but a whole playlist";
+  EXPECT_EQ(raw(console.port(),
+                "PUT /api/playlists/x HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                "Content-Type: application/json\r\nConnection: close\r\n"
+                "Content-Length: " +
+                    std::to_string(big.size()) + "\r\n\r\n" + big)
+                .substr(0, 12),
+            "HTTP/1.1 401")
+      << "a playlist may be big, and is still refused unsigned";
+}
+
+TEST(ConsoleSessionsLimits, OneAccountsSessionsNeverPushOutAnothersAndSuccessKeepsTheAddressCount) {
+  ConsoleSessions sessions;
+  const auto at = std::chrono::steady_clock::time_point(std::chrono::hours(1));
+  const std::string other = sessions.open("khac", "10.0.0.2", at).id;
+  const std::string first = sessions.open("mot", "10.0.0.1", at).id;
+  for (int i = 0; i < 30; ++i) sessions.open("mot", "10.0.0.1", at + std::chrono::seconds(i + 1));
+  EXPECT_EQ(sessions.size(), static_cast<std::size_t>(ConsoleSessions::kMostPerAccount) + 1);
+  EXPECT_EQ(sessions.find(first, at + std::chrono::minutes(1)), nullptr);
+  EXPECT_NE(sessions.find(other, at + std::chrono::minutes(1)), nullptr);
+
+  SignInThrottle throttle;
+  for (int i = 0; i < 6; ++i) throttle.failed("10.0.0.9", "admin", at);
+  throttle.succeeded("10.0.0.9", "viewer");
+  EXPECT_GT(throttle.wait_before("10.0.0.9", "someone", at).count(), 0)
+      << "a right password for one's own account does not wipe the guesses at another";
+  throttle.succeeded("10.0.0.9", "admin");
+  EXPECT_GT(throttle.wait_before("10.0.0.9", "admin", at).count(), 0);
+  EXPECT_EQ(throttle.wait_before("10.0.0.8", "admin", at).count(), 0);
+}
+
+TEST(ConsolePlaylistsOneFile, AConfigNamingOneFileLetsTheConsoleEditThatFileAlone) {
+  testing::ScratchDir dir;
+  dir.write("lists/cchc.yaml", kPlaylist);
+  dir.write("bangtin.yaml",
+            "playlists: lists/cchc.yaml\ndisplays:\n  - name: a\n    size: 128x32\n"
+            "    link: modbus-tcp://127.0.0.1:1502\n");
+  AccountStore accounts(dir.path() / "state/console.sqlite3");
+  PlaylistFolder folder(dir.path() / "bangtin.yaml", dir.path() / "state/drafts", accounts);
+  ASSERT_EQ(folder.list().size(), 1u);
+  EXPECT_TRUE(folder.read("cchc").has_value());
+  EXPECT_FALSE(folder.read("bangtin").has_value()) << "the config beside it is no playlist";
+  EXPECT_THROW(folder.save("bangtin", "", "playlist: x\n", kTester), std::invalid_argument);
+  EXPECT_THROW(folder.save("moi", "", "playlist: x\n", kTester), std::invalid_argument);
+  EXPECT_EQ(file_text(dir.path() / "bangtin.yaml").substr(0, 10), "playlists:");
 }
 
 }  // namespace

@@ -302,6 +302,16 @@ TEST(PlayReport, CsvQuotesTextWithCommasAndQuotes) {
       "2026-11-24,cong-ubnd,cchc-2026,gio,3,0,60,\"Sáng 7:30, chiều 13:30 \"\"đúng giờ\"\"\"\r\n");
 }
 
+TEST(PlayReport, ACellThatASpreadsheetWouldRunAsAFormulaStaysText) {
+  const std::vector<PlayTotals> rows{
+      {"2026-11-24", "cong-ubnd", "cchc", "=cmd|' /C calc'!A0", "+1-2", 1, 0, 1s},
+      {"2026-11-24", "cong-ubnd", "cchc", "@SUM(A1)", "-3, giảm", 1, 0, 1s}};
+  EXPECT_EQ(totals_csv(rows),
+            "day,display,playlist,item,plays,interrupted,on_air_seconds,text\r\n"
+            "2026-11-24,cong-ubnd,cchc,'=cmd|' /C calc'!A0,1,0,1,'+1-2\r\n"
+            "2026-11-24,cong-ubnd,cchc,'@SUM(A1),1,0,1,\"'-3, giảm\"\r\n");
+}
+
 namespace {
 
 // An id and a text as an old database or a hand-edited playlist may hold them: a comma, quotes,
