@@ -51,7 +51,15 @@ export function el(spec, attributes, ...children) {
 export const $ = (selector, root = document) => root.querySelector(selector);
 
 // "2026-11-24T08:00:00" or "2026-11-24 08:00" -> "08:00 24/11/2026"; other text as it is.
+// A UTC time ("2026-11-24T01:00:00Z", as the audit keeps them) in this computer's time zone.
 export function localTime(text) {
+  if (/Z$/.test(text || "")) {
+    const d = new Date(text);
+    if (!isNaN(d)) {
+      const two = (n) => String(n).padStart(2, "0");
+      return `${two(d.getHours())}:${two(d.getMinutes())} ${two(d.getDate())}/${two(d.getMonth() + 1)}/${d.getFullYear()}`;
+    }
+  }
   const m = /^(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d)/.exec(text || "");
   return m ? `${m[4]}:${m[5]} ${m[3]}/${m[2]}/${m[1]}` : (text || "");
 }

@@ -1,5 +1,5 @@
 // The console: sign in, then one page at a time by the address's #part (#bang, #danh-sach,
-// #thong-bao, #bao-cao, #nhat-ky). Buttons a role may not use are not shown to it.
+// #thong-bao, #bao-cao, #nhat-ky, #tai-khoan). Buttons a role may not use are not shown to it.
 "use strict";
 
 import { api, session, may, message, $ } from "./api.js";
@@ -8,9 +8,10 @@ import * as playlists from "./playlists.js";
 import * as notices from "./notices.js";
 import * as report from "./report.js";
 import * as audit from "./audit.js";
+import * as accounts from "./accounts.js";
 
 const pages = { bang: boards, "danh-sach": playlists, "thong-bao": notices, "bao-cao": report,
-                "nhat-ky": audit };
+                "nhat-ky": audit, "tai-khoan": accounts };
 let current = null;
 
 function showSignIn() {

@@ -6,9 +6,12 @@ import { api, el, $, message, localTime } from "./api.js";
 const kPage = 50;
 let offset = 0;
 
-const kActions = { save: "Lưu danh sách", "playlist-save": "Lưu danh sách", delete: "Xoá danh sách",
-  "playlist-delete": "Xoá danh sách", "notice-add": "Phát thông báo", "notice-end": "Kết thúc thông báo",
-  login: "Đăng nhập", "user-add": "Thêm tài khoản", "user-remove": "Xoá tài khoản" };
+// As the account store and the playlist folder name them.
+const kActions = { "playlist.save": "Lưu danh sách", "playlist.create": "Tạo danh sách",
+  "playlist.delete": "Xoá danh sách", "notice.add": "Phát thông báo", "notice.end": "Kết thúc thông báo",
+  "user.add": "Thêm tài khoản", "user.remove": "Xoá tài khoản", "user.passwd": "Đổi mật khẩu",
+  "user.role": "Đổi vai trò", "user.token": "Cấp mã cho chương trình",
+  "user.revoke-tokens": "Thu hồi mã" };
 
 function detail(entry) {
   const text = [entry.before && "Trước:\n" + entry.before, entry.after && "Sau:\n" + entry.after]
@@ -24,7 +27,7 @@ async function load() {
   const body = $("#audit-table tbody");
   if (result.status !== 200)
     return body.replaceChildren(el("tr", {}, el("td.text-danger", { colSpan: 6 },
-      result.status === 403 ? "Chỉ quản trị viên xem được nhật ký" : message(result))));
+      message(result))));
   const { entries, total } = result.data;
   body.replaceChildren(...entries.map((entry) => el("tr", {},
     el("td.text-nowrap", {}, localTime(entry.at)), el("td", {}, entry.actor),

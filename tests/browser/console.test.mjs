@@ -123,6 +123,26 @@ async function main() {
   await page.setViewportSize({ width: 1280, height: 900 });
 
   await editSteps({ page, base, dir, display: kDisplay, note, screenshot, daemonPicture, simulatorPicture });
+
+  // 7. Accounts: an editor sees no one else's account, changes their own password (the current
+  // one first), is signed out, and signs in with the new one.
+  await page.click('#menu a[href="#tai-khoan"]');
+  await page.locator("#own-password").waitFor();
+  if (await page.locator("#users-table").isVisible()) throw new Error("an editor sees the accounts");
+  await page.fill("#own-current", "đoán bừa thôi");
+  await page.fill("#own-new", "mật khẩu mới của biên tập");
+  await page.click('#own-password button[type="submit"]');
+  await page.locator("#own-result", { hasText: "không đúng" }).waitFor({ timeout: 5000 });
+  await page.fill("#own-current", kPassword);
+  await page.click('#own-password button[type="submit"]');
+  await page.locator("#own-result", { hasText: "Đã đổi mật khẩu" }).waitFor({ timeout: 5000 });
+  await screenshot(page, "tai-khoan");
+  await page.locator("#sign-in").waitFor({ state: "visible", timeout: 5000 });
+  await page.fill("#name", kUser);
+  await page.fill("#password", "mật khẩu mới của biên tập");
+  await page.click('#sign-in button[type="submit"]');
+  await page.locator("#top-bar").waitFor({ state: "visible", timeout: 5000 });
+  note("own password changed; signed out, and in again with the new one");
   await context.close();
 }
 
