@@ -269,6 +269,7 @@ struct ConsoleApi::Impl : std::enable_shared_from_this<ConsoleApi::Impl> {
     std::string token;
     if (authorization.starts_with("Bearer ")) token = std::string(authorization.substr(7));
     std::string session_id;
+    std::string account_name;  // of the session; a token names its account itself
     if (token.empty()) {
       session_id = cookie_value(text_of(request[http::field::cookie]), kCookie);
       const ConsoleSessions::Session* session =
@@ -280,9 +281,8 @@ struct ConsoleApi::Impl : std::enable_shared_from_this<ConsoleApi::Impl> {
           !same_secret(text_of(request["X-CSRF-Token"]), session->csrf))
         return respond(error_response(http::status::forbidden, "csrf",
                                       "Thiếu mã chống giả mạo (X-CSRF-Token)"));
+      account_name = session->account;
     }
-    const std::string account_name =
-        token.empty() ? sessions.find(session_id, now())->account : std::string();
     off_loop(
         accounts_work, respond,
         [token, account_name](Impl& self) -> std::optional<Account> {
@@ -417,10 +417,6 @@ struct ConsoleApi::Impl : std::enable_shared_from_this<ConsoleApi::Impl> {
                     Caller caller, ConsoleRequest& request) {
                   self->route_signed_in(std::move(request), target, peer, caller, respond);
                 });
-  }
-
-  static bool method_is_read(http::verb method) {
-    return method == http::verb::get || method == http::verb::head;
   }
 
   // The console's pages, scripts and styles: files of the web root named [a-z0-9-]+ with an
@@ -906,15 +902,12 @@ struct ConsoleApi::Impl : std::enable_shared_from_this<ConsoleApi::Impl> {
   }
 
   static json item_json(const Item& item, std::chrono::minutes utc_offset) {
-    // In TextEffect's order; `static` is how a playlist writes `still`.
-    static constexpr const char* kEffects[] = {"static", "scroll", "page", "blink", "fade"};
-    static constexpr const char* kPriorities[] = {"normal", "high", "urgent"};
     json body{{"id", item.id},
               {"text", item.text},
-              {"effect", kEffects[static_cast<int>(item.effect)]},
+              {"effect", format_word(item.effect)},
               {"speed", item.speed},
               {"passes", item.passes},
-              {"priority", kPriorities[static_cast<int>(item.priority)]},
+              {"priority", format_word(item.priority)},
               {"weight", item.weight},
               {"targets", item.targets},
               {"line", item.where.line}};

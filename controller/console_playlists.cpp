@@ -57,10 +57,20 @@ PlaylistFolder::PlaylistFolder(std::filesystem::path config_file, std::filesyste
     : config_file_(std::move(config_file)), drafts_(std::move(drafts)), accounts_(accounts) {}
 
 Config PlaylistFolder::config() const {
-  Loaded<Config> loaded = load_config(config_file_);
-  if (!loaded.value)
-    throw std::runtime_error("the config " + config_file_.string() + " cannot be read");
-  return std::move(*loaded.value);
+  // Asked several times by every request: read anew only when the file changed.
+  std::error_code error;
+  const auto written = std::filesystem::last_write_time(config_file_, error);
+  const auto size = std::filesystem::file_size(config_file_, error);
+  const std::lock_guard lock(config_mutex_);
+  if (!config_ || written != config_written_ || size != config_size_) {
+    Loaded<Config> loaded = load_config(config_file_);
+    if (!loaded.value)
+      throw std::runtime_error("the config " + config_file_.string() + " cannot be read");
+    config_ = std::move(loaded.value);
+    config_written_ = written;
+    config_size_ = size;
+  }
+  return *config_;
 }
 
 std::optional<std::string> PlaylistFolder::only_name() const {

@@ -8,8 +8,10 @@
 // live in a playlist of their own that only the console writes. Blocking: call off the loop.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -112,6 +114,11 @@ class PlaylistFolder {
 
   std::filesystem::path config_file_;
   std::filesystem::path drafts_;
+  // The config as last read, and the file's time and size then (the pools ask at once).
+  mutable std::mutex config_mutex_;
+  mutable std::optional<Config> config_;
+  mutable std::filesystem::file_time_type config_written_;
+  mutable std::uintmax_t config_size_ = 0;
   AccountStore& accounts_;
 };
 

@@ -48,11 +48,7 @@ std::optional<int> read_named(YamlFile& yaml, const YAML::Node& node, const Choi
   return choices[*index].value;
 }
 
-std::string effect_word(TextEffect effect) {
-  for (const auto& named : effect_names)
-    if (named.value == static_cast<int>(effect)) return std::string(named.name);
-  return "scroll";
-}
+std::string effect_word(TextEffect effect) { return std::string(bangtin::format_word(effect)); }
 
 // How the item plays: its effect and the effect's speed, passes or duration, and its colour.
 // A setting its effect does not use is a warning, not an error: the item still plays.
@@ -193,3 +189,19 @@ ItemReading read_item(YamlFile& yaml, const YAML::Node& node,
 }
 
 }  // namespace bangtin::playlists_detail
+
+namespace bangtin {
+
+std::string_view format_word(TextEffect effect) {
+  for (const auto& named : playlists_detail::effect_names)
+    if (named.value == static_cast<int>(effect)) return named.name;
+  return "scroll";
+}
+
+std::string_view format_word(Priority priority) {
+  for (const auto& named : playlists_detail::priority_names)
+    if (named.value == static_cast<int>(priority)) return named.name;
+  return "normal";
+}
+
+}  // namespace bangtin

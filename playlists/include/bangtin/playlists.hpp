@@ -85,6 +85,11 @@ struct ItemSchedule {
 
 enum class Priority { normal, high, urgent };
 
+// The word a playlist writes for an effect ("static" for still) or a priority, as the loader
+// reads it: for anything that writes playlists or shows their items.
+std::string_view format_word(TextEffect effect);
+std::string_view format_word(Priority priority);
+
 struct Item {
   std::string id;                                // unique across every playlist of a config
   std::string playlist;                          // the name of the playlist it is in
