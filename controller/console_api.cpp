@@ -962,7 +962,7 @@ struct ConsoleApi::Impl : std::enable_shared_from_this<ConsoleApi::Impl> {
                                              1000.0 * display->width / item.speed))
                                        : std::chrono::milliseconds(1500);
             const DisplayConfig shown = *display;
-            Programme programme{config, {Playlist{"xem-truoc", "", {}, {item}, ""}}};
+            Programme programme{config, {Playlist{"xem-truoc", "", {}, {item}, "", {}}}};
             DisplayPlayer player(programme, shown);
             player.frame_at(start);
             const Frame frame = player.frame_at(start + moment);

@@ -2,6 +2,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 
+#include <set>
 #include <stdexcept>
 
 #include "atomic_file.hpp"
@@ -22,6 +23,14 @@ namespace {
 // Editors save in bursts; a tenth of a second of quiet keeps reloads well inside a second.
 constexpr auto kReloadSettle = std::chrono::milliseconds(100);
 constexpr auto kStatusPeriod = std::chrono::seconds(1);
+
+// The folders the programme's media files are in (or would be, for a file not there yet).
+std::set<std::filesystem::path> media_folders(const Programme& programme) {
+  std::set<std::filesystem::path> folders;
+  for (const Playlist& playlist : programme.playlists)
+    for (const auto& [file, stamp] : playlist.media_files) folders.insert(file.parent_path());
+  return folders;
+}
 
 }  // namespace
 
@@ -148,10 +157,12 @@ struct Daemon::Impl {
       // which the boards must not wait for.
       auto planned = std::make_shared<std::vector<std::shared_ptr<const DisplayContent>>>();
       std::size_t playlists = 0;
+      auto folders = std::make_shared<std::set<std::filesystem::path>>();
       try {
         loaded = std::make_shared<Loaded<Programme>>(load());
         if (loaded->value) {
           playlists = loaded->value->playlists.size();
+          *folders = media_folders(*loaded->value);
           const auto programme = std::make_shared<const Programme>(std::move(*loaded->value));
           source.remember(programme);
           planner.next_programme();
@@ -163,9 +174,10 @@ struct Daemon::Impl {
         log(std::string("playlists not reloaded: ") + error.what());
         return;
       }
-      boost::asio::post(loop, [this, loaded, planned, playlists] {
+      boost::asio::post(loop, [this, loaded, planned, playlists, folders] {
         if (stopped) return;
         remember_problems(loaded->diagnostics);
+        if (watcher && loaded->value) watcher->watch_media(*folders);
         if (!loaded->value) {
           log("playlists not reloaded: the config cannot be read; what is on air stays");
           return;
@@ -255,6 +267,7 @@ Daemon::Daemon(boost::asio::io_context& loop, const std::filesystem::path& confi
   } catch (const std::exception& error) {
     d.log(std::string("playlists will not reload by themselves: ") + error.what());
   }
+  if (d.watcher) d.watcher->watch_media(media_folders(*programme));
   for (auto& runner : d.runners) runner->start();
   d.start_console();
   d.keep_status();

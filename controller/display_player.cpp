@@ -81,11 +81,24 @@ TextStyle style_of(const Item& item, const DisplayConfig& display) {
   style.speed = even_scroll_speed(item.speed, display.fps);
   style.passes = item.passes;
   style.duration = item.duration;
+  style.media = item.media;
   return style;
 }
 
 // How long the item plays on the display, worked out without rasterizing it.
 PlayLength measure(const TextRenderer& renderer, const Item& item, const DisplayConfig& display) {
+  const MediaKind media = item.media.kind;
+  if (media != MediaKind::none && display.link.rfind("modbus-text-", 0) == 0)
+    throw std::runtime_error(
+        "a message display draws text it is sent, in its own font; it shows no "
+        "pictures, QR codes, videos or documents");
+  if ((media == MediaKind::video || media == MediaKind::document) &&
+      display.output != DisplayOutput::window) {
+    throw std::runtime_error(
+        std::string(media == MediaKind::video ? "a video" : "a document's pages") +
+        " play on window displays (lobby screens) only; an LED board would show it too small "
+        "and too slowly to read or watch");
+  }
   const PlayTiming timing = renderer.measure(item.text, style_of(item, display));
   return PlayLength{timing.duration, timing.pass};
 }
@@ -280,6 +293,22 @@ std::string play_key(const TextRenderer& renderer, const Item& item, const Displ
   }
   key += '\n';
   key += item.text;
+  if (item.media.kind != MediaKind::none) {
+    // The file as stamped: a picture replaced on disk is drawn anew.
+    const Media& media = item.media;
+    key += '\n';
+    for (const long long number :
+         {static_cast<long long>(media.kind), static_cast<long long>(media.fit),
+          static_cast<long long>(media.side), static_cast<long long>(media.qr_level),
+          static_cast<long long>(media.stamp.bytes),
+          static_cast<long long>(media.stamp.modified_ns)}) {
+      key += std::to_string(number);
+      key += ' ';
+    }
+    key += media.file.string();
+    key += '\n';
+    key += media.qr_text;
+  }
   return key;
 }
 
@@ -929,7 +958,7 @@ void DisplayPlayer::reload(std::shared_ptr<const DisplayContent> planned,
     return;
   }
   const auto kept = std::find_if(items.begin(), items.end(), [&](const Item* item) {
-    return item->id == on_air->id && item->text == on_air->text;
+    return item->id == on_air->id && item->text == on_air->text && item->media == on_air->media;
   });
   const Play instead = schedule.next(s.play->cursor_if_cut, now);
   const bool urgent_due = instead.item && instead.item->priority == Priority::urgent &&

@@ -103,8 +103,8 @@ void DisplayRunner::record(const std::vector<DisplayPlayer::Change>& changes,
           follows_on ? play.start
                      : std::max(play.start,
                                 now - std::chrono::duration_cast<SystemClock::duration>(period_));
-      recorded_play_ = journal_->begin(
-          PlayStart{name(), play.item->playlist, play.item->id, play.item->text, shown_from});
+      recorded_play_ = journal_->begin(PlayStart{name(), play.item->playlist, play.item->id,
+                                                 shown_text(*play.item), shown_from});
     }
   }
 }

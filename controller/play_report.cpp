@@ -118,7 +118,7 @@ std::vector<PlayTotals> planned_totals(const Programme& programme, const Display
     auto [found, added] = row_of.emplace(std::pair(day_number, play.item), rows.size());
     if (added) {
       rows.push_back(PlayTotals{day, display.name, play.item->playlist, play.item->id,
-                                play.item->text, 0, 0, seconds(0)});
+                                shown_text(*play.item), 0, 0, seconds(0)});
       on_air.emplace_back(0);
     }
     PlayTotals& row = rows[found->second];

@@ -10,12 +10,14 @@ namespace bangtin {
 
 namespace {
 
+constexpr std::uint32_t kFolderMask = IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE |
+                                      IN_CREATE | IN_DELETE_SELF | IN_MOVE_SELF;
+
 int open_inotify(const std::filesystem::path& directory) {
   const int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
   if (fd < 0)
     throw std::runtime_error(std::string("cannot start inotify: ") + std::strerror(errno));
-  const std::uint32_t mask = IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_CREATE |
-                             IN_DELETE_SELF | IN_MOVE_SELF;
+  const std::uint32_t mask = kFolderMask;
   if (inotify_add_watch(fd, directory.c_str(), mask) < 0) {
     const std::string why = std::strerror(errno);
     ::close(fd);
@@ -42,6 +44,9 @@ PlaylistWatcher::PlaylistWatcher(boost::asio::io_context& loop,
       settle_(settle),
       on_change_(std::move(on_change)),
       on_lost_(std::move(on_lost)) {
+  // The descriptor of the watch just added (adding it again with IN_MASK_ADD changes nothing).
+  main_watch_ =
+      inotify_add_watch(inotify_.native_handle(), directory.c_str(), kFolderMask | IN_MASK_ADD);
   read_events();
 }
 
@@ -58,6 +63,32 @@ bool PlaylistWatcher::concerns_playlists(const std::string& name) const {
          ends_with(name, ".YML");
 }
 
+void PlaylistWatcher::watch_media(const std::set<std::filesystem::path>& folders) {
+  const int fd = inotify_.native_handle();
+  media_in_main_ = false;
+  for (auto watch = media_watches_.begin(); watch != media_watches_.end();) {
+    if (folders.count(watch->second)) {
+      ++watch;
+      continue;
+    }
+    inotify_rm_watch(fd, watch->first);
+    watch = media_watches_.erase(watch);
+  }
+  // IN_MASK_ADD: a media folder that is the playlists folder itself keeps its own events.
+  const std::uint32_t mask =
+      IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_CREATE | IN_MASK_ADD;
+  for (const std::filesystem::path& folder : folders) {
+    bool watched = false;
+    for (const auto& [descriptor, path] : media_watches_) watched = watched || path == folder;
+    if (watched) continue;
+    const int descriptor = inotify_add_watch(fd, folder.c_str(), mask);
+    if (descriptor == main_watch_)
+      media_in_main_ = true;
+    else if (descriptor >= 0)
+      media_watches_[descriptor] = folder;
+  }
+}
+
 void PlaylistWatcher::read_events() {
   inotify_.async_read_some(
       boost::asio::buffer(buffer_), [this](const boost::system::error_code& error, std::size_t n) {
@@ -67,10 +98,14 @@ void PlaylistWatcher::read_events() {
           inotify_event event;
           std::memcpy(&event, buffer_.data() + offset, sizeof event);
           const char* name = buffer_.data() + offset + sizeof(inotify_event);
-          if (event.len > 0 && concerns_playlists(std::string(name))) relevant = true;
+          const bool media = media_watches_.count(event.wd) > 0;
+          const bool any_file = media || (event.wd == main_watch_ && media_in_main_);
+          if (event.len > 0 && (any_file ? name[0] != '.' : concerns_playlists(std::string(name))))
+            relevant = true;
           // The kernel dropped events: something may have changed, so read everything again.
           if (event.mask & IN_Q_OVERFLOW) relevant = true;
-          if (event.mask & (IN_DELETE_SELF | IN_MOVE_SELF)) {
+          if (media && (event.mask & IN_IGNORED)) media_watches_.erase(event.wd);
+          if (!media && (event.mask & (IN_DELETE_SELF | IN_MOVE_SELF))) {
             relevant = true;  // the reload reports the missing directory
             if (on_lost_) on_lost_();
           }

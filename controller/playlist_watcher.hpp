@@ -13,7 +13,9 @@
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
 
 namespace bangtin {
@@ -30,10 +32,18 @@ class PlaylistWatcher {
   PlaylistWatcher(const PlaylistWatcher&) = delete;
   PlaylistWatcher& operator=(const PlaylistWatcher&) = delete;
 
+  // Also watches these folders (where the playlists' pictures, videos and documents are), any
+  // file in them, from now on; folders watched before and not named now are let go. A folder
+  // that cannot be watched is skipped: its files are read again at the next reload anyway.
+  void watch_media(const std::set<std::filesystem::path>& folders);
+
  private:
   void read_events();
   bool concerns_playlists(const std::string& name) const;
 
+  int main_watch_ = -1;         // the playlists folder's
+  bool media_in_main_ = false;  // media files lie in the playlists folder itself
+  std::map<int, std::filesystem::path> media_watches_;  // by watch descriptor
   boost::asio::posix::stream_descriptor inotify_;
   boost::asio::steady_timer settle_timer_;
   std::optional<std::string> only_file_;

@@ -20,9 +20,10 @@ struct ItemReading {
 };
 
 // `known_targets`: the names targets may use, or nullptr to accept any. `utc_offset`: how
-// from/until are read.
+// from/until are read. `media_folder`: what media file names are relative to.
 ItemReading read_item(YamlFile& yaml, const YAML::Node& node,
                       const std::vector<std::string>* known_targets,
-                      std::chrono::minutes utc_offset);
+                      std::chrono::minutes utc_offset, const std::filesystem::path& media_folder,
+                      std::vector<std::pair<std::filesystem::path, FileStamp>>& media_files);
 
 }  // namespace bangtin::playlists_detail

@@ -101,7 +101,8 @@ void read_items(YamlFile& yaml, const YAML::Node& node, const Config* config,
   const std::chrono::minutes utc_offset = config ? config->utc_offset : std::chrono::minutes(0);
   for (const auto& item_node : node) {
     auto [item, never_plays_reported] = playlists_detail::read_item(
-        yaml, item_node, known_targets ? &*known_targets : nullptr, utc_offset);
+        yaml, item_node, known_targets ? &*known_targets : nullptr, utc_offset,
+        media_folder(playlist.file, config), playlist.media_files);
     if (!item) continue;
     item->playlist = playlist.name;
     const auto earlier =
@@ -341,6 +342,16 @@ Loaded<Config> load_config(const std::filesystem::path& file) {
 
   result.value = std::move(config);
   return result;
+}
+
+std::filesystem::path media_folder(const std::filesystem::path& playlist_file,
+                                   const Config* config) {
+  if (config && !config->playlists.empty()) {
+    std::error_code error;
+    if (std::filesystem::is_directory(config->playlists, error)) return config->playlists;
+    return config->playlists.parent_path();
+  }
+  return playlist_file.parent_path();
 }
 
 Loaded<Playlist> load_playlist(const std::filesystem::path& file, const Config* config,

@@ -107,6 +107,13 @@ std::optional<Loaded<Playlist>> PlaylistCache::find(const std::filesystem::path&
   const auto found = entries_.find(file);
   if (found == entries_.end() || found->second.bytes != bytes) return std::nullopt;
   const Entry& entry = found->second;
+  const Playlist* playlist = entry.in_programme ? entry.in_programme
+                             : entry.own        ? &*entry.own
+                                                : nullptr;
+  if (playlist) {
+    for (const auto& [media, stamp] : playlist->media_files)
+      if (file_stamp(media) != stamp) return std::nullopt;  // a picture replaced: parse again
+  }
   Loaded<Playlist> loaded;
   loaded.diagnostics = entry.diagnostics;
   if (entry.in_programme) {

@@ -141,7 +141,9 @@ void check_item(const Item& item, bool never_plays_reported, const Config& confi
   if (checks.item_problem) {
     for (const DisplayConfig* display : displays)
       if (auto problem = checks.item_problem(item, *display))
-        diagnostics.push_back(Diagnostic{item.where, Severity::error, std::move(*problem)});
+        diagnostics.push_back(
+            Diagnostic{item.media.kind == MediaKind::none ? item.where : item.media_where,
+                       Severity::error, std::move(*problem)});
   }
   check_glyphs(item.text, item.text_where, displays, checks, diagnostics);
   if (!never_plays) check_length(item, displays, checks, diagnostics);

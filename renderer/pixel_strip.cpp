@@ -92,6 +92,17 @@ PixelStrip::PixelStrip(const std::vector<std::uint8_t>& coverage, int width, int
   }
 }
 
+PixelStrip::PixelStrip(const Frame& pixels)
+    : width_(pixels.width), height_(pixels.height), format_(pixels.format) {
+  const std::size_t row = row_bytes(format_, width_);
+  stride_ = format_ == PixelFormat::mono ? row + 1 : row;
+  bytes_.assign(stride_ * static_cast<std::size_t>(height_), 0);
+  for (int y = 0; y < height_; ++y) {
+    std::memcpy(bytes_.data() + static_cast<std::size_t>(y) * stride_,
+                pixels.bytes.data() + static_cast<std::size_t>(y) * pixels.stride(), row);
+  }
+}
+
 void clear_rect(Frame& out, Rect where) {
   where = where.intersection(out.bounds());
   if (where.empty()) return;

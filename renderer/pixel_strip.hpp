@@ -25,6 +25,8 @@ class PixelStrip {
   // Converts one byte of coverage a pixel (row-major, width x height) through the palette.
   PixelStrip(const std::vector<std::uint8_t>& coverage, int width, int height,
              const Palette& palette);
+  // Pixels already in a panel's format (a picture made ready for a zone).
+  explicit PixelStrip(const Frame& pixels);
 
   int width() const { return width_; }
   int height() const { return height_; }

@@ -6,7 +6,10 @@
 #include <optional>
 #include <stdexcept>
 
+#include "image_file.hpp"
+#include "picture_pixels.hpp"
 #include "pixel_strip.hpp"
+#include "qr_code.hpp"
 #include "text_layout.hpp"
 #include "text_raster.hpp"
 
@@ -81,8 +84,35 @@ struct Timing {
 
 // --- PreparedItem ----------------------------------------------------------------------------
 
+// A picture or QR code an item shows, made ready for its place in the zone.
+struct PicturePart {
+  Rect box;  // within the item's zone
+  // rgb888, box-sized; a page each for a document. Never changed once set: shared by copies of
+  // the item and by the item in other lights.
+  std::shared_ptr<const std::vector<Frame>> pages;
+  std::vector<PixelStrip> pixels;  // the pages in the zone's format and light
+  std::chrono::milliseconds page_time{0};
+
+  void convert(PixelFormat format, const Light& light) {
+    pixels.clear();
+    for (const Frame& page : *pages)
+      pixels.emplace_back(picture_pixels::in_panel_format(page, format, light));
+  }
+  std::size_t bytes() const {
+    std::size_t total = 0;
+    for (const Frame& page : *pages) total += page.bytes.size();
+    for (const PixelStrip& page : pixels) total += page.bytes();
+    return total;
+  }
+  const PixelStrip& page_at(Milliseconds ms) const {
+    if (pixels.size() == 1 || page_time.count() <= 0) return pixels.front();
+    return pixels[std::min<std::size_t>(static_cast<std::size_t>(ms / page_time.count()),
+                                        pixels.size() - 1)];
+  }
+};
+
 struct PreparedItem::State {
-  PanelGeometry zone;
+  PanelGeometry zone;  // the text's part of the item's zone (all of it without a picture)
   TextStyle style;
   Light light;
   // Scroll: one line; page: the screens stacked; otherwise one screen. Never changed once set:
@@ -93,11 +123,18 @@ struct PreparedItem::State {
   int size = 0;                               // pixel size the text was set in
   int pages = 1;
   Timing timing;
+  PanelGeometry area;  // the item's whole zone
+  bool has_text = true;
+  Rect text_box;  // within `area`
+  Rect gap;       // between picture and text, dark
+  std::optional<PicturePart> picture;
 
   void convert() {
+    if (picture) picture->convert(area.format, light);
+    if (!has_text) return;
     strip = PixelStrip(block->alpha, block->width, block->height,
                        make_palette(zone.format, style.colour, light));
-    if (style.effect == TextEffect::scroll)
+    if (style.effect == TextEffect::scroll && !picture)
       scroll_strip = std::make_shared<const Frame>(strip.to_frame());
   }
 
@@ -167,13 +204,13 @@ int PreparedItem::font_size() const { return state_ ? state_->size : 0; }
 std::size_t PreparedItem::bytes() const {
   if (!state_) return 0;
   const State& s = *state_;
-  return s.block->alpha.size() + s.strip.bytes() +
-         (s.scroll_strip ? s.scroll_strip->bytes.size() : 0);
+  return (s.block ? s.block->alpha.size() : 0) + s.strip.bytes() +
+         (s.scroll_strip ? s.scroll_strip->bytes.size() : 0) + (s.picture ? s.picture->bytes() : 0);
 }
 
 Frame PreparedItem::frame_at(std::chrono::nanoseconds elapsed) const {
   if (!state_) return Frame{};
-  Frame frame = Frame::blank(state_->zone.width, state_->zone.height, state_->zone.format);
+  Frame frame = Frame::blank(state_->area.width, state_->area.height, state_->area.format);
   draw(elapsed, frame);
   return frame;
 }
@@ -202,12 +239,19 @@ PreparedItem PreparedItem::lit(const Light& light) const {
   copy.size = s.size;
   copy.pages = s.pages;
   copy.timing = s.timing;
+  copy.area = s.area;
+  copy.has_text = s.has_text;
+  copy.text_box = s.text_box;
+  copy.gap = s.gap;
+  if (s.picture)
+    copy.picture = PicturePart{s.picture->box, s.picture->pages, {}, s.picture->page_time};
   copy.convert();
   return item;
 }
 
 std::optional<ScrollStrip> PreparedItem::scroll_strip(std::chrono::nanoseconds elapsed) const {
-  if (!state_ || state_->style.effect != TextEffect::scroll) return std::nullopt;
+  if (!state_ || state_->style.effect != TextEffect::scroll || !state_->scroll_strip)
+    return std::nullopt;
   return ScrollStrip{state_->scroll_strip, state_->scroll_offset(whole_ms(elapsed)),
                      std::max(state_->timing.passes_end - elapsed, std::chrono::nanoseconds{0})};
 }
@@ -221,6 +265,15 @@ void PreparedItem::draw(std::chrono::nanoseconds elapsed, Frame& out, Rect where
                                 std::string(to_string(s.zone.format)));
   }
   const Milliseconds ms = whole_ms(elapsed);
+  if (s.picture) {
+    const Rect box = s.picture->box;
+    s.picture->page_at(ms).blit(out, Rect{where.x + box.x, where.y + box.y, box.width, box.height},
+                                0, 0);
+    if (!s.has_text) return;
+    clear_rect(out, Rect{where.x + s.gap.x, where.y + s.gap.y, s.gap.width, s.gap.height});
+    where =
+        Rect{where.x + s.text_box.x, where.y + s.text_box.y, s.text_box.width, s.text_box.height};
+  }
   switch (s.style.effect) {
     case TextEffect::scroll:
       s.strip.blit(out, where, s.scroll_offset(ms), 0);
@@ -537,12 +590,126 @@ std::unique_ptr<PreparedItem::State> set_text(text_raster::FontSizes& fonts,
       break;
   }
   state->timing = timing_of(*state);
+  state->area = zone;
+  state->text_box = Rect{0, 0, zone.width, zone.height};
+  return state;
+}
+
+// --- Pictures and QR codes beside or instead of the text ---------------------------------------
+
+// Where the picture and the text go in the zone. Without text the picture takes the whole zone;
+// with text it stands at one side, as wide as its shape asks at the zone's height but never more
+// than half the zone, and the text plays in the rest, a margin away.
+struct PictureLayout {
+  Rect picture;
+  Rect gap;
+  Rect text;
+};
+
+PictureLayout lay_out(const PanelGeometry& zone, bool has_text, const Media& media,
+                      image_file::Size natural) {
+  if (!has_text) return PictureLayout{Rect{0, 0, zone.width, zone.height}, {}, {}};
+  int width = zone.height;  // a QR code's square
+  if (media.kind == MediaKind::image) {
+    width = media.fit == PictureFit::centre
+                ? natural.width
+                : static_cast<int>(std::lround(static_cast<double>(zone.height) * natural.width /
+                                               std::max(1, natural.height)));
+  }
+  const int margin = side_margin(zone.width);
+  width = std::clamp(width, 1, std::max(1, zone.width / 2));
+  const int text_width = zone.width - width - margin;
+  if (text_width < 1)
+    throw MediaError("the zone is too narrow for a picture and text side by side");
+  PictureLayout layout;
+  if (media.side == PictureSide::left) {
+    layout.picture = Rect{0, 0, width, zone.height};
+    layout.gap = Rect{width, 0, margin, zone.height};
+    layout.text = Rect{width + margin, 0, text_width, zone.height};
+  } else {
+    layout.text = Rect{0, 0, text_width, zone.height};
+    layout.gap = Rect{text_width, 0, margin, zone.height};
+    layout.picture = Rect{text_width + margin, 0, width, zone.height};
+  }
+  return layout;
+}
+
+// A QR code at the most pixels a module that fit `box`, or why none fits.
+Frame qr_for(const Media& media, const Rect& box, bool raster) {
+  const qr_code::Modules modules = qr_code::encode(media.qr_text, media.qr_level);
+  const int space = std::min(box.width, box.height);
+  const int module = space / modules.side();
+  if (module < 1) {
+    const qr_code::Capacity fits = qr_code::capacity(space, media.qr_level);
+    std::string message = "the QR code of '" + media.qr_text + "' is version " +
+                          std::to_string(modules.version) + ", " + std::to_string(modules.side()) +
+                          " pixels a side with its quiet zone; the space for it is " +
+                          std::to_string(box.width) + "x" + std::to_string(box.height);
+    message += fits.version == 0
+                   ? ": no QR code fits there"
+                   : "; at one pixel a module a code of at most " + std::to_string(fits.bytes) +
+                         " characters fits (more in capitals and digits, e.g. an address "
+                         "written in capitals), or a lower qr-level";
+    throw MediaError(message);
+  }
+  if (!raster) return Frame{};
+  return picture_pixels::fitted(qr_code::draw(modules, module), box.width, box.height,
+                                PictureFit::centre);
+}
+
+std::unique_ptr<PreparedItem::State> set_item(text_raster::FontSizes& fonts,
+                                              text_layout::LetterInk& ink,
+                                              const PanelGeometry& zone, const Light& light,
+                                              std::string_view text, const TextStyle& style,
+                                              bool raster) {
+  const Media& media = style.media;
+  if (media.kind == MediaKind::none) return set_text(fonts, ink, zone, light, text, style, raster);
+  if (media.kind != MediaKind::image && media.kind != MediaKind::qr)
+    throw MediaError(
+        "this renderer shows pictures and QR codes; videos and documents play elsewhere");
+
+  image_file::Size natural;
+  if (media.kind == MediaKind::image) natural = image_file::checked_size(media.file, media.stamp);
+  const bool has_text = !text.empty();
+  const PictureLayout layout = lay_out(zone, has_text, media, natural);
+
+  std::unique_ptr<PreparedItem::State> state;
+  if (has_text) {
+    state = set_text(fonts, ink, PanelGeometry{layout.text.width, layout.text.height, zone.format},
+                     light, text, style, raster);
+  } else {
+    state = std::make_unique<PreparedItem::State>();
+    state->style = style;
+    state->light = light;
+    const auto stands = std::chrono::duration_cast<std::chrono::nanoseconds>(
+        style.duration.value_or(std::chrono::milliseconds(kPictureHold)));
+    if (stands.count() > kLongestPlayMs * 1e6)
+      throw std::invalid_argument("a picture may stand for at most 24 hours");
+    state->timing = Timing{stands, std::chrono::nanoseconds(0), stands};
+  }
+  state->area = zone;
+  state->has_text = has_text;
+  state->text_box = layout.text;
+  state->gap = layout.gap;
+
+  PicturePart picture{layout.picture, nullptr, {}, {}};
+  Frame page;
+  if (media.kind == MediaKind::qr) {
+    page = qr_for(media, layout.picture, raster);
+  } else if (raster) {
+    page = picture_pixels::fitted(image_file::decode(media.file), layout.picture.width,
+                                  layout.picture.height, media.fit);
+  }
+  if (raster) {
+    picture.pages = std::make_shared<const std::vector<Frame>>(std::vector<Frame>{std::move(page)});
+    state->picture = std::move(picture);
+  }
   return state;
 }
 }  // namespace
 
 PreparedItem TextRenderer::prepare(std::string_view text, const TextStyle& style) const {
-  auto state = set_text(fonts_->sizes, fonts_->ink, zone_, options_.light, text, style, true);
+  auto state = set_item(fonts_->sizes, fonts_->ink, zone_, options_.light, text, style, true);
   state->convert();
   PreparedItem item;
   item.state_ = std::move(state);
@@ -551,7 +718,7 @@ PreparedItem TextRenderer::prepare(std::string_view text, const TextStyle& style
 
 PlayTiming TextRenderer::measure(std::string_view text, const TextStyle& style) const {
   const auto state =
-      set_text(fonts_->sizes, fonts_->ink, zone_, options_.light, text, style, false);
+      set_item(fonts_->sizes, fonts_->ink, zone_, options_.light, text, style, false);
   return PlayTiming{state->timing.whole, state->timing.pass};
 }
 

@@ -187,8 +187,9 @@ TEST_F(PlaylistLoader, UnknownKeyWithNothingCloseListsTheKnownKeys) {
   EXPECT_EQ(problems_with_item("    text: x\n    background: red\n"),
             std::vector<std::string>{error_at(
                 5, 5,
-                "unknown key 'background' (known keys: id, text, effect, speed, passes, duration, "
-                "colour, priority, weight, from, until, schedule, targets)")});
+                "unknown key 'background' (known keys: id, text, image, qr, video, document, fit, "
+                "side, qr-level, effect, speed, passes, duration, colour, priority, weight, from, "
+                "until, schedule, targets)")});
 }
 
 TEST_F(PlaylistLoader, UnknownTopLevelKey) {
@@ -296,9 +297,10 @@ TEST_F(PlaylistLoader, ItemsMustBeAListOfMappings) {
   EXPECT_EQ(texts(load("playlist: p\nitems: Xin chào\n").diagnostics),
             std::vector<std::string>{
                 error_at(2, 8, "items must be a list of items, each with 'id' and 'text'")});
-  EXPECT_EQ(
-      texts(load("playlist: p\nitems:\n  - Xin chào\n").diagnostics),
-      std::vector<std::string>{error_at(3, 5, "each item must be a mapping with 'id' and 'text'")});
+  EXPECT_EQ(texts(load("playlist: p\nitems:\n  - Xin chào\n").diagnostics),
+            std::vector<std::string>{error_at(3, 5,
+                                              "each item must be a mapping with 'id' and 'text' "
+                                              "(or an image, qr, video or document)")});
 }
 
 TEST_F(PlaylistLoader, NoItemsIsOnlyAWarning) {

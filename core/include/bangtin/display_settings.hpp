@@ -1,9 +1,13 @@
 // bangtin display settings — how a display and its items are asked to look, as the operator's
 // format reads them and the renderer and the outputs act on them: the text effects, the roles of
-// a display's zones, how glyphs become pixels, and where a lobby window opens.
+// a display's zones, how glyphs become pixels, where a lobby window opens, and the pictures, QR
+// codes, videos and documents items show.
 #pragma once
 
+#include <compare>
 #include <cstdint>
+#include <filesystem>
+#include <string>
 
 namespace bangtin {
 
@@ -31,6 +35,47 @@ struct WindowOptions {
   int width = 0;  // the window's size when not fullscreen; 0 = the frame's own size
   int height = 0;
   friend bool operator==(const WindowOptions&, const WindowOptions&) = default;
+};
+
+// What an item shows besides (or instead of) its text.
+enum class MediaKind : std::uint8_t {
+  none,      // text only
+  image,     // a picture file (PNG, JPEG, WebP)
+  qr,        // a QR code of some text, e.g. the public-service portal's address
+  video,     // a video file, on window displays
+  document,  // the pages of a PDF, on window displays
+};
+
+// How a picture takes the space it has.
+//   whole:  all of it, as large as fits, the rest of the space dark;
+//   fill:   all of the space, the picture's edges cut off where its shape differs;
+//   centre: pixel for pixel, centred, cut off where larger than the space.
+enum class PictureFit : std::uint8_t { whole, fill, centre };
+
+// Where the picture or QR code stands when the item has text too.
+enum class PictureSide : std::uint8_t { left, right };
+
+// A QR code's error correction: how much of it may be damaged or hidden and it still reads
+// (L 7 %, M 15 %, Q 25 %, H 30 %). More correction makes a larger code for the same text.
+enum class QrLevel : std::uint8_t { low, medium, quartile, high };
+
+// A media file's size and last change, as the loader found it: a file replaced on disk has
+// another stamp, so what was drawn from the old one is drawn anew.
+struct FileStamp {
+  std::uint64_t bytes = 0;
+  std::int64_t modified_ns = 0;
+  friend bool operator==(const FileStamp&, const FileStamp&) = default;
+};
+
+struct Media {
+  MediaKind kind = MediaKind::none;
+  std::filesystem::path file;  // image, video, document: absolute, checked to exist at load
+  FileStamp stamp;
+  std::string qr_text;  // qr: what the code holds, exactly as written
+  QrLevel qr_level = QrLevel::medium;
+  PictureFit fit = PictureFit::whole;
+  PictureSide side = PictureSide::left;
+  friend bool operator==(const Media&, const Media&) = default;
 };
 
 }  // namespace bangtin

@@ -105,8 +105,11 @@ struct Item {
   std::optional<TimePoint> until;  // from here on it no longer plays (see FORMAT.md)
   ItemSchedule schedule;
   std::vector<std::string> targets;  // display names, group names or "all"; empty means all
-  SourceMark where;                  // the item
-  SourceMark text_where;             // its text, for problems with its characters
+  // A picture, QR code, video or document (see Media); the text may then be empty.
+  Media media;
+  SourceMark where;        // the item
+  SourceMark text_where;   // its text, for problems with its characters
+  SourceMark media_where;  // its picture's file or QR code's text
 };
 
 struct Playlist {
@@ -117,7 +120,13 @@ struct Playlist {
   // The file exactly as read and checked: the daemon keeps these bytes as the last-good copy,
   // never the file read again (it may have been edited since).
   std::string source_bytes;
+  // Every media file its items name, with its stamp when read (zero: not there): a reload parses
+  // the playlist again when one of them changed, though its own bytes did not.
+  std::vector<std::pair<std::filesystem::path, FileStamp>> media_files;
 };
+
+// The file's size and last change; zero when it is not there.
+FileStamp file_stamp(const std::filesystem::path& file);
 
 // --- Displays ------------------------------------------------------------------------------
 
@@ -271,6 +280,15 @@ Loaded<Config> load_config(const std::filesystem::path& file);
 // are read at its offset and its holidays are used; `checks` then run for each targeted display.
 Loaded<Playlist> load_playlist(const std::filesystem::path& file, const Config* config = nullptr,
                                const RenderChecks& checks = {});
+
+// What the item shows, in words, for proof of play and status: its text, after its picture,
+// code, video or document named in brackets ("[Ảnh: poster.png] Nộp hồ sơ trực tuyến").
+std::string shown_text(const Item& item);
+
+// Where an item's media files are named from: the playlists folder (a config's `playlists:`, or
+// the folder of a config's one playlist file), else the playlist's own folder.
+std::filesystem::path media_folder(const std::filesystem::path& playlist_file,
+                                   const Config* config);
 
 // The playlist files a config names, in the order they play (by file name).
 std::vector<std::filesystem::path> playlist_files(const Config& config);

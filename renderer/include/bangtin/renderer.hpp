@@ -24,6 +24,13 @@
 
 namespace bangtin {
 
+// A picture file or a QR code an item cannot show (a file missing, damaged or too large; a code
+// that does not fit its space): the message names the file, or the code, and what is wrong.
+class MediaError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 // A font file of the given family that covers Vietnamese, found through fontconfig.
 // Throws std::runtime_error when none is installed.
 std::filesystem::path find_vietnamese_font(std::string_view family = "DejaVu Sans");
@@ -65,7 +72,13 @@ struct TextStyle {
   std::chrono::milliseconds fade{500};     // fade: fade-in and fade-out each
   int size = 0;   // pixel size of the font; 0 picks the largest whose ink fits the zone
   int lines = 0;  // page: lines a screen (0: one line on boards under 48 px, else as fits best)
+  // A picture or QR code beside the text, which then plays in the rest of the zone; or instead of
+  // it, when the text is empty: the picture then stands for `duration` (10 s without one).
+  Media media{};
 };
+
+// How long a picture without text stands when its item gives no duration.
+inline constexpr std::chrono::seconds kPictureHold{10};
 
 // How long an item plays: PreparedItem::duration() and pass_duration(), known without drawing it.
 struct PlayTiming {
