@@ -2,10 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 
+#include "bangtin/document_pages.hpp"
 #include "image_file.hpp"
 #include "picture_pixels.hpp"
 #include "pixel_strip.hpp"
@@ -657,6 +660,57 @@ Frame qr_for(const Media& media, const Rect& box, bool raster) {
                                 PictureFit::centre);
 }
 
+// A document shows at most this many pages: each is held drawn while the item is kept, and a
+// lobby's visitor does not stand through more.
+constexpr int kMostDocumentPages = 30;
+
+// The page count of a document as stamped, checked only the first time a stamp is seen (validate,
+// reload and every board ask).
+int document_page_count(const Media& media) {
+  struct Checked {
+    FileStamp stamp;
+    int pages = 0;
+    std::string problem;
+  };
+  static std::mutex mutex;
+  static std::map<std::filesystem::path, Checked> checked;
+  {
+    const std::lock_guard lock(mutex);
+    const auto found = checked.find(media.file);
+    if (found != checked.end() && found->second.stamp == media.stamp) {
+      if (!found->second.problem.empty()) throw MediaError(found->second.problem);
+      return found->second.pages;
+    }
+  }
+  Checked outcome{media.stamp, 0, {}};
+  try {
+    outcome.pages = probe_document(media.file).pages;
+    if (outcome.pages > kMostDocumentPages) {
+      outcome.problem = media.file.filename().string() + " has " + std::to_string(outcome.pages) +
+                        " pages; a screen shows at most " + std::to_string(kMostDocumentPages) +
+                        " pages of a document: split it, or put up the pages that matter";
+    }
+  } catch (const DocumentError& error) {
+    outcome.problem = error.what();
+  }
+  const std::lock_guard lock(mutex);
+  if (checked.size() > 1024) checked.clear();
+  checked[media.file] = outcome;
+  if (!outcome.problem.empty()) throw MediaError(outcome.problem);
+  return outcome.pages;
+}
+
+// Each page drawn as large as fits the zone, centred on the dark.
+std::vector<Frame> document_pages(const Media& media, const Rect& box) {
+  DocumentPages document(media.file);
+  std::vector<Frame> pages;
+  for (int page = 0; page < std::min(document.pages(), kMostDocumentPages); ++page) {
+    pages.push_back(picture_pixels::fitted(document.render(page, box.width, box.height), box.width,
+                                           box.height, PictureFit::centre));
+  }
+  return pages;
+}
+
 std::unique_ptr<PreparedItem::State> set_item(text_raster::FontSizes& fonts,
                                               text_layout::LetterInk& ink,
                                               const PanelGeometry& zone, const Light& light,
@@ -664,13 +718,13 @@ std::unique_ptr<PreparedItem::State> set_item(text_raster::FontSizes& fonts,
                                               bool raster) {
   const Media& media = style.media;
   if (media.kind == MediaKind::none) return set_text(fonts, ink, zone, light, text, style, raster);
-  if (media.kind != MediaKind::image && media.kind != MediaKind::qr)
-    throw MediaError(
-        "this renderer shows pictures and QR codes; videos and documents play elsewhere");
+  if (media.kind == MediaKind::video)
+    throw MediaError("videos play in the lobby window, not from a prepared item");
 
   image_file::Size natural;
   if (media.kind == MediaKind::image) natural = image_file::checked_size(media.file, media.stamp);
-  const bool has_text = !text.empty();
+  const int pages = media.kind == MediaKind::document ? document_page_count(media) : 1;
+  const bool has_text = !text.empty() && media.kind != MediaKind::document;
   const PictureLayout layout = lay_out(zone, has_text, media, natural);
 
   std::unique_ptr<PreparedItem::State> state;
@@ -679,13 +733,15 @@ std::unique_ptr<PreparedItem::State> set_item(text_raster::FontSizes& fonts,
                      light, text, style, raster);
   } else {
     state = std::make_unique<PreparedItem::State>();
+    state->zone = zone;
     state->style = style;
     state->light = light;
     const auto stands = std::chrono::duration_cast<std::chrono::nanoseconds>(
         style.duration.value_or(std::chrono::milliseconds(kPictureHold)));
     if (stands.count() > kLongestPlayMs * 1e6)
       throw std::invalid_argument("a picture may stand for at most 24 hours");
-    state->timing = Timing{stands, std::chrono::nanoseconds(0), stands};
+    state->timing =
+        Timing{stands * pages, pages > 1 ? stands : std::chrono::nanoseconds(0), stands * pages};
   }
   state->area = zone;
   state->has_text = has_text;
@@ -693,15 +749,19 @@ std::unique_ptr<PreparedItem::State> set_item(text_raster::FontSizes& fonts,
   state->gap = layout.gap;
 
   PicturePart picture{layout.picture, nullptr, {}, {}};
-  Frame page;
+  std::vector<Frame> drawn;
   if (media.kind == MediaKind::qr) {
-    page = qr_for(media, layout.picture, raster);
+    drawn.push_back(qr_for(media, layout.picture, raster));
+  } else if (raster && media.kind == MediaKind::document) {
+    drawn = document_pages(media, layout.picture);
+    picture.page_time = std::chrono::duration_cast<std::chrono::milliseconds>(
+        state->timing.whole / static_cast<int>(std::max<std::size_t>(1, drawn.size())));
   } else if (raster) {
-    page = picture_pixels::fitted(image_file::decode(media.file), layout.picture.width,
-                                  layout.picture.height, media.fit);
+    drawn.push_back(picture_pixels::fitted(image_file::decode(media.file), layout.picture.width,
+                                           layout.picture.height, media.fit));
   }
   if (raster) {
-    picture.pages = std::make_shared<const std::vector<Frame>>(std::vector<Frame>{std::move(page)});
+    picture.pages = std::make_shared<const std::vector<Frame>>(std::move(drawn));
     state->picture = std::move(picture);
   }
   return state;
