@@ -1,0 +1,125 @@
+// Private to the renderer: FFmpeg behind the video clips. Opening and checking a file, the times
+// of its frames (from one pass over its packets), a decoder that seeks to a keyframe and gives
+// frames in presentation order, and the scaler that fits a frame into a zone's pixels.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "bangtin/frame.hpp"
+#include "bangtin/video_clip.hpp"
+
+struct AVFormatContext;
+struct AVCodecContext;
+struct AVFrame;
+struct AVPacket;
+struct SwsContext;
+
+namespace bangtin::video {
+
+struct FormatCloser {
+  void operator()(AVFormatContext* context) const;
+};
+struct CodecFreer {
+  void operator()(AVCodecContext* context) const;
+};
+struct FrameFreer {
+  void operator()(AVFrame* frame) const;
+};
+struct PacketFreer {
+  void operator()(AVPacket* packet) const;
+};
+struct ScalerFreer {
+  void operator()(SwsContext* context) const;
+};
+struct BufferFreer {
+  void operator()(std::uint8_t* buffer) const;
+};
+using FormatPtr = std::unique_ptr<AVFormatContext, FormatCloser>;
+using CodecPtr = std::unique_ptr<AVCodecContext, CodecFreer>;
+using FramePtr = std::unique_ptr<AVFrame, FrameFreer>;
+using PacketPtr = std::unique_ptr<AVPacket, PacketFreer>;
+using ScalerPtr = std::unique_ptr<SwsContext, ScalerFreer>;
+using BufferPtr = std::unique_ptr<std::uint8_t, BufferFreer>;
+
+// Every frame's presentation time, and where decoding can start.
+struct Timeline {
+  int num = 1, den = 1;             // the stream's time base
+  std::vector<std::int64_t> pts;    // presentation times in the time base, ascending, one a frame
+  std::vector<std::int64_t> keys;   // indices of keyframes (0 always among them), ascending
+  std::vector<std::int64_t> seeks;  // for each of keys: the time to seek to for it
+  std::int64_t end = 0;             // when the last frame ends, in the time base
+
+  std::int64_t frames() const { return static_cast<std::int64_t>(pts.size()); }
+  // From the first frame's time to the end of the last.
+  std::chrono::nanoseconds length() const;
+  // The frame shown at `elapsed`: the last whose time is at or before it (0 before the first).
+  std::int64_t index_at(std::chrono::nanoseconds elapsed) const;
+  // The frame a decoded picture with presentation time `pts` (in the time base) is.
+  std::int64_t index_of_pts(std::int64_t pts) const;
+  // The last keyframe at or before frame `index`: its place in `keys`.
+  std::size_t key_before(std::int64_t index) const;
+};
+
+// A file opened and checked: its video stream, what it holds, and the timeline.
+struct Probe {
+  VideoInfo info;
+  Timeline timeline;
+  double sample_aspect = 1;  // width of a stored pixel / its height
+};
+Probe probe(const std::filesystem::path& file);
+
+// One decoded picture, with the frame index it is.
+struct Decoded {
+  std::int64_t index = 0;
+  FramePtr frame;
+};
+
+// Decodes the file's video stream from a keyframe on, in presentation order.
+class Decoder {
+ public:
+  // `threads`: libavcodec's decoding threads. Throws VideoError naming the file.
+  Decoder(const std::filesystem::path& file, const Timeline& timeline, int threads);
+  ~Decoder();
+  Decoder(Decoder&&) noexcept;
+  Decoder& operator=(Decoder&&) noexcept;
+
+  // Decoding starts again at keys[key] (nothing of what was decoded before comes out).
+  void seek(std::size_t key);
+  // The next picture, or nothing at the end of the stream (or where the file cannot be read on).
+  std::optional<Decoded> next();
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+// Fits pictures into a zone: scaled with the sample aspect kept (bicubic), centred, black bars,
+// converted to the zone's format (mono: lit where luma >= 128).
+class ZoneScaler {
+ public:
+  ZoneScaler(PanelGeometry zone, double sample_aspect);
+  ~ZoneScaler();
+  ZoneScaler(ZoneScaler&&) noexcept;
+  ZoneScaler& operator=(ZoneScaler&&) noexcept;
+
+  // Fills `out` with the picture: the zone's rows of bytes, and one spare zero byte after them
+  // (so that bit runs may be read a byte past their last bit).
+  void convert(const AVFrame& frame, std::vector<std::uint8_t>& out);
+  // Where a width x height picture goes in the zone.
+  Rect fit(int width, int height) const;
+
+ private:
+  PanelGeometry zone_;
+  double sample_aspect_;
+  ScalerPtr scaler_;
+  BufferPtr scratch_;
+  int scratch_stride_ = 0;
+  int scratch_height_ = 0;
+};
+
+}  // namespace bangtin::video
