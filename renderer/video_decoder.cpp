@@ -4,6 +4,7 @@ extern "C" {
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
 #include <libavutil/dict.h>
+#include <libavutil/imgutils.h>
 #include <libavutil/mem.h>
 #include <libavutil/pixdesc.h>
 #include <libswscale/swscale.h>
@@ -204,7 +205,7 @@ std::vector<Packet> read_packets(const std::filesystem::path& file, const Opened
   const std::int64_t longest = av_rescale_q(
       std::chrono::duration_cast<std::chrono::microseconds>(kLongest + std::chrono::seconds(1))
           .count(),
-      AV_TIME_BASE_Q, stream->time_base);
+      AVRational{1, AV_TIME_BASE}, stream->time_base);
   PacketPtr packet(av_packet_alloc());
   if (!packet) throw std::bad_alloc();
   std::vector<Packet> packets;
@@ -424,22 +425,6 @@ std::optional<Decoded> Decoder::next() {
 
 namespace {
 
-AVPixelFormat scaled_format(PixelFormat format) {
-  switch (format) {
-    case PixelFormat::rgb888:
-      return AV_PIX_FMT_RGB24;
-    case PixelFormat::rgb565:
-      return AV_PIX_FMT_RGB565BE;
-    case PixelFormat::mono:
-      break;
-  }
-  return AV_PIX_FMT_GRAY8;
-}
-
-int bytes_per_pixel(PixelFormat format) {
-  return format == PixelFormat::rgb888 ? 3 : format == PixelFormat::rgb565 ? 2 : 1;
-}
-
 // The YUV matrix the picture was coded with; pictures that do not say are BT.709 from 720 rows
 // up (HD), BT.601 below, as players assume.
 int colour_matrix(const AVFrame& frame) {
@@ -473,7 +458,23 @@ bool full_range(const AVFrame& frame) {
   }
 }
 
+// Luma at least half way from black (16) to white (235) lights a mono pixel.
+constexpr std::uint8_t kLitLuma = 126;
+
 }  // namespace
+
+void ZoneScaler::Image::allocate(int wanted_format, int wanted_width, int wanted_height) {
+  if (buffer && format == wanted_format && width == wanted_width && height == wanted_height) return;
+  const auto pixels = static_cast<AVPixelFormat>(wanted_format);
+  const int size = av_image_get_buffer_size(pixels, wanted_width, wanted_height, 64);
+  if (size < 0) throw std::bad_alloc();
+  buffer.reset(static_cast<std::uint8_t*>(av_malloc(static_cast<std::size_t>(size) + 64)));
+  if (!buffer) throw std::bad_alloc();
+  av_image_fill_arrays(planes, strides, buffer.get(), pixels, wanted_width, wanted_height, 64);
+  format = wanted_format;
+  width = wanted_width;
+  height = wanted_height;
+}
 
 ZoneScaler::ZoneScaler(PanelGeometry zone, double sample_aspect)
     : zone_(zone), sample_aspect_(sample_aspect > 0 ? sample_aspect : 1) {}
@@ -492,52 +493,81 @@ Rect ZoneScaler::fit(int width, int height) const {
 
 void ZoneScaler::convert(const AVFrame& frame, std::vector<std::uint8_t>& out) {
   const Rect place = fit(frame.width, frame.height);
-  const AVPixelFormat target = scaled_format(zone_.format);
-  SwsContext* before = scaler_.get();
-  // Full chroma interpolation only where swscale has it (RGB24; not RGB565 or grey).
-  const int flags =
-      SWS_BICUBIC | SWS_ACCURATE_RND | (target == AV_PIX_FMT_RGB24 ? SWS_FULL_CHR_H_INT : 0);
-  SwsContext* scaler = sws_getCachedContext(scaler_.release(), frame.width, frame.height,
-                                            static_cast<AVPixelFormat>(frame.format), place.width,
-                                            place.height, target, flags, nullptr, nullptr, nullptr);
-  scaler_.reset(scaler);
-  if (!scaler) {
+  const int matrix = colour_matrix(frame);
+  const bool full = full_range(frame);
+  const bool colours_changed = matrix != matrix_ || full != full_range_;
+  matrix_ = matrix;
+  full_range_ = full;
+
+  // Scaled in YUV, studio range out whatever the range in.
+  SwsContext* before = resize_.get();
+  resize_.reset(sws_getCachedContext(
+      resize_.release(), frame.width, frame.height, static_cast<AVPixelFormat>(frame.format),
+      place.width, place.height, AV_PIX_FMT_YUV420P, SWS_BICUBIC, nullptr, nullptr, nullptr));
+  if (!resize_) {
     const char* name = av_get_pix_fmt_name(static_cast<AVPixelFormat>(frame.format));
     throw VideoError(std::string("cannot scale pictures in pixel format ") +
                      (name ? name : "unknown"));
   }
-  if (scaler != before) {
-    sws_setColorspaceDetails(scaler, sws_getCoefficients(colour_matrix(frame)), full_range(frame),
-                             sws_getCoefficients(SWS_CS_DEFAULT), 1, 0, 1 << 16, 1 << 16);
+  if (resize_.get() != before || colours_changed) {
+    const int* coefficients = sws_getCoefficients(matrix);
+    sws_setColorspaceDetails(resize_.get(), coefficients, full, coefficients, 0, 0, 1 << 16,
+                             1 << 16);
   }
-  // Scaled into a buffer of its own (aligned rows, as swscale wants), then copied into place.
-  const int pixel_bytes = bytes_per_pixel(zone_.format);
-  const int stride = (place.width * pixel_bytes + 63) / 64 * 64;
-  if (!scratch_ || stride != scratch_stride_ || place.height != scratch_height_) {
-    scratch_.reset(static_cast<std::uint8_t*>(
-        av_malloc(static_cast<std::size_t>(stride) * static_cast<std::size_t>(place.height) + 64)));
-    if (!scratch_) throw std::bad_alloc();
-    scratch_stride_ = stride;
-    scratch_height_ = place.height;
-  }
-  std::array<std::uint8_t*, 4> planes{scratch_.get(), nullptr, nullptr, nullptr};
-  std::array<int, 4> strides{stride, 0, 0, 0};
-  sws_scale(scaler, frame.data, frame.linesize, 0, frame.height, planes.data(), strides.data());
+  small_.allocate(AV_PIX_FMT_YUV420P, place.width, place.height);
+  sws_scale(resize_.get(), frame.data, frame.linesize, 0, frame.height, small_.planes,
+            small_.strides);
 
   const std::size_t zone_stride = row_bytes(zone_.format, zone_.width);
-  out.assign(zone_stride * static_cast<std::size_t>(zone_.height) + 1, 0);
-  for (int y = 0; y < place.height; ++y) {
-    const std::uint8_t* from = scratch_.get() + static_cast<std::size_t>(y) * stride;
-    std::uint8_t* row = out.data() + static_cast<std::size_t>(place.y + y) * zone_stride;
-    if (zone_.format == PixelFormat::mono) {
+  const std::size_t size = zone_stride * static_cast<std::size_t>(zone_.height) + 1;
+  if (zone_.format == PixelFormat::mono) {
+    out.assign(size, 0);
+    for (int y = 0; y < place.height; ++y) {
+      const std::uint8_t* luma = small_.planes[0] + static_cast<std::size_t>(y) * small_.strides[0];
+      std::uint8_t* row = out.data() + static_cast<std::size_t>(place.y + y) * zone_stride;
       for (int x = 0; x < place.width; ++x) {
         const int at = place.x + x;
-        if (from[x] >= 128) row[at / 8] |= static_cast<std::uint8_t>(0x80u >> (at % 8));
+        if (luma[x] >= kLitLuma) row[at / 8] |= static_cast<std::uint8_t>(0x80u >> (at % 8));
       }
-    } else {
-      std::memcpy(row + static_cast<std::size_t>(place.x) * pixel_bytes, from,
-                  static_cast<std::size_t>(place.width) * pixel_bytes);
     }
+    return;
+  }
+
+  before = to_rgb_.get();
+  to_rgb_.reset(sws_getCachedContext(to_rgb_.release(), place.width, place.height,
+                                     AV_PIX_FMT_YUV420P, place.width, place.height,
+                                     AV_PIX_FMT_RGB24, SWS_BICUBIC, nullptr, nullptr, nullptr));
+  if (!to_rgb_) throw VideoError("cannot convert pictures to RGB");
+  if (to_rgb_.get() != before || colours_changed) {
+    sws_setColorspaceDetails(to_rgb_.get(), sws_getCoefficients(matrix), 0,
+                             sws_getCoefficients(SWS_CS_DEFAULT), 1, 0, 1 << 16, 1 << 16);
+  }
+  rgb_.allocate(AV_PIX_FMT_RGB24, place.width, place.height);
+  sws_scale(to_rgb_.get(), small_.planes, small_.strides, 0, place.height, rgb_.planes,
+            rgb_.strides);
+
+  // Into the zone's rows: a buffer used before for this zone has its bars black already.
+  const std::size_t pixel_bytes = zone_.format == PixelFormat::rgb888 ? 3 : 2;
+  if (out.size() != size) out.assign(size, 0);
+  std::memset(out.data(), 0, static_cast<std::size_t>(place.y) * zone_stride);
+  const std::size_t below = static_cast<std::size_t>(place.bottom()) * zone_stride;
+  std::memset(out.data() + below, 0, size - below);
+  for (int y = 0; y < place.height; ++y) {
+    const std::uint8_t* from = rgb_.planes[0] + static_cast<std::size_t>(y) * rgb_.strides[0];
+    std::uint8_t* row = out.data() + static_cast<std::size_t>(place.y + y) * zone_stride;
+    std::memset(row, 0, static_cast<std::size_t>(place.x) * pixel_bytes);
+    std::uint8_t* to = row + static_cast<std::size_t>(place.x) * pixel_bytes;
+    if (zone_.format == PixelFormat::rgb888) {
+      std::memcpy(to, from, static_cast<std::size_t>(place.width) * 3);
+    } else {
+      for (int x = 0; x < place.width; ++x, from += 3, to += 2) {
+        const unsigned v = ((from[0] >> 3u) << 11) | ((from[1] >> 2u) << 5) | (from[2] >> 3u);
+        to[0] = static_cast<std::uint8_t>(v >> 8);
+        to[1] = static_cast<std::uint8_t>(v & 0xFFu);
+      }
+    }
+    const std::size_t right = static_cast<std::size_t>(place.right()) * pixel_bytes;
+    std::memset(row + right, 0, zone_stride - right);
   }
 }
 

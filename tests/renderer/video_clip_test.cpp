@@ -34,6 +34,14 @@ const std::string kCounting =
     "-f lavfi -i color=c=black:size=64x36:rate=25,format=yuv420p,"
     "geq=lum='16+4*N':cb=128:cr=128 -frames:v 50 -g 10 ";
 
+const std::string kRed =
+    "-f lavfi -i color=c=0xE01010:size=64x36:rate=25 "
+    "-vf format=rgb24,scale=flags=accurate_rnd+full_chroma_int:out_color_matrix=";
+const std::string kRedHd =
+    "-f lavfi -i color=c=0xE01010:size=1280x720:rate=25 "
+    "-vf format=rgb24,scale=flags=accurate_rnd+full_chroma_int:out_color_matrix=";
+const std::string kOneFrame = "-frames:v 1 -c:v libx264 -qp 0";
+
 const std::vector<Recipe> kRecipes{
     // A moving test picture: 2 s at 25 fps, H.264 with B-frames, a keyframe every 12 frames.
     {"moving.mp4",
@@ -56,6 +64,12 @@ const std::vector<Recipe> kRecipes{
     {"faststart.mp4",
      "-f lavfi -i testsrc2=size=160x90:rate=25 -t 2 -pix_fmt yuv420p -c:v libx264 "
      "-preset veryfast -movflags +faststart"},
+    // A saturated red (224, 16, 16) coded with each YUV matrix and range, said in the file or
+    // (HD) not: read with the wrong matrix it comes out about (204, 0, 16).
+    {"red-709.mp4", kRed + "bt709:out_range=tv,format=yuv420p -colorspace bt709 " + kOneFrame},
+    {"red-601.mp4", kRed + "bt601:out_range=tv,format=yuv420p -colorspace smpte170m " + kOneFrame},
+    {"red-hd.mp4", kRedHd + "bt709:out_range=tv,format=yuv420p " + kOneFrame},
+    {"red-jpeg.mkv", kRed + "bt601:out_range=pc,format=yuvj420p -frames:v 1 -c:v mjpeg -q:v 1"},
     {"cut-short.mp4", "", "moving.mp4", 0.5},               // its index (at the end) is gone
     {"cut-short-faststart.mp4", "", "faststart.mp4", 0.6},  // index first, pictures cut
     {"notes.txt", "", "", 0, "Lịch tiếp công dân: thứ Năm hằng tuần.\n"},
@@ -252,6 +266,16 @@ TEST(VideoClip, TheMovingPictureMoves) {
   EXPECT_NE(first, clip.frame_at(1s));
   EXPECT_EQ(clip.frame_at(1s), clip.frame_at(1s + 39ms));
   EXPECT_FALSE(all_black(first, first.bounds()));
+}
+
+TEST(VideoClip, ColoursComeOutAsTheFileCodedThem) {
+  for (const char* name : {"red-709.mp4", "red-601.mp4", "red-hd.mp4", "red-jpeg.mkv"}) {
+    const VideoClip clip(clip_file(name), {64, 36, PixelFormat::rgb888});
+    const Rgb red = clip.frame_at(0ms).pixel(32, 18);
+    EXPECT_NEAR(red.r, 224, 4) << name;
+    EXPECT_NEAR(red.g, 16, 4) << name;
+    EXPECT_NEAR(red.b, 16, 4) << name;
+  }
 }
 
 TEST(VideoClip, APictureOfAnotherShapeIsCentredBetweenBlackBars) {
