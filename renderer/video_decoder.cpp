@@ -134,8 +134,10 @@ Opened open_video(const std::filesystem::path& file) {
   Dictionary options;
   av_dict_set(&options.entries, "protocol_whitelist", "file", 0);
   av_dict_set(&options.entries, "format_whitelist", kDemuxers, 0);
+  // "file:" first, so that no part of the name is taken for a protocol ("a:b.mp4").
+  const std::string url = "file:" + file.string();
   AVFormatContext* raw = opened.format.release();
-  const int open_result = avformat_open_input(&raw, file.c_str(), nullptr, &options.entries);
+  const int open_result = avformat_open_input(&raw, url.c_str(), nullptr, &options.entries);
   opened.format.reset(raw);
   if (open_result == AVERROR(EACCES)) fail(file, "cannot be read: permission denied");
   if (open_result < 0) {
