@@ -125,7 +125,7 @@ class Playhead {
     Work work;
     work.unused = std::move(buffer);
     if (step.kind == Step::seek) {
-      decoder_.seek(step.key);
+      decoder_.seek(step.key, early_);
       retreat_.reset();
       pending_.reset();
       skipped_ = false;
@@ -143,9 +143,10 @@ class Playhead {
       scaler_.convert(*frame.frame, picture.bytes);
       return picture;
     };
-    if (!decoded && fresh_ && seek_key_ > 0) {  // nothing decodes from that key: as above
-      overshot_[seek_key_] = true;
-      retreat_ = key_for(timeline_.keys[seek_key_] - 1);
+    if (!decoded && fresh_ && seek_key_ > 0) {  // nothing decodes from that key: as below
+      if (early_) overshot_[seek_key_] = true;
+      retreat_ = early_ ? key_for(timeline_.keys[seek_key_] - 1) : seek_key_;
+      early_ = true;
       return work;
     }
     if (!decoded) {  // the end: what was held is the last picture
@@ -161,9 +162,14 @@ class Playhead {
     if (fresh_) {
       fresh_ = false;
       if (index > timeline_.keys[seek_key_] && seek_key_ > 0) {
-        // The seek landed past its keyframe (a keyframe the container marks wrongly, or a seek
-        // that is not exact): not that one again, and from an earlier one when the frame asked
-        // for is passed.
+        if (!early_) {
+          // The container seeks by decoding times (MPEG-TS): so from now on, and this one again.
+          early_ = true;
+          retreat_ = seek_key_;
+          return work;
+        }
+        // A keyframe the container marks wrongly: not that one again, and from an earlier one
+        // when the frame asked for is passed.
         overshot_[seek_key_] = true;
         if (index > want) {
           retreat_ = key_for(timeline_.keys[seek_key_] - 1);
@@ -210,6 +216,7 @@ class Playhead {
   bool fresh_ = true;           // no frame decoded since the last seek (or the start)
   std::optional<std::size_t> retreat_;
   std::vector<bool> overshot_;      // keys whose seek landed past them
+  bool early_ = false;              // seeks go by the keys' seek_early times, not seek_pts
   std::optional<Decoded> pending_;  // decoded, not scaled: before the frame asked for
   bool skipped_ = false;            // frames decoded and dropped since the last picture queued
 };

@@ -257,21 +257,26 @@ Timeline make_timeline(const std::vector<Packet>& packets, const AVStream& strea
   timeline.pts.erase(std::unique(timeline.pts.begin(), timeline.pts.end()), timeline.pts.end());
 
   // Keyframes by frame index; frame 0 is where decoding from the start begins.
-  std::vector<std::pair<std::int64_t, std::int64_t>> keys;  // index, seek time
+  struct Key {
+    std::int64_t index, pts, early;
+  };
+  std::vector<Key> keys;
   std::int64_t start = packets.front().seek;
   for (const Packet& p : packets) start = std::min(start, p.seek);
-  keys.emplace_back(0, start);
+  keys.push_back(Key{0, start, start});
   for (const Packet& p : packets) {
     if (!p.key) continue;
     const auto at = std::lower_bound(timeline.pts.begin(), timeline.pts.end(), p.pts);
     const std::int64_t index = at - timeline.pts.begin();
-    if (index > 0) keys.emplace_back(index, p.seek);
+    if (index > 0) keys.push_back(Key{index, p.pts, p.seek});
   }
-  std::sort(keys.begin(), keys.end());
-  for (const auto& [index, seek] : keys) {
-    if (!timeline.keys.empty() && timeline.keys.back() == index) continue;
-    timeline.keys.push_back(index);
-    timeline.seeks.push_back(seek);
+  std::stable_sort(keys.begin(), keys.end(),
+                   [](const Key& a, const Key& b) { return a.index < b.index; });
+  for (const Key& key : keys) {
+    if (!timeline.keys.empty() && timeline.keys.back() == key.index) continue;
+    timeline.keys.push_back(key.index);
+    timeline.seek_pts.push_back(key.pts);
+    timeline.seek_early.push_back(key.early);
   }
 
   // The last frame lasts its packet's duration, else one frame at the average rate, else as
@@ -374,10 +379,10 @@ Decoder::~Decoder() = default;
 Decoder::Decoder(Decoder&&) noexcept = default;
 Decoder& Decoder::operator=(Decoder&&) noexcept = default;
 
-void Decoder::seek(std::size_t key) {
+void Decoder::seek(std::size_t key, bool early) {
   State& s = *state_;
   AVFormatContext* format = s.opened.format.get();
-  const std::int64_t time = s.timeline->seeks.at(key);
+  const std::int64_t time = (early ? s.timeline->seek_early : s.timeline->seek_pts).at(key);
   avcodec_flush_buffers(s.codec.get());
   int result = av_seek_frame(format, s.opened.stream, time, AVSEEK_FLAG_BACKWARD);
   if (result < 0) result = avformat_seek_file(format, s.opened.stream, INT64_MIN, time, time, 0);

@@ -48,11 +48,15 @@ using BufferPtr = std::unique_ptr<std::uint8_t, BufferFreer>;
 
 // Every frame's presentation time, and where decoding can start.
 struct Timeline {
-  int num = 1, den = 1;             // the stream's time base
-  std::vector<std::int64_t> pts;    // presentation times in the time base, ascending, one a frame
-  std::vector<std::int64_t> keys;   // indices of keyframes (0 always among them), ascending
-  std::vector<std::int64_t> seeks;  // for each of keys: the time to seek to for it
-  std::int64_t end = 0;             // when the last frame ends, in the time base
+  int num = 1, den = 1;            // the stream's time base
+  std::vector<std::int64_t> pts;   // presentation times in the time base, ascending, one a frame
+  std::vector<std::int64_t> keys;  // indices of keyframes (0 always among them), ascending
+  // For each of keys, the time a seek for it goes to: its presentation time, on which MP4 and
+  // Matroska seek exactly; or the earliest of its times (decoding time), on which MPEG-TS does
+  // (and the others land at or before it).
+  std::vector<std::int64_t> seek_pts;
+  std::vector<std::int64_t> seek_early;
+  std::int64_t end = 0;  // when the last frame ends, in the time base
 
   std::int64_t frames() const { return static_cast<std::int64_t>(pts.size()); }
   // From the first frame's time to the end of the last.
@@ -88,8 +92,9 @@ class Decoder {
   Decoder(Decoder&&) noexcept;
   Decoder& operator=(Decoder&&) noexcept;
 
-  // Decoding starts again at keys[key] (nothing of what was decoded before comes out).
-  void seek(std::size_t key);
+  // Decoding starts again at keys[key] (nothing of what was decoded before comes out), found by
+  // its seek_pts, or its seek_early time.
+  void seek(std::size_t key, bool early);
   // The next picture, or nothing at the end of the stream (or where the file cannot be read on).
   std::optional<Decoded> next();
 

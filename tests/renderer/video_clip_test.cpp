@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "program_run.hpp"
+#include "video_decoder.hpp"
 
 using namespace bangtin;
 using namespace std::chrono_literals;
@@ -227,6 +228,25 @@ TEST(VideoClip, OtherContainersAndCodecsShowTheFramesOfTheirTimes) {
       EXPECT_EQ(counted(frame), t / 40ms) << name << " " << t.count() << "ms";
       ASSERT_TRUE(counter.wait_ready(t, 5s)) << name << " " << t.count() << "ms";
       EXPECT_EQ(drawn(counter, t), frame) << name << " " << t.count() << "ms";
+    }
+  }
+}
+
+// A seek that lands before its keyframe decodes a whole stretch for nothing (the loop's frames
+// are late meanwhile); one that lands past it is tried again. MP4 and Matroska land exactly on a
+// key's presentation time, MPEG-TS on its decoding time.
+TEST(VideoClip, SeeksLandOnTheirKeyframe) {
+  for (const auto& [name, early] : {std::pair{"counter.mp4", false}, std::pair{"thirty.mkv", false},
+                                    std::pair{"counter.ts", true}}) {
+    const video::Probe probe = video::probe(clip_file(name));
+    const video::Timeline& timeline = probe.timeline;
+    ASSERT_GE(timeline.keys.size(), 2u) << name;
+    video::Decoder decoder(clip_file(name), timeline, 1);
+    for (std::size_t key = timeline.keys.size(); key-- > 0;) {
+      decoder.seek(key, early);
+      const std::optional<video::Decoded> first = decoder.next();
+      ASSERT_TRUE(first) << name << " key " << key;
+      EXPECT_EQ(first->index, timeline.keys[key]) << name << " key " << key;
     }
   }
 }
