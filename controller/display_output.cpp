@@ -46,6 +46,7 @@ class LobbyOutput final : public FrameOutput {
     LinkHealth health;
     health.connected = window_.is_open();
     health.frames_shown = window_.frames_shown();
+    health.frames_per_second = window_.frames_per_second();
     return health;
   }
 

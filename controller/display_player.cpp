@@ -293,6 +293,9 @@ std::string play_key(const TextRenderer& renderer, const Item& item, const Displ
   }
   key += '\n';
   key += item.text;
+  // A video's clip decodes for the board it plays on: boards out of step would pull one decoder
+  // back and forth.
+  if (item.media.kind == MediaKind::video) key += "\nvideo on " + display.name;
   if (item.media.kind != MediaKind::none) {
     // The file as stamped: a picture replaced on disk is drawn anew.
     const Media& media = item.media;
@@ -824,7 +827,13 @@ struct DisplayPlayer::State {
     const Play next = play_content->schedule->next(play->cursor, play->end);
     if (!next.item) return;
     next_key = play_key(renderer, *next.item, display);
-    if (strips.find(next_key)) return;
+    if (const auto kept = strips.find(next_key)) {
+      // A video played before stands where it ended: its decoder goes back to the start now,
+      // not when the play begins. (Pointing it at 0 without waiting.)
+      if (next_key != play_frames_key)
+        kept->wait_ready(nanoseconds(0), std::chrono::milliseconds(0));
+      return;
+    }
     // A display of the same model ahead of this one may have drawn it already.
     if (std::shared_ptr<const PreparedItem> drawn = drawn_items().find(next_key, light)) {
       strips.add(next_key, std::move(drawn));
@@ -911,11 +920,23 @@ Frame DisplayPlayer::frame_at(SystemClock::time_point now, std::vector<Change>* 
   s.follow_light(now);
   const PreparedItem* frames = s.play->item ? s.play_item_frames() : s.idle_frames(now);
   const auto elapsed = s.play->item ? now - s.play->start : nanoseconds(0);
+  // A one-off render shows exactly the frame of its instant; the daemon's boards never wait.
+  if (frames && !s.draws_ahead) frames->wait_ready(elapsed, std::chrono::seconds(10));
   s.draw(frames, elapsed, now);
   return s.frame;
 }
 
 void DisplayPlayer::draw_ahead() { state_->draws_ahead = true; }
+
+double DisplayPlayer::frame_rate() const {
+  const State& s = *state_;
+  return s.play && s.play->item && s.play_frames ? s.play_frames->frame_rate() : 0.0;
+}
+
+PreparedItem::VideoCounts DisplayPlayer::video_counts() const {
+  const State& s = *state_;
+  return s.play_frames ? s.play_frames->video_counts() : PreparedItem::VideoCounts{};
+}
 
 PreparedCacheStatus DisplayPlayer::prepared_cache() const {
   const State& s = *state_;

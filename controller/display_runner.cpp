@@ -1,5 +1,6 @@
 #include "display_runner.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "bangtin/date_time_text.hpp"
@@ -126,6 +127,7 @@ void DisplayRunner::tick() {
       std::vector<DisplayPlayer::Change> changes;
       if (!trusted_) player_.resume(now, &changes);
       last_frame_ = player_.frame_at(now, &changes);
+      follow_frame_rate();
       record(changes, now);
       trusted_ = true;
       last_trusted_ = now;
@@ -142,6 +144,15 @@ void DisplayRunner::tick() {
     last_error_ = error.what();
   }
   schedule_next_tick();
+}
+
+void DisplayRunner::follow_frame_rate() {
+  // A video plays at its own rate (a 30 fps clip on a 25 fps display would drop a frame in six);
+  // everything else at the display's.
+  const double video = player_.frame_rate();
+  const double fps = video > 0 ? std::clamp(video, 1.0, 120.0) : player_.display().fps;
+  period_ = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+      std::chrono::duration<double>(1.0 / fps));
 }
 
 void DisplayRunner::follow_brightness() {

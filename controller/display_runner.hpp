@@ -40,6 +40,7 @@ class DisplayRunner {
   void schedule_next_tick();
   void record(const std::vector<DisplayPlayer::Change>& changes, SystemClock::time_point now);
   void follow_brightness();
+  void follow_frame_rate();
 
   boost::asio::steady_timer timer_;
   DisplayPlayer player_;

@@ -1,5 +1,7 @@
 #include "window_output.hpp"
 
+#include <deque>
+
 namespace bangtin {
 
 namespace {
@@ -48,6 +50,7 @@ void WindowOutput::run(Worker::Inbox& inbox) {
   std::string last_failure;
   Frame last_frame;
   std::vector<std::promise<Frame>> screenshots;  // asked for; answered once a window shows
+  std::deque<std::chrono::steady_clock::time_point> shown_times;  // of the last second
   for (;;) {
     if (!window) {
       try {
@@ -74,10 +77,16 @@ void WindowOutput::run(Worker::Inbox& inbox) {
     }
     if (inbox.stopping()) break;
     try {
-      if (fresh) {
-        window->show(last_frame);
+      if (fresh && window->show(last_frame)) {
         ++frames_shown_;
+        shown_times.push_back(std::chrono::steady_clock::now());
       }
+      // New pictures presented in the last second: a still page presents none, a video its own
+      // frame rate.
+      while (!shown_times.empty() &&
+             std::chrono::steady_clock::now() - shown_times.front() > std::chrono::seconds(1))
+        shown_times.pop_front();
+      frames_per_second_ = static_cast<double>(shown_times.size());
       if (!screenshots.empty()) {
         const Frame picture = window->screenshot();
         for (auto& request : screenshots) request.set_value(picture);

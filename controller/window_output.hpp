@@ -30,6 +30,8 @@ class WindowOutput {
   void stop();
   bool is_open() const { return open_; }
   std::uint64_t frames_shown() const { return frames_shown_; }
+  // New pictures presented in the last second.
+  double frames_per_second() const { return frames_per_second_; }
   // The last picture presented, read back from the window (for tests and support).
   std::optional<Frame> screenshot();
 
@@ -50,6 +52,7 @@ class WindowOutput {
   const LogSink log_;
   std::atomic<bool> open_{false};
   std::atomic<std::uint64_t> frames_shown_{0};
+  std::atomic<double> frames_per_second_{0};
   Worker worker_;  // last: its thread uses everything above
 };
 

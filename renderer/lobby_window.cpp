@@ -162,7 +162,7 @@ LobbyWindow::~LobbyWindow() = default;
 LobbyWindow::LobbyWindow(LobbyWindow&&) noexcept = default;
 LobbyWindow& LobbyWindow::operator=(LobbyWindow&&) noexcept = default;
 
-void LobbyWindow::show(const Frame& frame) {
+bool LobbyWindow::show(const Frame& frame) {
   Impl& w = *impl_;
   if (frame.width != w.frame_width || frame.height != w.frame_height) {
     throw std::invalid_argument("lobby window shows " + std::to_string(w.frame_width) + "x" +
@@ -171,11 +171,12 @@ void LobbyWindow::show(const Frame& frame) {
   }
   if (!w.on_screen.bytes.empty() && frame.format == w.on_screen.format &&
       frame.bytes == w.on_screen.bytes) {
-    return;  // already on screen; handle_events redraws it when the window system asks
+    return false;  // already on screen; handle_events redraws it when the window system asks
   }
   w.upload(frame);
   w.on_screen = frame;  // reuses on_screen's buffer: no allocation per frame
   w.present();
+  return true;
 }
 
 bool LobbyWindow::handle_events() {

@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "bangtin/document_pages.hpp"
+#include "bangtin/video_clip.hpp"
 #include "image_file.hpp"
 #include "picture_pixels.hpp"
 #include "pixel_strip.hpp"
@@ -131,6 +132,9 @@ struct PreparedItem::State {
   Rect text_box;  // within `area`
   Rect gap;       // between picture and text, dark
   std::optional<PicturePart> picture;
+  // A video item: its clip, decoding ahead on a thread of its own. Shared by copies of the item
+  // (and by the item in other lights: a video plays in its own light).
+  std::shared_ptr<VideoClip> video;
 
   void convert() {
     if (picture) picture->convert(area.format, light);
@@ -207,8 +211,28 @@ int PreparedItem::font_size() const { return state_ ? state_->size : 0; }
 std::size_t PreparedItem::bytes() const {
   if (!state_) return 0;
   const State& s = *state_;
+  // A clip holds a few decoded frames in the zone's format and the decoder's own pictures.
+  const std::size_t video =
+      s.video ? 8 * static_cast<std::size_t>(s.area.width) * s.area.height * 3 : 0;
   return (s.block ? s.block->alpha.size() : 0) + s.strip.bytes() +
-         (s.scroll_strip ? s.scroll_strip->bytes.size() : 0) + (s.picture ? s.picture->bytes() : 0);
+         (s.scroll_strip ? s.scroll_strip->bytes.size() : 0) +
+         (s.picture ? s.picture->bytes() : 0) + video;
+}
+
+bool PreparedItem::wait_ready(std::chrono::nanoseconds elapsed,
+                              std::chrono::milliseconds timeout) const {
+  if (!state_ || !state_->video) return true;
+  return state_->video->wait_ready(elapsed, timeout);
+}
+
+double PreparedItem::frame_rate() const {
+  return state_ && state_->video ? state_->video->info().fps : 0.0;
+}
+
+PreparedItem::VideoCounts PreparedItem::video_counts() const {
+  if (!state_ || !state_->video) return {};
+  const VideoClip::Counts counts = state_->video->counts();
+  return VideoCounts{counts.decoded, counts.shown, counts.late};
 }
 
 Frame PreparedItem::frame_at(std::chrono::nanoseconds elapsed) const {
@@ -248,6 +272,7 @@ PreparedItem PreparedItem::lit(const Light& light) const {
   copy.gap = s.gap;
   if (s.picture)
     copy.picture = PicturePart{s.picture->box, s.picture->pages, {}, s.picture->page_time};
+  copy.video = s.video;
   copy.convert();
   return item;
 }
@@ -266,6 +291,10 @@ void PreparedItem::draw(std::chrono::nanoseconds elapsed, Frame& out, Rect where
     throw std::invalid_argument("frame is " + std::string(to_string(out.format)) +
                                 ", the item was prepared for " +
                                 std::string(to_string(s.zone.format)));
+  }
+  if (s.video) {
+    s.video->draw(elapsed, out, where);
+    return;
   }
   const Milliseconds ms = whole_ms(elapsed);
   if (s.picture) {
@@ -711,6 +740,59 @@ std::vector<Frame> document_pages(const Media& media, const Rect& box) {
   return pages;
 }
 
+// A video's length as stamped, probed only the first time a stamp is seen.
+std::chrono::nanoseconds video_length(const Media& media) {
+  struct Checked {
+    FileStamp stamp;
+    std::chrono::nanoseconds length{0};
+    std::string problem;
+  };
+  static std::mutex mutex;
+  static std::map<std::filesystem::path, Checked> checked;
+  {
+    const std::lock_guard lock(mutex);
+    const auto found = checked.find(media.file);
+    if (found != checked.end() && found->second.stamp == media.stamp) {
+      if (!found->second.problem.empty()) throw MediaError(found->second.problem);
+      return found->second.length;
+    }
+  }
+  Checked outcome{media.stamp, {}, {}};
+  try {
+    outcome.length = probe_video(media.file).length;
+  } catch (const VideoError& error) {
+    outcome.problem = error.what();
+  }
+  const std::lock_guard lock(mutex);
+  if (checked.size() > 1024) checked.clear();
+  checked[media.file] = outcome;
+  if (!outcome.problem.empty()) throw MediaError(outcome.problem);
+  return outcome.length;
+}
+
+// A video plays once, for its own length, filling the zone (aspect kept, bars dark).
+std::unique_ptr<PreparedItem::State> set_video(const PanelGeometry& zone, const Light& light,
+                                               const TextStyle& style, bool raster) {
+  auto state = std::make_unique<PreparedItem::State>();
+  state->zone = zone;
+  state->area = zone;
+  state->style = style;
+  state->light = light;
+  state->has_text = false;
+  const std::chrono::nanoseconds length = video_length(style.media);
+  if (length.count() <= 0)
+    throw MediaError(style.media.file.filename().string() + " has no frames");
+  state->timing = Timing{length, std::chrono::nanoseconds(0), length};
+  if (raster) {
+    try {
+      state->video = std::make_shared<VideoClip>(style.media.file, zone);
+    } catch (const VideoError& error) {
+      throw MediaError(error.what());
+    }
+  }
+  return state;
+}
+
 std::unique_ptr<PreparedItem::State> set_item(text_raster::FontSizes& fonts,
                                               text_layout::LetterInk& ink,
                                               const PanelGeometry& zone, const Light& light,
@@ -718,8 +800,7 @@ std::unique_ptr<PreparedItem::State> set_item(text_raster::FontSizes& fonts,
                                               bool raster) {
   const Media& media = style.media;
   if (media.kind == MediaKind::none) return set_text(fonts, ink, zone, light, text, style, raster);
-  if (media.kind == MediaKind::video)
-    throw MediaError("videos play in the lobby window, not from a prepared item");
+  if (media.kind == MediaKind::video) return set_video(zone, light, style, raster);
 
   image_file::Size natural;
   if (media.kind == MediaKind::image) natural = image_file::checked_size(media.file, media.stamp);

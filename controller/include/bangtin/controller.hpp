@@ -158,6 +158,10 @@ class DisplayPlayer {
   // one before it plays, so that frame_at() finds it ready: for the daemon, whose loop must never
   // wait for a font. A one-off render does without.
   void draw_ahead();
+  // While a video plays: its own frame rate, which the display is to be drawn at; 0 otherwise.
+  double frame_rate() const;
+  // The frames of the video on air (see PreparedItem::video_counts).
+  PreparedItem::VideoCounts video_counts() const;
 
  private:
   struct State;

@@ -32,9 +32,9 @@ class LobbyWindow {
   LobbyWindow& operator=(LobbyWindow&&) noexcept;
 
   // Draws the frame and presents it (waiting for the monitor's refresh when vsync is on); a frame
-  // equal to the one on screen is neither converted nor presented again.
-  // Throws std::invalid_argument for a frame of another size.
-  void show(const Frame& frame);
+  // equal to the one on screen is neither converted nor presented again. True when a new
+  // picture was presented. Throws std::invalid_argument for a frame of another size.
+  bool show(const Frame& frame);
   // Handles pending window events, presenting the frame again when the window was exposed,
   // resized or restored; false once the window was asked to close.
   bool handle_events();

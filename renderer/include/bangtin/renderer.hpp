@@ -73,7 +73,8 @@ struct TextStyle {
   int size = 0;   // pixel size of the font; 0 picks the largest whose ink fits the zone
   int lines = 0;  // page: lines a screen (0: one line on boards under 48 px, else as fits best)
   // A picture or QR code beside the text, which then plays in the rest of the zone; or instead of
-  // it, when the text is empty: the picture then stands for `duration` (10 s without one).
+  // it, when the text is empty: the picture then stands for `duration` (10 s without one). A
+  // document's pages, each for `duration`; a video, for its own length (see video_clip.hpp).
   Media media{};
 };
 
@@ -124,6 +125,17 @@ class PreparedItem {
   // For a scroll: its strip and the offset at `elapsed`, such that frame_at(elapsed) is the
   // zone-wide window of the strip at that offset. Nothing for the other effects.
   std::optional<ScrollStrip> scroll_strip(std::chrono::nanoseconds elapsed) const;
+  // A video draws the frames its decoder has ready and never waits for one (a frame not decoded
+  // in time is late: the one before stays). This waits until the frame for `elapsed` is ready,
+  // for one-off renders that must show exactly it; true when it is. Other items are always ready.
+  bool wait_ready(std::chrono::nanoseconds elapsed, std::chrono::milliseconds timeout) const;
+  // A video's own frame rate, which the window should be drawn at while it plays; 0 otherwise.
+  double frame_rate() const;
+  // A video's frames: decoded, drawn as decoded (shown) and drawn late; zero for other items.
+  struct VideoCounts {
+    std::uint64_t decoded = 0, shown = 0, late = 0;
+  };
+  VideoCounts video_counts() const;
 
   struct State;
 
