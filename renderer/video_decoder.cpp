@@ -5,6 +5,7 @@ extern "C" {
 #include <libavformat/avformat.h>
 #include <libavutil/dict.h>
 #include <libavutil/imgutils.h>
+#include <libavutil/log.h>
 #include <libavutil/mem.h>
 #include <libavutil/pixdesc.h>
 #include <libswscale/swscale.h>
@@ -16,6 +17,7 @@ extern "C" {
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <mutex>
 #include <new>
 #include <string>
 #include <string_view>
@@ -118,6 +120,11 @@ struct Opened {
 };
 
 Opened open_video(const std::filesystem::path& file) {
+  // FFmpeg writes what it finds wrong in a file straight to stderr, past bangtin's log and its
+  // escaping, with text from the file in it. Silenced, process-wide: what matters reaches the
+  // operator as the VideoError's message.
+  static std::once_flag silenced;
+  std::call_once(silenced, [] { av_log_set_level(AV_LOG_QUIET); });
   std::error_code error;
   const auto status = std::filesystem::status(file, error);
   if (!std::filesystem::exists(status)) fail(file, "no such file");

@@ -29,7 +29,10 @@ const char* __tsan_default_options() { return "halt_on_error=1:second_deadlock_s
 // Mesa's software rasterizer (llvmpipe in swrast_dri.so, which SDL uses on Xvfb) syncs its own
 // threads in code built without TSan, so TSan sees a mutex it tears down "racing" its workers
 // (bangtin-panel-sim reading its window back for a snapshot). Only a race with a frame inside
-// that library on its stacks is suppressed.
-const char* __tsan_default_suppressions() { return "race:swrast_dri.so\n"; }
+// that library on its stacks is suppressed. Likewise FFmpeg's frame threads (libavcodec,
+// libavutil), which decode a video item's frames and are not built for TSan either.
+const char* __tsan_default_suppressions() {
+  return "race:swrast_dri.so\nrace:libavcodec.so\nrace:libavutil.so\n";
+}
 
 }  // extern "C"
