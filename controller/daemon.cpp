@@ -24,9 +24,14 @@ namespace {
 constexpr auto kReloadSettle = std::chrono::milliseconds(100);
 constexpr auto kStatusPeriod = std::chrono::seconds(1);
 
-// The folders the programme's media files are in (or would be, for a file not there yet).
+// The folders the programme's media files are in, and the playlists folder's media/ (where a
+// picture a broken playlist waits for is most likely uploaded: that playlist is not in the
+// programme to name its folder).
 std::set<std::filesystem::path> media_folders(const Programme& programme) {
   std::set<std::filesystem::path> folders;
+  const auto usual = media_folder({}, &programme.config) / "media";
+  std::error_code error;
+  if (std::filesystem::is_directory(usual, error)) folders.insert(usual);
   for (const Playlist& playlist : programme.playlists)
     for (const auto& [file, stamp] : playlist.media_files) folders.insert(file.parent_path());
   return folders;

@@ -95,9 +95,9 @@ PlayLength measure(const TextRenderer& renderer, const Item& item, const Display
   if ((media == MediaKind::video || media == MediaKind::document) &&
       display.output != DisplayOutput::window) {
     throw std::runtime_error(
-        std::string(media == MediaKind::video ? "a video" : "a document's pages") +
-        " play on window displays (lobby screens) only; an LED board would show it too small "
-        "and too slowly to read or watch");
+        std::string(media == MediaKind::video ? "a video plays" : "a document's pages play") +
+        " on window displays (lobby screens) only; an LED board would show it too small and too "
+        "slowly to read or watch");
   }
   const PlayTiming timing = renderer.measure(item.text, style_of(item, display));
   return PlayLength{timing.duration, timing.pass};

@@ -2,6 +2,7 @@
 
 #include <qrencode.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <memory>
@@ -48,8 +49,23 @@ constexpr std::array<std::array<short, 4>, 40> kByteCapacity{{
 Modules encode(const std::string& text, QrLevel level) {
   if (text.empty()) throw MediaError("a QR code needs some text");
   errno = 0;
-  const std::unique_ptr<QRcode, decltype(&QRcode_free)> code(
-      QRcode_encodeString(text.c_str(), 0, level_of(level), QR_MODE_8, 1), &QRcode_free);
+  const bool ascii = std::all_of(text.begin(), text.end(),
+                                 [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  std::unique_ptr<QRcode, decltype(&QRcode_free)> code(nullptr, &QRcode_free);
+  if (ascii) {
+    // Split into the densest modes (digits, capitals, bytes) by libqrencode.
+    code.reset(QRcode_encodeString(text.c_str(), 0, level_of(level), QR_MODE_8, 1));
+  } else {
+    // Bytes in a QR code are Latin-1 unless an ECI header says otherwise: Vietnamese text is
+    // marked as UTF-8 (ECI 26), or readers guess (zbarimg reads Shift-JIS).
+    const std::unique_ptr<QRinput, decltype(&QRinput_free)> input(QRinput_new2(0, level_of(level)),
+                                                                  &QRinput_free);
+    if (input && QRinput_appendECIheader(input.get(), 26) == 0 &&
+        QRinput_append(input.get(), QR_MODE_8, static_cast<int>(text.size()),
+                       reinterpret_cast<const unsigned char*>(text.data())) == 0) {
+      code.reset(QRcode_encodeInput(input.get()));
+    }
+  }
   if (!code) {
     throw MediaError(errno == ERANGE ? "the text is too long for a QR code (" +
                                            std::to_string(text.size()) + " bytes)"

@@ -214,9 +214,6 @@ TEST(MediaValidate, AVideoOnAPanelAndAPictureOnAMessageDisplayAreErrors) {
 }
 
 TEST(MediaValidate, AVideoOnAPanelIsExplainedInPlainWords) {
-  GTEST_SKIP() << "bug: controller/display_player.cpp line 98-99 builds \"a video\" + \" play on "
-                  "window displays\", so validate prints 'a video play on window displays' "
-                  "(a document's pages play: right; a video plays: wrong)";
   ScratchDir dir;
   dir.write("playlists/media/gioi-thieu.mp4", "video");
   const auto config = write_config(dir, board_yaml("cong-ubnd", 1502),
@@ -355,11 +352,4 @@ TEST(MediaDaemon, APictureUploadedAfterItsPlaylistIsPickedUpInAWatchedFolder) {
   expect_upload_picked_up(true);
 }
 
-TEST(MediaDaemon, APictureUploadedAfterItsPlaylistIsPickedUp) {
-  GTEST_SKIP() << "bug: controller/daemon.cpp media_folders() (line 28) watches only the folders "
-                  "of playlists in the loaded programme; a playlist left out because its picture "
-                  "is missing is not among them, so when no other playlist uses media/ the "
-                  "uploaded picture is never noticed and the item stays off the board until a "
-                  "playlist is edited";
-  expect_upload_picked_up(false);
-}
+TEST(MediaDaemon, APictureUploadedAfterItsPlaylistIsPickedUp) { expect_upload_picked_up(false); }
