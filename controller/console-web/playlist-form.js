@@ -4,6 +4,7 @@
 
 import { el, $ } from "./api.js";
 import { targetChecks, checkedTargets } from "./targets.js";
+import { hasMedia } from "./playlist-yaml.js";
 
 const kEffects = [["scroll", "Chạy chữ"], ["static", "Đứng yên"], ["page", "Từng trang"],
                   ["blink", "Nhấp nháy"], ["fade", "Hiện dần"]];
@@ -40,7 +41,7 @@ export function itemCard(item, known, editable, extras = { raw: {} }) {
     el("div.card-body.p-2", {},
       el("div.row.g-2", {},
         field("Mã mục", "id", el("input", { value: item.id ?? "", required: true })),
-        field("Nội dung", "text", el("textarea", { rows: 2, value: item.text ?? "", required: true }),
+        field("Nội dung", "text", el("textarea", { rows: 2, value: item.text ?? "", required: !hasMedia(extras.raw) }),
               "col-12 col-md-9"),
         field("Hiệu ứng", "effect", choose(kEffects, item.effect || "scroll")),
         field("Tốc độ (điểm/giây)", "speed", el("input", { type: "number", min: 1, max: 1000, value: moves ? item.speed ?? "" : "" })),

@@ -29,13 +29,16 @@ export function playlistYaml(playlist) {
       first = false;
     };
     field("id", q(item.id));
-    field("text", q(item.text));
-    if (item.effect) field("effect", item.effect);
-    if (item.speed !== "" && item.speed !== undefined) field("speed", Number(item.speed));
-    if (item.passes !== "" && item.passes !== undefined) field("passes", Number(item.passes));
+    // A picture, QR code, video or document (kept as written) may go without text, and then
+    // without what only text has.
+    const textless = hasMedia(item.raw) && !String(item.text ?? "").trim();
+    if (!textless) field("text", q(item.text));
+    if (item.effect && !textless) field("effect", item.effect);
+    if (item.speed !== "" && item.speed !== undefined && !textless) field("speed", Number(item.speed));
+    if (item.passes !== "" && item.passes !== undefined && !textless) field("passes", Number(item.passes));
     if (item.duration) field("duration", q(item.duration));
     if (item.priority && item.priority !== "normal") field("priority", item.priority);
-    if (item.colour) field("colour", q(item.colour));
+    if (item.colour && !textless) field("colour", q(item.colour));
     if (item.from) field("from", q(item.from));
     if (item.until) field("until", q(item.until));
     if (item.targets && item.targets.length) field("targets", list(item.targets));
@@ -50,6 +53,11 @@ export function playlistYaml(playlist) {
   });
   if (!playlist.items.length) out[out.length - 1] = "items: []";
   return { yaml: out.join("\n") + "\n", lines };
+}
+
+// Whether an item's kept keys show a picture, QR code, video or document.
+export function hasMedia(raw) {
+  return ["image", "qr", "video", "document"].some((key) => raw && key in raw);
 }
 
 // The value of the top-level `playlist:` key of a file, when it is a plain one-line scalar.

@@ -53,7 +53,15 @@ async function main() {
     '    text: "Xin chào"',
     "    effect: static",
     "    duration: 1h",
-    "    targets: [street]", ""].join("\n"));
+    "    targets: [street]",
+    "  # A QR code without text, kept off the board (its date is past): a save from the form",
+    "  # must keep it as written, and write no text for it.",
+    "  - id: ma-qr",
+    '    qr: "HTTPS://DICHVUCONG.GOV.VN"',
+    "    qr-level: L",
+    "    duration: 10s",
+    "    targets: [street]",
+    "    schedule: {dates: 2020-01-01}", ""].join("\n"));
   const config = path.join(dir, "bangtin.yaml");
   fs.writeFileSync(config, [
     'timezone: "+07:00"', "playlists: playlists/", "state: state",

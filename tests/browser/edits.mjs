@@ -46,6 +46,12 @@ export async function editSteps(t) {
   await page.click("#playlist-save");
   await page.locator("#save-result", { hasText: "Đã lưu" }).waitFor({ timeout: 5000 });
   const edited = await onBoard(t, "the edited item", saved, original);
+  const written = fs.readFileSync(path.join(t.dir, "playlists", "bang-tin.yaml"), "utf8");
+  const qrItem = written.slice(written.indexOf('id: "ma-qr"'));
+  if (!qrItem.includes('qr: "HTTPS://DICHVUCONG.GOV.VN"') || !qrItem.includes("qr-level: L") ||
+      /^\s*(text|effect):/m.test(qrItem.split("\n  - ")[0]))
+    throw new Error("the save lost the QR item or gave it text:\n" + written);
+  t.note("the QR item without text was kept as written");
   await t.screenshot(page, "danh-sach-da-luu");
   await page.click("#mode-yaml");
   await t.screenshot(page, "danh-sach-yaml");
