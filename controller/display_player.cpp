@@ -497,8 +497,10 @@ struct DisplayContent {
       // One item the renderer refuses is left out and reported; the others still play.
       const PlayMeasures::Measured& measured = measures.of(*renderer, *item, display);
       if (measured.error) {
-        problems.push_back(error_at(
-            item->where, item_problem_text(*item, display, std::runtime_error(*measured.error))));
+        // At the same place as `bangtin validate` puts it (see check_item).
+        problems.push_back(
+            error_at(item->media.kind == MediaKind::none ? item->where : item->media_where,
+                     item_problem_text(*item, display, std::runtime_error(*measured.error))));
       } else {
         lengths.emplace(item->id, measured.length);
       }
@@ -595,6 +597,7 @@ class StripsAhead {
     std::string key;
     Light light;
     std::shared_ptr<const PreparedItem> item;  // nothing: the renderer refused it
+    std::string error;                         // then: why
   };
 
   explicit StripsAhead(const TextRenderer& model)
@@ -625,14 +628,15 @@ class StripsAhead {
   void run(Worker::Inbox& inbox) {
     while (std::optional<Wish> wish = inbox.wait()) {
       if (inbox.stopping()) return;
-      Drawn drawn{std::move(wish->key), wish->light, nullptr};
+      Drawn drawn{std::move(wish->key), wish->light, nullptr, {}};
       try {
         drawn.item = wish->drawn_items->obtain(drawn.key, wish->light, [&] {
           return drawn_in_light(renderer_, wish->text, wish->style, wish->light);
         });
-      } catch (const std::exception&) {
-        // Left to the loop, which draws it when it goes on air and says nothing either: the
-        // item was measured without fault, so this is not expected.
+      } catch (const std::exception& error) {
+        // Measured without fault, so not expected: a media file replaced or removed since, a
+        // document page Poppler cannot draw, memory. The player says so once.
+        drawn.error = error.what();
       }
       const std::lock_guard lock(drawn_mutex_);
       drawn_ = std::move(drawn);
@@ -693,9 +697,14 @@ struct DisplayPlayer::State {
   std::shared_ptr<const PreparedItem> play_frames;  // the play on air, drawn when first shown
   std::string play_frames_key;
   bool draws_ahead = false;
-  std::unique_ptr<StripsAhead> ahead;  // started with the first item drawn
-  bool looked_ahead = false;           // for the play on air
-  std::string next_key;                // of the play after it, when known
+  std::unique_ptr<StripsAhead> ahead;        // started with the first item drawn
+  bool looked_ahead = false;                 // for the play on air
+  std::string asked_for;                     // the play on air's key, asked of the drawing thread
+  bool waiting_for_drawing = false;          // this frame: the play on air is being drawn
+  PreparedItem::VideoCounts video_at_start;  // the clip's counts when the play on air began
+  PreparedItem::VideoCounts ended_video;     // frames of the last video play that ended
+  std::string draw_failure;                  // why the play on air cannot be drawn, until said
+  std::string next_key;                      // of the play after it, when known
   Light light;
   std::optional<Play> play;
   SystemClock::time_point last_drawn;
@@ -747,6 +756,12 @@ struct DisplayPlayer::State {
   }
 
   void begin(Play next, std::vector<Change>* changes, bool ended_early) {
+    if (play_frames && play_frames->frame_rate() > 0) {
+      const PreparedItem::VideoCounts now = play_frames->video_counts();
+      ended_video = PreparedItem::VideoCounts{now.decoded - video_at_start.decoded,
+                                              now.shown - video_at_start.shown,
+                                              now.late - video_at_start.late};
+    }
     if (changes)
       changes->push_back(Change{std::move(play), ended_early, next, play_content, content});
     play = std::move(next);
@@ -755,6 +770,7 @@ struct DisplayPlayer::State {
     play_frames_key.clear();
     looked_ahead = false;
     next_key.clear();
+    asked_for.clear();
   }
 
   // Ends the play on air where it was last drawn and starts what the schedule has at `now`.
@@ -786,7 +802,10 @@ struct DisplayPlayer::State {
   }
 
   // The play on air as drawn for the display: from the strips on hand (drawn ahead, or kept from
-  // an earlier play), else drawn now. Nothing when it cannot be drawn (the zone stays dark).
+  // an earlier play). A daemon's player never draws on its own thread, which feeds every board:
+  // an item not drawn yet (at start-up, after a cut, or a PDF or photo that takes a while) is
+  // asked of the drawing thread and the zone stays dark until it is there. A one-off render draws
+  // it there and then. Nothing when it cannot be drawn (the zone stays dark).
   const PreparedItem* play_item_frames() {
     const TextRenderer* renderer = drawing.content();
     if (!play || !play->item || !renderer) return nullptr;
@@ -794,18 +813,34 @@ struct DisplayPlayer::State {
     if (!play_frames) {
       std::string key = play_key(*renderer, *play->item, display);
       play_frames = strips.find(key);
+      if (!play_frames && draws_ahead) {
+        play_frames = drawn_items().find(key, light);  // another board of this model drew it
+        if (!play_frames) {
+          if (asked_for != key) {
+            if (!ahead) ahead = std::make_unique<StripsAhead>(*renderer);
+            ahead->ask(key, play->item->text, style_of(*play->item, display), light,
+                       content->drawn);
+            asked_for = key;
+          }
+          waiting_for_drawing = true;
+          return nullptr;
+        }
+        strips.add(key, play_frames);
+      }
       if (!play_frames) {
         try {
           play_frames = drawn_items().obtain(key, light, [&] {
             return drawn_in_light(*renderer, play->item->text, style_of(*play->item, display),
                                   light);
           });
-        } catch (const std::exception&) {
+        } catch (const std::exception& error) {
+          draw_failure = item_problem_text(*play->item, display, error);
           return nullptr;  // measured without fault, so not expected; the play stays dark
         }
         strips.add(key, play_frames);
       }
       play_frames_key = std::move(key);
+      video_at_start = play_frames->video_counts();  // a clip kept from before counts on
     }
     if (draws_ahead && !looked_ahead) look_ahead(*renderer);
     return play_frames.get();
@@ -814,7 +849,13 @@ struct DisplayPlayer::State {
   void keep_drawn_ahead() {
     if (!ahead) return;
     std::optional<StripsAhead::Drawn> drawn = ahead->take();
-    if (!drawn || !drawn->item) return;
+    if (!drawn) return;
+    if (!drawn->item) {
+      // Asked for the play on air, and it cannot be drawn: said once, and not asked again.
+      if (drawn->key == asked_for && play && play->item)
+        draw_failure = item_problem_text(*play->item, display, std::runtime_error(drawn->error));
+      return;
+    }
     if (drawn->light != light) {  // the light changed meanwhile
       drawn->item = drawn_items().relit(drawn->key, light, *drawn->item);
     }
@@ -918,7 +959,11 @@ Frame DisplayPlayer::frame_at(SystemClock::time_point now, std::vector<Change>* 
   State& s = *state_;
   s.advance(now, changes);
   s.follow_light(now);
+  s.waiting_for_drawing = false;
   const PreparedItem* frames = s.play->item ? s.play_item_frames() : s.idle_frames(now);
+  // Until the drawing thread has it, the board keeps the picture it has (the last frame of the
+  // play before), rather than a dark flash; at start-up there is none, and the frame is dark.
+  if (s.waiting_for_drawing && !s.frame.bytes.empty()) return s.frame;
   const auto elapsed = s.play->item ? now - s.play->start : nanoseconds(0);
   // A one-off render shows exactly the frame of its instant; the daemon's boards never wait.
   if (frames && !s.draws_ahead) frames->wait_ready(elapsed, std::chrono::seconds(10));
@@ -927,6 +972,19 @@ Frame DisplayPlayer::frame_at(SystemClock::time_point now, std::vector<Change>* 
 }
 
 void DisplayPlayer::draw_ahead() { state_->draws_ahead = true; }
+
+PreparedItem::VideoCounts DisplayPlayer::ended_video_counts() const { return state_->ended_video; }
+
+bool DisplayPlayer::on_air_drawn() const {
+  const State& s = *state_;
+  return !s.play || !s.play->item || s.play_frames != nullptr;
+}
+
+std::optional<std::string> DisplayPlayer::take_draw_failure() {
+  std::string failure = std::exchange(state_->draw_failure, {});
+  if (failure.empty()) return std::nullopt;
+  return failure;
+}
 
 double DisplayPlayer::frame_rate() const {
   const State& s = *state_;

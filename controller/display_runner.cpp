@@ -83,6 +83,13 @@ void DisplayRunner::reload(std::shared_ptr<const DisplayContent> planned) {
 void DisplayRunner::record(const std::vector<DisplayPlayer::Change>& changes,
                            SystemClock::time_point now) {
   for (const auto& change : changes) {
+    if (change.ended && change.ended->item && change.ended->item->media.kind == MediaKind::video) {
+      // How the clip went: every frame on time, or the decoder could not keep up.
+      const PreparedItem::VideoCounts video = player_.ended_video_counts();
+      log_("display " + name() + ": video " + change.ended->item->id + " played " +
+           std::to_string(video.shown + video.late) + " frames, " + std::to_string(video.late) +
+           " of them late");
+    }
     if (recorded_play_ && journal_ && change.ended) {
       journal_->end(*recorded_play_, change.ended->end,
                     change.ended_early ? PlayOutcome::interrupted : PlayOutcome::completed);
@@ -127,6 +134,8 @@ void DisplayRunner::tick() {
       std::vector<DisplayPlayer::Change> changes;
       if (!trusted_) player_.resume(now, &changes);
       last_frame_ = player_.frame_at(now, &changes);
+      if (const auto failure = player_.take_draw_failure())
+        log_("display " + name() + ": " + *failure);
       follow_frame_rate();
       record(changes, now);
       trusted_ = true;

@@ -102,6 +102,11 @@ void PlaylistWatcher::read_events() {
           const bool any_file = media || (event.wd == main_watch_ && media_in_main_);
           if (event.len > 0 && (any_file ? name[0] != '.' : concerns_playlists(std::string(name))))
             relevant = true;
+          // A folder made or moved into the playlists folder (media/, at last): a reload then
+          // watches it, and takes up a playlist waiting for a picture put there.
+          if (event.len > 0 && event.wd == main_watch_ && (event.mask & IN_ISDIR) &&
+              (event.mask & (IN_CREATE | IN_MOVED_TO)) && name[0] != '.')
+            relevant = true;
           // The kernel dropped events: something may have changed, so read everything again.
           if (event.mask & IN_Q_OVERFLOW) relevant = true;
           if (media && (event.mask & IN_IGNORED)) media_watches_.erase(event.wd);

@@ -244,6 +244,8 @@ bool read_media(YamlFile& yaml, const MappingFields& fields, const std::filesyst
                         "qr must be the text the code holds, e.g. https://dichvucong.gov.vn")) {
       if (text->empty())
         yaml.error(chosen_node, "qr is empty; give the text the code holds");
+      else if (text->find('\0') != std::string::npos)
+        yaml.error(chosen_node, "qr holds a NUL character, which would cut the code short there");
       else if (text->size() > 2953)
         yaml.error(chosen_node,
                    "qr holds at most 2953 bytes; this is " + std::to_string(text->size()));

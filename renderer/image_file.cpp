@@ -134,13 +134,14 @@ Frame decode(const std::filesystem::path& file) {
   // when they are loaded already.
   static std::once_flag decoders_loaded;
   std::call_once(decoders_loaded, [] { IMG_Init(IMG_INIT_JPG | IMG_INIT_PNG | IMG_INIT_WEBP); });
-  const std::unique_ptr<SDL_Surface, decltype(&SDL_FreeSurface)> loaded(IMG_Load(file.c_str()),
-                                                                        &SDL_FreeSurface);
+  std::unique_ptr<SDL_Surface, decltype(&SDL_FreeSurface)> loaded(IMG_Load(file.c_str()),
+                                                                  &SDL_FreeSurface);
   if (!loaded) refuse(file, std::string("cannot be decoded: ") + IMG_GetError());
   if (loaded->w != size.width || loaded->h != size.height)
     refuse(file, "is damaged: its header and its pixels disagree on its size");
   const std::unique_ptr<SDL_Surface, decltype(&SDL_FreeSurface)> rgba(
       SDL_ConvertSurfaceFormat(loaded.get(), SDL_PIXELFORMAT_RGBA32, 0), &SDL_FreeSurface);
+  loaded.reset();  // a 40-megapixel picture is 160 MB a copy: no more of them than needed
   if (!rgba) refuse(file, std::string("cannot be converted: ") + SDL_GetError());
   Frame frame = Frame::blank(rgba->w, rgba->h, PixelFormat::rgb888);
   const auto* pixels = static_cast<const std::uint8_t*>(rgba->pixels);

@@ -98,13 +98,26 @@ struct PicturePart {
   std::chrono::milliseconds page_time{0};
 
   void convert(PixelFormat format, const Light& light) {
+    if (!pages) pages = sources();
     pixels.clear();
     for (const Frame& page : *pages)
       pixels.emplace_back(picture_pixels::in_panel_format(page, format, light));
+    // A lobby screen in full light shows the pictures as they are: kept once, as its pixels (a
+    // document of 30 pages at full HD is 180 MB a copy).
+    if (format == PixelFormat::rgb888 && light.gamma == 1.0 && light.brightness >= 100)
+      pages.reset();
+  }
+  // The pictures before light: kept, or (in full light on rgb888) the pixels themselves.
+  std::shared_ptr<const std::vector<Frame>> sources() const {
+    if (pages) return pages;
+    std::vector<Frame> frames;
+    for (const PixelStrip& page : pixels) frames.push_back(page.to_frame());
+    return std::make_shared<const std::vector<Frame>>(std::move(frames));
   }
   std::size_t bytes() const {
     std::size_t total = 0;
-    for (const Frame& page : *pages) total += page.bytes.size();
+    if (pages)
+      for (const Frame& page : *pages) total += page.bytes.size();
     for (const PixelStrip& page : pixels) total += page.bytes();
     return total;
   }
@@ -271,7 +284,7 @@ PreparedItem PreparedItem::lit(const Light& light) const {
   copy.text_box = s.text_box;
   copy.gap = s.gap;
   if (s.picture)
-    copy.picture = PicturePart{s.picture->box, s.picture->pages, {}, s.picture->page_time};
+    copy.picture = PicturePart{s.picture->box, s.picture->sources(), {}, s.picture->page_time};
   copy.video = s.video;
   copy.convert();
   return item;
@@ -729,6 +742,10 @@ int document_page_count(const Media& media) {
   return outcome.pages;
 }
 
+// What a document's pages may take drawn, all of them together: they are held while the item
+// plays (and a while after), beside everything else a small controller keeps.
+constexpr std::size_t kMostDocumentBytes = std::size_t{192} << 20;
+
 // Each page drawn as large as fits the zone, centred on the dark.
 std::vector<Frame> document_pages(const Media& media, const Rect& box) {
   DocumentPages document(media.file);
@@ -805,6 +822,14 @@ std::unique_ptr<PreparedItem::State> set_item(text_raster::FontSizes& fonts,
   image_file::Size natural;
   if (media.kind == MediaKind::image) natural = image_file::checked_size(media.file, media.stamp);
   const int pages = media.kind == MediaKind::document ? document_page_count(media) : 1;
+  const std::size_t page_bytes = static_cast<std::size_t>(zone.width) * zone.height * 3;
+  if (media.kind == MediaKind::document && pages * page_bytes > kMostDocumentBytes) {
+    throw MediaError(media.file.filename().string() + " has " + std::to_string(pages) +
+                     " pages; drawn for a zone of " + std::to_string(zone.width) + "x" +
+                     std::to_string(zone.height) + " at most " +
+                     std::to_string(kMostDocumentBytes / page_bytes) +
+                     " fit in the memory a document may take: split it");
+  }
   const bool has_text = !text.empty() && media.kind != MediaKind::document;
   const PictureLayout layout = lay_out(zone, has_text, media, natural);
 
@@ -819,8 +844,9 @@ std::unique_ptr<PreparedItem::State> set_item(text_raster::FontSizes& fonts,
     state->light = light;
     const auto stands = std::chrono::duration_cast<std::chrono::nanoseconds>(
         style.duration.value_or(std::chrono::milliseconds(kPictureHold)));
-    if (stands.count() > kLongestPlayMs * 1e6)
-      throw std::invalid_argument("a picture may stand for at most 24 hours");
+    if (static_cast<double>(stands.count()) * pages > kLongestPlayMs * 1e6)
+      throw std::invalid_argument(pages > 1 ? "its pages would stand for more than 24 hours"
+                                            : "a picture may stand for at most 24 hours");
     state->timing =
         Timing{stands * pages, pages > 1 ? stands : std::chrono::nanoseconds(0), stands * pages};
   }

@@ -377,6 +377,9 @@ Decoder::Decoder(const std::filesystem::path& file, const Timeline& timeline, in
     fail(file, "has video parameters the decoder does not take");
   s.codec->pkt_timebase = stream.time_base;
   s.codec->thread_count = threads;
+  // The header's size was checked; a stream that grows its pictures later (MPEG-TS may) is held
+  // to the same limit by the decoder itself.
+  s.codec->max_pixels = std::int64_t{3840} * 2160;
   s.codec->thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE;
   const int result = avcodec_open2(s.codec.get(), s.opened.decoder, nullptr);
   if (result < 0) fail(file, "cannot be decoded: " + error_text(result));

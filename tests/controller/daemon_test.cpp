@@ -245,11 +245,9 @@ TEST(DaemonReload, ABrokenEditIsRejectedAndTheLastGoodVersionKeepsPlaying) {
   LogRecorder after_restart;
   RunningDaemon daemon(config, clock.clocks(), after_restart.sink());
   EXPECT_GE(after_restart.count("state/last-good/test.yaml"), 1) << after_restart.all();
-  const auto seen = panel.commits();
-  const auto next = panel.wait_for_commit(seen, 2s);
-  ASSERT_TRUE(next);
   dir.write("playlists/test.yaml", kPlaylist);  // what the copy holds, to compute the frame
-  EXPECT_EQ(*next, expected_frame(config, "cong-ubnd", tuesday_morning()));
+  // The first frames may be dark while the item is drawn off the loop.
+  EXPECT_TRUE(panel_shows(panel, expected_frame(config, "cong-ubnd", tuesday_morning())));
 }
 
 TEST(DaemonProofOfPlay, EveryPlayIsRecordedAndReported) {

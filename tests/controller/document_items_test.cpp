@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <optional>
+#include <thread>
 
 #include "bangtin/playlists.hpp"
 #include "test_pdf.hpp"
@@ -76,6 +78,13 @@ TEST_F(DocumentItems, EachPageStandsForTheDurationAndRenderShowsTheDaemonsFrame)
   ASSERT_TRUE(play && play->item && play->item->id == "thong-bao");
   EXPECT_EQ(play->end - play->start, 4s) << "two pages of 2 s";
   const SystemClock::time_point began = play->start;
+  // The daemon's player draws off its thread: the document is there within a moment.
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (!live.on_air_drawn() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(2ms);
+    live.frame_at(began);
+  }
+  ASSERT_TRUE(live.on_air_drawn());
   for (const auto into : {100ms, 1900ms, 2100ms, 3900ms}) {
     const Frame shown = live.frame_at(began + into);
     DisplayPlayer render(loaded, lobby);  // as `bangtin render --at` makes one
@@ -110,4 +119,30 @@ items:
   EXPECT_NE(errors[1].find("d.yaml:7:15: error:"), std::string::npos) << errors[1];
   EXPECT_NE(errors[1].find("dai.pdf has 31 pages; a screen shows at most 30"), std::string::npos)
       << errors[1];
+}
+
+TEST_F(DocumentItems, AFileRemovedAfterItsCheckIsSaidOnceAndNeverDrawnOnTheLoop) {
+  const Programme loaded = programme();
+  DisplayPlayer live(loaded, loaded.config.displays.front());  // measured it: it plays
+  live.draw_ahead();
+  std::filesystem::remove(dir_.path() / "pl" / "media" / "thong-bao.pdf");
+  // The daemon's player hands the drawing to its thread and keeps going: every frame returns at
+  // once, and the failure comes back as a message, once.
+  std::optional<std::string> failure;
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  SystemClock::time_point now = tuesday_morning();
+  while (!failure && std::chrono::steady_clock::now() < deadline) {
+    live.frame_at(now += 40ms);
+    failure = live.take_draw_failure();
+    std::this_thread::sleep_for(2ms);  // the drawing thread is at it
+  }
+  ASSERT_TRUE(failure);
+  EXPECT_NE(failure->find("thong-bao.pdf"), std::string::npos) << *failure;
+  EXPECT_NE(failure->find("item 'thong-bao' cannot be drawn on display 'sanh'"), std::string::npos)
+      << *failure;
+  for (int frame = 0; frame < 25; ++frame) {
+    live.frame_at(now += 40ms);
+    EXPECT_FALSE(live.take_draw_failure());
+  }
+  EXPECT_FALSE(live.on_air_drawn());
 }

@@ -76,3 +76,32 @@ TEST(PlaylistWatcher, ADirectoryThatCannotBeWatchedIsAClearError) {
   EXPECT_THROW(PlaylistWatcher(loop, "/nonexistent/playlists", std::nullopt, 20ms, [] {}),
                std::runtime_error);
 }
+
+TEST(PlaylistWatcher, AMediaFolderMadeLaterAndPicturesInWatchedFoldersAreReported) {
+  ScratchDir dir;
+  boost::asio::io_context loop;
+  int changes = 0;
+  PlaylistWatcher watcher(loop, dir.path(), std::nullopt, 20ms, [&] {
+    ++changes;
+    loop.stop();
+  });
+  // media/ made after the start: a reload is what makes the daemon watch it.
+  std::filesystem::create_directories(dir.path() / "media");
+  EXPECT_EQ(changes_after(loop, changes), 1);
+  // Once watched, any picture put there is a change; hidden temporaries are not.
+  watcher.watch_media({dir.path() / "media"});
+  dir.write("media/.poster.png.part", "x");
+  dir.write("media/poster.png", "x");
+  EXPECT_EQ(changes_after(loop, changes), 2);
+  // Media beside the playlists themselves: any file there counts too.
+  watcher.watch_media({dir.path()});
+  dir.write("logo.png", "x");
+  EXPECT_EQ(changes_after(loop, changes), 3);
+  // Folders let go of are no longer watched: a file beside the playlists is no change then.
+  watcher.watch_media({});
+  dir.write("other.txt", "x");
+  dir.write("media/banner.png", "x");
+  loop.restart();
+  loop.run_for(300ms);
+  EXPECT_EQ(changes, 3);
+}

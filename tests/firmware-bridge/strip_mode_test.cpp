@@ -457,10 +457,12 @@ TEST(PanelDriverStrips, TheNextScrollsStripGoesInBesideTheOneOnShowSoItStartsAtO
   ASSERT_TRUE(
       driver.wait_for([](const LinkCounters& c) { return c.strips_uploaded == 1; }, kPatience))
       << log.all();
+  // Frames at the board's pace (25 a second): the next strip goes in a part after each frame, so
+  // a loaded machine that is slow to send them must not run the scroll out before it is in.
   for (; driver.counters().health.strips_uploaded_ahead == 0 && t < 12s; t += 40ms) {
     driver.submit(item.frame_at(t),
                   FrameSource{.strip = item.scroll_strip(t), .next_strip = next_strip});
-    std::this_thread::sleep_for(2ms);
+    std::this_thread::sleep_for(40ms);
   }
   ASSERT_TRUE(driver.wait_for(
       [](const LinkCounters& c) { return c.health.strips_uploaded_ahead == 1; }, kPatience))

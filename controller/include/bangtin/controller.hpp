@@ -158,6 +158,14 @@ class DisplayPlayer {
   // one before it plays, so that frame_at() finds it ready: for the daemon, whose loop must never
   // wait for a font. A one-off render does without.
   void draw_ahead();
+  // The frames of the last video play that ended: drawn on time (shown) and late.
+  PreparedItem::VideoCounts ended_video_counts() const;
+  // Whether the play on air is drawn (false while the drawing thread has it in hand: the board
+  // then keeps its picture). True when idle.
+  bool on_air_drawn() const;
+  // Why the play on air could not be drawn (its zone stays dark), once: a media file removed or
+  // damaged since it was checked, a page that cannot be drawn.
+  std::optional<std::string> take_draw_failure();
   // While a video plays: its own frame rate, which the display is to be drawn at; 0 otherwise.
   double frame_rate() const;
   // The frames of the video on air (see PreparedItem::video_counts).
