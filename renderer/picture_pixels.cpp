@@ -125,7 +125,7 @@ Frame in_panel_format(const Frame& picture, PixelFormat format, const Light& lig
         const double spread = (wanted - (lit ? 1.0 : 0.0)) / 8;
         here[x + 1] += spread;
         here[x + 2] += spread;
-        below[x - 1] += spread;
+        (below - 1)[x] += spread;  // the row's padding takes it at x = 0
         below[x] += spread;
         below[x + 1] += spread;
         after[x] += spread;
