@@ -12,6 +12,7 @@
 #include "console_api.hpp"
 #include "console_server.hpp"
 #include "display_runner.hpp"
+#include "fleet_link.hpp"
 #include "playlist_watcher.hpp"
 #include "programme_source.hpp"
 #include "state_directory.hpp"
@@ -63,6 +64,8 @@ struct Daemon::Impl {
   bool stopped = false;
   std::unique_ptr<ConsoleApi> console_api;
   std::unique_ptr<ConsoleServer> console;
+  // After the runners, so it goes first: its last status reads theirs.
+  std::unique_ptr<FleetLink> fleet;
 
   Impl(boost::asio::io_context& loop_, std::filesystem::path file, Clocks clocks_, LogSink log_)
       : loop(loop_),
@@ -145,8 +148,20 @@ struct Daemon::Impl {
     }
   }
 
+  // The fleet's broker, when the config names one; the boards play on when it cannot be joined.
+  void start_fleet() {
+    if (!config.fleet) return;
+    try {
+      fleet = std::make_unique<FleetLink>(
+          loop, *config.fleet, [this] { return current_status(); }, log);
+    } catch (const std::exception& error) {
+      log(std::string("fleet: not joined: ") + error.what());
+    }
+  }
+
   void keep_status() {
     write_status();
+    if (fleet) fleet->status_tick();
     status_timer.expires_after(kStatusPeriod);
     status_timer.async_wait([this](const boost::system::error_code& error) {
       if (!error && !stopped) keep_status();
@@ -275,6 +290,7 @@ Daemon::Daemon(boost::asio::io_context& loop, const std::filesystem::path& confi
   if (d.watcher) d.watcher->watch_media(media_folders(*programme));
   for (auto& runner : d.runners) runner->start();
   d.start_console();
+  d.start_fleet();
   d.keep_status();
 }
 
@@ -295,6 +311,7 @@ void Daemon::stop() {
   d.watcher.reset();
   d.status_timer.cancel();
   if (d.console) d.console->stop();
+  if (d.fleet) d.fleet->stop();
   d.write_status();  // the last word, with what was on air when the daemon stopped
   for (auto& runner : d.runners) runner->stop();
 }

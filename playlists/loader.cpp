@@ -9,6 +9,7 @@
 #include "bangtin/playlists.hpp"
 #include "config_paths.hpp"
 #include "display_reader.hpp"
+#include "fleet_reader.hpp"
 #include "item_reader.hpp"
 #include "nearest_name.hpp"
 #include "programme_checks.hpp"
@@ -31,8 +32,8 @@ using playlists_detail::YamlFile;
 
 namespace {
 
-const std::vector<std::string> config_keys{"timezone", "playlists", "state",   "idle",
-                                           "holidays", "console",   "displays"};
+const std::vector<std::string> config_keys{"timezone", "playlists", "state", "idle",
+                                           "holidays", "console",   "fleet", "displays"};
 const std::vector<std::string> console_keys{"listen", "tls", "allow-plain-http"};
 const std::vector<std::string> tls_keys{"cert", "key"};
 const std::vector<std::string> idle_keys{"text"};
@@ -338,6 +339,8 @@ Loaded<Config> load_config(const std::filesystem::path& file) {
 
   if (const auto value = fields.find("console"))
     config.console = read_console(*yaml, *value, config_directory);
+  if (const auto value = fields.find("fleet"))
+    config.fleet = playlists_detail::read_fleet(*yaml, *value, config_directory);
   if (const auto value = fields.require("displays", "config")) read_displays(*yaml, *value, config);
 
   result.value = std::move(config);

@@ -1,9 +1,6 @@
 // End to end: playlist files -> daemon -> renderer -> Modbus TCP link -> panel simulator, on
 // loopback, with the daemon's clock held by the test.
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <boost/asio/post.hpp>
 
@@ -16,6 +13,7 @@
 
 #include <fstream>
 #include <sstream>
+#include "loopback_port.hpp"
 #include "running_daemon.hpp"
 #include "test_support.hpp"
 
@@ -48,19 +46,6 @@ std::filesystem::path write_config(const ScratchDir& dir, const std::string& dis
   dir.write("playlists/test.yaml", playlist);
   return dir.write("bangtin.yaml",
                    "timezone: \"+07:00\"\nplaylists: playlists/\ndisplays:\n" + displays);
-}
-
-// A loopback port nobody listens on: bound once by the kernel's choice, then released.
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  socklen_t length = sizeof address;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  ::close(fd);
-  return ntohs(address.sin_port);
 }
 
 // The frame `bangtin render` would give for the display at that instant.
@@ -99,7 +84,7 @@ TEST(Daemon, PanelShowsExactlyTheRenderersFrameForThePlaylistPosition) {
 
 TEST(Daemon, AnUnreachablePanelDoesNotStopTheOthersAndIsPickedUpWhenItAppears) {
   PanelSimulator gate({.port = 0});
-  const int market_port = free_port();
+  const int market_port = free_loopback_port();
   ScratchDir dir;
   const auto config =
       write_config(dir, display_yaml("cong-ubnd", gate.port()) + display_yaml("cho", market_port));

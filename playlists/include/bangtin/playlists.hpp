@@ -221,6 +221,36 @@ struct ConsoleConfig {
   bool tls() const { return !tls_certificate.empty(); }
 };
 
+// `fleet:`, the MQTT broker through which a province or district drives its communes' boards and
+// collects their reports (controller/FLEET.md has the topics). Changes take effect at a restart.
+struct FleetConfig {
+  std::string broker;  // as written, "mqtts://broker.tinh.example:8883", for messages
+  bool tls = false;    // mqtts://
+  std::string host;    // a name or an IP address (without the brackets of [::1])
+  int port = 8883;     // 1883 for mqtt://, 8883 for mqtts://, unless written
+  // `allow-plain-mqtt: true`: mqtt:// to an address beyond loopback, where the password and
+  // everything the fleet sends would cross the network readable. Refused without it.
+  bool plain_mqtt_beyond_loopback = false;
+  // This controller's name in the fleet and the groups it listens to: lowercase letters a-z,
+  // digits and hyphens, as they are levels of topics.
+  std::string site;
+  std::vector<std::string> groups;
+  // `credentials: {username: ..., password-file: ...}`; empty username: none are sent (a client
+  // certificate, or a broker that takes anyone).
+  std::string username;
+  std::filesystem::path password_file;
+  // `tls:`: the CA that signed the broker's certificate (empty: the system's), and a client
+  // certificate with its key (both or neither).
+  std::filesystem::path tls_ca;
+  std::filesystem::path tls_certificate;
+  std::filesystem::path tls_key;
+  // The Ed25519 public key that what the fleet sends must be signed with; empty: this controller
+  // only reports and plays nothing from the fleet.
+  std::filesystem::path trust;
+  std::chrono::seconds keepalive{30};
+  SourceMark where;
+};
+
 struct Config {
   std::filesystem::path file;
   std::chrono::minutes utc_offset{0};  // `timezone: "+07:00"`
@@ -229,6 +259,7 @@ struct Config {
   IdleContent idle;
   HolidayAdjustments holidays;
   std::optional<ConsoleConfig> console;  // nothing: no console
+  std::optional<FleetConfig> fleet;      // nothing: not in a fleet (or its part had errors)
   std::vector<DisplayConfig> displays;
   // Displays left out because of errors. Their names and groups still count as targets, so one
   // mistake in a display is reported once, not again at every item that names it.

@@ -1,0 +1,163 @@
+#include "fleet_link.hpp"
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include "fleet_messages.hpp"
+#include "mqtt_client.hpp"
+
+namespace bangtin {
+
+namespace {
+
+// However still the boards are, the fleet hears from each controller this often: a hub tells a
+// quiet controller from a silent one.
+constexpr auto kStatusRefresh = std::chrono::seconds(30);
+// MQTT carries a password of up to 65535 bytes.
+constexpr std::uintmax_t kLongestPassword = 65535;
+// How much of a message the log shows.
+constexpr std::size_t kPayloadExcerpt = 60;
+
+// The password file's one line; the line end an editor adds is not part of the password.
+std::string read_password(const std::filesystem::path& file) {
+  const std::string named = "the password file " + printable(file.string());
+  std::error_code error;
+  const auto size = std::filesystem::file_size(file, error);
+  if (error) throw std::runtime_error("cannot read " + named + ": " + error.message());
+  if (size > kLongestPassword + 2) throw std::runtime_error(named + " is too long for a password");
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + named + ": " + std::strerror(errno));
+  std::string password((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (password.ends_with('\n')) password.pop_back();
+  if (password.ends_with('\r')) password.pop_back();
+  if (password.empty()) throw std::runtime_error(named + " is empty");
+  if (password.find_first_of("\r\n") != std::string::npos)
+    throw std::runtime_error(named + " holds more than one line");
+  return password;
+}
+
+}  // namespace
+
+struct FleetLink::Impl {
+  const FleetConfig fleet;
+  const std::function<DaemonStatus()> status;
+  const LogSink log;
+  const std::string status_topic;
+  std::unique_ptr<MqttClient> client;
+  std::optional<FleetStatus> last_published;
+  std::chrono::steady_clock::time_point last_published_at;
+  // The last reason a connection could not be made, logged once until it changes or a
+  // connection is made: a broker down for a week is not a week of log lines.
+  std::string last_failure_logged;
+  bool stopped = false;
+
+  Impl(const FleetConfig& fleet_, std::function<DaemonStatus()> status_, LogSink log_)
+      : fleet(fleet_),
+        status(std::move(status_)),
+        log(std::move(log_)),
+        status_topic(fleet_status_topic(fleet.site)) {}
+
+  MqttOptions options() const {
+    MqttOptions options;
+    options.host = fleet.host;
+    options.port = fleet.port;
+    options.tls = fleet.tls;
+    options.tls_ca = fleet.tls_ca;
+    options.tls_certificate = fleet.tls_certificate;
+    options.tls_key = fleet.tls_key;
+    options.client_id = "bangtin-" + fleet.site;
+    options.username = fleet.username;
+    if (!fleet.username.empty()) options.password = read_password(fleet.password_file);
+    options.keepalive = fleet.keepalive;
+    options.will = MqttWill{status_topic, last_will_payload(fleet.site), 1, true};
+    return options;
+  }
+
+  // Retained, QoS 1: a hub that subscribes later still gets it, and it is not lost on the way.
+  void publish_status(bool even_if_unchanged) {
+    if (stopped || !client->connected()) return;
+    FleetStatus now = fleet_status(fleet.site, status());
+    const bool due = std::chrono::steady_clock::now() - last_published_at >= kStatusRefresh;
+    if (!even_if_unchanged && !due && last_published &&
+        !differs_beyond_the_moment(*last_published, now))
+      return;
+    try {
+      if (!client->publish(status_topic, online_payload(now), 1, true)) return;
+    } catch (const MqttError& error) {
+      log(std::string("fleet: status not published: ") + error.what());
+      return;
+    }
+    last_published = std::move(now);
+    last_published_at = std::chrono::steady_clock::now();
+  }
+
+  void on_connection(const MqttConnectionChange& change) {
+    if (change.connected) {
+      last_failure_logged.clear();
+      log("fleet: connected to " + printable(fleet.broker) + " as site " + fleet.site +
+          "; status on " + status_topic);
+      publish_status(/*even_if_unchanged=*/true);
+      return;
+    }
+    const std::string reason = printable(change.reason);
+    if (change.was_connected) {
+      log("fleet: connection to " + printable(fleet.broker) + " lost: " + reason +
+          "; reconnecting, the boards play on");
+      last_failure_logged.clear();
+    } else if (reason != last_failure_logged) {
+      log("fleet: cannot connect to " + printable(fleet.broker) + ": " + reason +
+          "; trying again, the boards play on");
+      last_failure_logged = reason;
+    }
+  }
+
+  // Nothing the fleet sends is acted on yet: said, escaped, for the operator who wonders.
+  void on_message(const MqttMessage& message) {
+    const std::string excerpt = message.payload.substr(0, kPayloadExcerpt);
+    log("fleet: message on " + printable(message.topic) + " (" +
+        std::to_string(message.payload.size()) + " bytes" + (message.retained ? ", retained" : "") +
+        ", begins \"" + printable(excerpt) +
+        "\") not acted on: this version of bangtind does not yet play what the fleet sends");
+  }
+};
+
+FleetLink::FleetLink(boost::asio::io_context& loop, const FleetConfig& fleet,
+                     std::function<DaemonStatus()> status, LogSink log)
+    : impl_(std::make_unique<Impl>(fleet, std::move(status), std::move(log))) {
+  Impl& impl = *impl_;
+  // The client's events come through the loop, to this object, which outlives the client.
+  impl.client = std::make_unique<MqttClient>(
+      loop, impl.options(),
+      MqttEvents{[&impl](const MqttConnectionChange& change) { impl.on_connection(change); },
+                 [&impl](MqttMessage message) { impl.on_message(message); }});
+  for (const std::string& pattern : fleet_subscriptions(fleet)) impl.client->subscribe(pattern, 1);
+  impl.log("fleet: joining through " + printable(fleet.broker) + " as site " + fleet.site +
+           (fleet.trust.empty() ? "" : "; trust key " + printable(fleet.trust.string())));
+}
+
+FleetLink::~FleetLink() { stop(); }
+
+void FleetLink::status_tick() { impl_->publish_status(/*even_if_unchanged=*/false); }
+
+void FleetLink::stop() {
+  Impl& impl = *impl_;
+  if (impl.stopped) return;
+  try {
+    if (impl.client->connected()) {
+      impl.client->publish(impl.status_topic,
+                           stopped_payload(fleet_status(impl.fleet.site, impl.status())), 1, true);
+    }
+  } catch (const MqttError& error) {
+    impl.log(std::string("fleet: offline status not published: ") + error.what());
+  }
+  impl.stopped = true;
+  impl.client->close();
+}
+
+}  // namespace bangtin
