@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "bangtin/renderer.hpp"
+#include "checked_by_stamp.hpp"
 
 namespace bangtin::image_file {
 namespace {
@@ -157,33 +158,11 @@ Frame decode(const std::filesystem::path& file) {
 }
 
 Size checked_size(const std::filesystem::path& file, const FileStamp& stamp) {
-  struct Checked {
-    FileStamp stamp;
-    Size size;
-    std::string problem;
-  };
-  static std::mutex mutex;
-  static std::map<std::filesystem::path, Checked> checked;
-  {
-    const std::lock_guard lock(mutex);
-    const auto found = checked.find(file);
-    if (found != checked.end() && found->second.stamp == stamp) {
-      if (!found->second.problem.empty()) throw MediaError(found->second.problem);
-      return found->second.size;
-    }
-  }
-  Checked outcome{stamp, {}, {}};
-  try {
+  static CheckedByStamp<Size> checked(4096);
+  return checked.get(file, stamp, [&] {
     const Frame decoded = decode(file);
-    outcome.size = Size{decoded.width, decoded.height};
-  } catch (const MediaError& error) {
-    outcome.problem = error.what();
-  }
-  const std::lock_guard lock(mutex);
-  if (checked.size() > 4096) checked.clear();  // pictures of long-gone playlists
-  checked[file] = outcome;
-  if (!outcome.problem.empty()) throw MediaError(outcome.problem);
-  return outcome.size;
+    return Size{decoded.width, decoded.height};
+  });
 }
 
 }  // namespace bangtin::image_file

@@ -10,6 +10,7 @@
 
 #include "bangtin/document_pages.hpp"
 #include "bangtin/video_clip.hpp"
+#include "checked_by_stamp.hpp"
 #include "image_file.hpp"
 #include "picture_pixels.hpp"
 #include "pixel_strip.hpp"
@@ -709,37 +710,16 @@ constexpr int kMostDocumentPages = 30;
 // The page count of a document as stamped, checked only the first time a stamp is seen (validate,
 // reload and every board ask).
 int document_page_count(const Media& media) {
-  struct Checked {
-    FileStamp stamp;
-    int pages = 0;
-    std::string problem;
-  };
-  static std::mutex mutex;
-  static std::map<std::filesystem::path, Checked> checked;
-  {
-    const std::lock_guard lock(mutex);
-    const auto found = checked.find(media.file);
-    if (found != checked.end() && found->second.stamp == media.stamp) {
-      if (!found->second.problem.empty()) throw MediaError(found->second.problem);
-      return found->second.pages;
+  static CheckedByStamp<int> checked(1024);
+  return checked.get(media.file, media.stamp, [&] {
+    const int pages = probe_document(media.file).pages;
+    if (pages > kMostDocumentPages) {
+      throw MediaError(media.file.filename().string() + " has " + std::to_string(pages) +
+                       " pages; a screen shows at most " + std::to_string(kMostDocumentPages) +
+                       " pages of a document: split it, or put up the pages that matter");
     }
-  }
-  Checked outcome{media.stamp, 0, {}};
-  try {
-    outcome.pages = probe_document(media.file).pages;
-    if (outcome.pages > kMostDocumentPages) {
-      outcome.problem = media.file.filename().string() + " has " + std::to_string(outcome.pages) +
-                        " pages; a screen shows at most " + std::to_string(kMostDocumentPages) +
-                        " pages of a document: split it, or put up the pages that matter";
-    }
-  } catch (const DocumentError& error) {
-    outcome.problem = error.what();
-  }
-  const std::lock_guard lock(mutex);
-  if (checked.size() > 1024) checked.clear();
-  checked[media.file] = outcome;
-  if (!outcome.problem.empty()) throw MediaError(outcome.problem);
-  return outcome.pages;
+    return pages;
+  });
 }
 
 // What a document's pages may take drawn, all of them together: they are held while the item
@@ -759,32 +739,8 @@ std::vector<Frame> document_pages(const Media& media, const Rect& box) {
 
 // A video's length as stamped, probed only the first time a stamp is seen.
 std::chrono::nanoseconds video_length(const Media& media) {
-  struct Checked {
-    FileStamp stamp;
-    std::chrono::nanoseconds length{0};
-    std::string problem;
-  };
-  static std::mutex mutex;
-  static std::map<std::filesystem::path, Checked> checked;
-  {
-    const std::lock_guard lock(mutex);
-    const auto found = checked.find(media.file);
-    if (found != checked.end() && found->second.stamp == media.stamp) {
-      if (!found->second.problem.empty()) throw MediaError(found->second.problem);
-      return found->second.length;
-    }
-  }
-  Checked outcome{media.stamp, {}, {}};
-  try {
-    outcome.length = probe_video(media.file).length;
-  } catch (const VideoError& error) {
-    outcome.problem = error.what();
-  }
-  const std::lock_guard lock(mutex);
-  if (checked.size() > 1024) checked.clear();
-  checked[media.file] = outcome;
-  if (!outcome.problem.empty()) throw MediaError(outcome.problem);
-  return outcome.length;
+  static CheckedByStamp<std::chrono::nanoseconds> checked(1024);
+  return checked.get(media.file, media.stamp, [&] { return probe_video(media.file).length; });
 }
 
 // A video plays once, for its own length, filling the zone (aspect kept, bars dark).
