@@ -49,6 +49,25 @@ export function sameLit(a, b) {
   return a.width === b.width && a.height === b.height && a.lit.every((v, i) => v === b.lit[i]);
 }
 
+// True when `a` is `b` moved sideways by up to half its width (both frames of one scrolling
+// text taken a few frames apart: the simulator's snapshot is up to a second older than the
+// daemon's frame), with lit pixels where they overlap.
+export function sameLitScrolled(a, b) {
+  if (a.width !== b.width || a.height !== b.height) return false;
+  const { width, height } = a;
+  for (let dx = -(width >> 1); dx <= width >> 1; ++dx) {
+    let same = true, lit = 0;
+    for (let y = 0; y < height && same; ++y)
+      for (let x = Math.max(0, dx); x < Math.min(width, width + dx); ++x) {
+        const v = a.lit[y * width + x];
+        if (v !== b.lit[y * width + x - dx]) { same = false; break; }
+        lit += v;
+      }
+    if (same && lit > 0) return true;
+  }
+  return false;
+}
+
 export function litCount(picture) { return picture.lit.reduce((sum, v) => sum + v, 0); }
 
 // Map of entry name -> Buffer (stored or deflated entries), from the central directory.
