@@ -5,6 +5,7 @@
 //   bangtin plan --config FILE --from DATE --to DATE [--display NAME] [--csv]
 //   bangtin status --config FILE
 //   bangtin user add|passwd|role|list|remove|token ... --config FILE   console accounts
+//   bangtin fleet keygen|sign|publish|withdraw ...   the province's side of a fleet
 #include <pwd.h>
 #include <termios.h>
 #include <unistd.h>
@@ -20,6 +21,7 @@
 #include "bangtin/daemon_status.hpp"
 #include "bangtin/play_log.hpp"
 #include "console_accounts.hpp"
+#include "fleet_command.hpp"
 #include "programme_source.hpp"
 
 namespace po = boost::program_options;
@@ -405,7 +407,7 @@ int user(const std::vector<std::string>& args) {
 
 int main(int argc, char** argv) {
   if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h") {
-    std::cout << kUsage;
+    std::cout << kUsage << kFleetUsage;
     return argc < 2 ? 2 : 0;
   }
   const std::string command = argv[1];
@@ -417,10 +419,12 @@ int main(int argc, char** argv) {
     if (command == "plan") return plan(args);
     if (command == "status") return status(args);
     if (command == "user") return user(args);
+    if (command == "fleet") return fleet_command(args);
     std::cerr << "bangtin: unknown command \"" << command << "\"\n" << kUsage;
     return 2;
   } catch (const po::error& error) {
-    std::cerr << "bangtin " << command << ": " << error.what() << "\n" << kUsage;
+    std::cerr << "bangtin " << command << ": " << error.what() << "\n"
+              << (command == "fleet" ? kFleetUsage : kUsage);
     return 2;
   } catch (const std::exception& error) {
     std::cerr << "bangtin " << command << ": " << error.what() << '\n';

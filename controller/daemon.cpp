@@ -12,6 +12,7 @@
 #include "console_api.hpp"
 #include "console_server.hpp"
 #include "display_runner.hpp"
+#include "fleet_content.hpp"
 #include "fleet_link.hpp"
 #include "playlist_watcher.hpp"
 #include "programme_source.hpp"
@@ -64,8 +65,11 @@ struct Daemon::Impl {
   bool stopped = false;
   std::unique_ptr<ConsoleApi> console_api;
   std::unique_ptr<ConsoleServer> console;
+  // The province's signed playlists and notices: disk thread only, once the loop runs.
+  std::unique_ptr<FleetContent> fleet_content;
   // After the runners, so it goes first: its last status reads theirs.
   std::unique_ptr<FleetLink> fleet;
+  int ticks_since_expiry_check = 0;
 
   Impl(boost::asio::io_context& loop_, std::filesystem::path file, Clocks clocks_, LogSink log_)
       : loop(loop_),
@@ -94,7 +98,27 @@ struct Daemon::Impl {
     status.playlist_problems = playlist_problems;
     for (const auto& runner : runners) status.displays.push_back(runner->status(config.utc_offset));
     if (journal) status.proof_of_play = journal->status();
+    if (fleet_content) status.fleet = fleet_content_status();
     return status;
+  }
+
+  // The problems in the fleet's files name their topic, which the province knows, not the file
+  // this controller keeps it in.
+  FleetContentStatus fleet_content_status() const {
+    FleetContentStatus content;
+    content.kept = fleet_content->kept_topics();
+    for (const FleetRefusal& refusal : fleet_content->refusals())
+      content.refused.push_back(FleetRefusalStatus{refusal.topic, refusal.reason, refusal.at});
+    const std::string folder = fleet_playlists_folder(config).string() + "/";
+    for (const std::string& problem : playlist_problems) {
+      if (!problem.starts_with(folder)) continue;
+      const std::string rest = problem.substr(folder.size());
+      const auto colon = rest.find(':');
+      const auto topic = fleet_topic_of(rest.substr(0, colon), *config.fleet);
+      content.problems.push_back(
+          topic ? *topic + (colon == std::string::npos ? "" : rest.substr(colon)) : rest);
+    }
+    return content;
   }
 
   void write_status() {
@@ -153,7 +177,13 @@ struct Daemon::Impl {
     if (!config.fleet) return;
     try {
       fleet = std::make_unique<FleetLink>(
-          loop, *config.fleet, [this] { return current_status(); }, log);
+          loop, *config.fleet, [this] { return current_status(); }, log,
+          [this](std::string topic, std::string payload) {
+            if (!fleet_content) return;
+            boost::asio::post(disk, [this, topic = std::move(topic), payload = std::move(payload)] {
+              if (fleet_content->receive(topic, payload)) reload();
+            });
+          });
     } catch (const std::exception& error) {
       log(std::string("fleet: not joined: ") + error.what());
     }
@@ -162,6 +192,13 @@ struct Daemon::Impl {
   void keep_status() {
     write_status();
     if (fleet) fleet->status_tick();
+    // A notice leaves the boards at its expiry by its own `until`; its files go soon after.
+    if (fleet_content && ++ticks_since_expiry_check >= 30) {
+      ticks_since_expiry_check = 0;
+      boost::asio::post(disk, [this] {
+        if (fleet_content->remove_expired()) reload();
+      });
+    }
     status_timer.expires_after(kStatusPeriod);
     status_timer.async_wait([this](const boost::system::error_code& error) {
       if (!error && !stopped) keep_status();
@@ -242,6 +279,9 @@ Daemon::Daemon(boost::asio::io_context& loop, const std::filesystem::path& confi
                Clocks clocks, LogSink log)
     : impl_(std::make_unique<Impl>(loop, config_file, std::move(clocks), std::move(log))) {
   Impl& d = *impl_;
+  // What the fleet sent is checked against today's trust key before anything of it plays.
+  if (const Loaded<Config> config = load_config(config_file); config.value && config.value->fleet)
+    d.fleet_content = std::make_unique<FleetContent>(*config.value, d.clocks.wall, d.log);
   Loaded<Programme> loaded = d.load();
   d.remember_problems(loaded.diagnostics);
   if (!loaded.value) {

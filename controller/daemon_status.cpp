@@ -49,6 +49,12 @@ std::string to_json(const DaemonStatus& status) {
                              {"plays_pending", p->plays_pending},
                              {"plays_lost", p->plays_lost}};
   }
+  if (const auto& f = status.fleet) {
+    json refused = json::array();
+    for (const FleetRefusalStatus& r : f->refused)
+      refused.push_back({{"topic", r.topic}, {"reason", r.reason}, {"at", r.at}});
+    root["fleet"] = {{"kept", f->kept}, {"problems", f->problems}, {"refused", refused}};
+  }
   // A file name in a problem line may not be UTF-8; it is shown with U+FFFD, never refused.
   return root.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
@@ -69,6 +75,17 @@ std::optional<DaemonStatus> status_from_json(std::string_view text) {
       status.proof_of_play = ProofOfPlayStatus{
           p->value("recording", true), p->value("problem", std::string{}),
           p->value("plays_pending", std::uint64_t{}), p->value("plays_lost", std::uint64_t{})};
+    }
+    if (const auto f = root.find("fleet"); f != root.end() && f->is_object()) {
+      FleetContentStatus fleet;
+      fleet.kept = f->value("kept", std::vector<std::string>{});
+      fleet.problems = f->value("problems", std::vector<std::string>{});
+      if (const auto r = f->find("refused"); r != f->end() && r->is_array())
+        for (const json& refusal : *r)
+          fleet.refused.push_back(FleetRefusalStatus{refusal.value("topic", std::string{}),
+                                                     refusal.value("reason", std::string{}),
+                                                     refusal.value("at", std::string{})});
+      status.fleet = std::move(fleet);
     }
     for (const json& d : root.at("displays")) {
       DisplayStatus display;
@@ -172,6 +189,13 @@ std::string status_text(const DaemonStatus& status) {
       out += "proof of play: off: " + printable(p->problem) + "; " +
              std::to_string(p->plays_pending) + " play(s) waiting in memory, " + lost + "\n";
     }
+  }
+  if (const auto& f = status.fleet) {
+    out += "fleet: " + std::to_string(f->kept.size()) + " playlist(s) and notice(s) kept\n";
+    for (const auto& topic : f->kept) out += "  " + printable(topic) + "\n";
+    for (const auto& r : f->refused)
+      out += "  refused " + printable(r.topic) + " at " + printable(r.at) + ": " +
+             printable(r.reason) + "\n";
   }
   if (status.playlist_problems.empty()) {
     out += "playlists: no problems\n";

@@ -21,8 +21,6 @@ namespace {
 constexpr auto kStatusRefresh = std::chrono::seconds(30);
 // MQTT carries a password of up to 65535 bytes.
 constexpr std::uintmax_t kLongestPassword = 65535;
-// How much of a message the log shows.
-constexpr std::size_t kPayloadExcerpt = 60;
 
 // The password file's one line; the line end an editor adds is not part of the password.
 std::string read_password(const std::filesystem::path& file) {
@@ -44,10 +42,26 @@ std::string read_password(const std::filesystem::path& file) {
 
 }  // namespace
 
+MqttOptions fleet_connection_options(const FleetConfig& fleet) {
+  MqttOptions options;
+  options.host = fleet.host;
+  options.port = fleet.port;
+  options.tls = fleet.tls;
+  options.tls_ca = fleet.tls_ca;
+  options.tls_certificate = fleet.tls_certificate;
+  options.tls_key = fleet.tls_key;
+  options.client_id = "bangtin-" + fleet.site;
+  options.username = fleet.username;
+  if (!fleet.username.empty()) options.password = read_password(fleet.password_file);
+  options.keepalive = fleet.keepalive;
+  return options;
+}
+
 struct FleetLink::Impl {
   const FleetConfig fleet;
   const std::function<DaemonStatus()> status;
   const LogSink log;
+  const FleetLink::ContentReceived content;
   const std::string status_topic;
   std::unique_ptr<MqttClient> client;
   std::optional<FleetStatus> last_published;
@@ -57,24 +71,16 @@ struct FleetLink::Impl {
   std::string last_failure_logged;
   bool stopped = false;
 
-  Impl(const FleetConfig& fleet_, std::function<DaemonStatus()> status_, LogSink log_)
+  Impl(const FleetConfig& fleet_, std::function<DaemonStatus()> status_, LogSink log_,
+       FleetLink::ContentReceived content_)
       : fleet(fleet_),
         status(std::move(status_)),
         log(std::move(log_)),
+        content(std::move(content_)),
         status_topic(fleet_status_topic(fleet.site)) {}
 
   MqttOptions options() const {
-    MqttOptions options;
-    options.host = fleet.host;
-    options.port = fleet.port;
-    options.tls = fleet.tls;
-    options.tls_ca = fleet.tls_ca;
-    options.tls_certificate = fleet.tls_certificate;
-    options.tls_key = fleet.tls_key;
-    options.client_id = "bangtin-" + fleet.site;
-    options.username = fleet.username;
-    if (!fleet.username.empty()) options.password = read_password(fleet.password_file);
-    options.keepalive = fleet.keepalive;
+    MqttOptions options = fleet_connection_options(fleet);
     options.will = MqttWill{status_topic, last_will_payload(fleet.site), 1, true};
     return options;
   }
@@ -117,25 +123,20 @@ struct FleetLink::Impl {
     }
   }
 
-  // Nothing the fleet sends is acted on yet: said, escaped, for the operator who wonders.
-  void on_message(const MqttMessage& message) {
-    const std::string excerpt = message.payload.substr(0, kPayloadExcerpt);
-    log("fleet: message on " + printable(message.topic) + " (" +
-        std::to_string(message.payload.size()) + " bytes" + (message.retained ? ", retained" : "") +
-        ", begins \"" + printable(excerpt) +
-        "\") not acted on: this version of bangtind does not yet play what the fleet sends");
+  void on_message(MqttMessage message) {
+    if (content) content(std::move(message.topic), std::move(message.payload));
   }
 };
 
 FleetLink::FleetLink(boost::asio::io_context& loop, const FleetConfig& fleet,
-                     std::function<DaemonStatus()> status, LogSink log)
-    : impl_(std::make_unique<Impl>(fleet, std::move(status), std::move(log))) {
+                     std::function<DaemonStatus()> status, LogSink log, ContentReceived content)
+    : impl_(std::make_unique<Impl>(fleet, std::move(status), std::move(log), std::move(content))) {
   Impl& impl = *impl_;
   // The client's events come through the loop, to this object, which outlives the client.
   impl.client = std::make_unique<MqttClient>(
       loop, impl.options(),
       MqttEvents{[&impl](const MqttConnectionChange& change) { impl.on_connection(change); },
-                 [&impl](MqttMessage message) { impl.on_message(message); }});
+                 [&impl](MqttMessage message) { impl.on_message(std::move(message)); }});
   for (const std::string& pattern : fleet_subscriptions(fleet)) impl.client->subscribe(pattern, 1);
   impl.log("fleet: joining through " + printable(fleet.broker) + " as site " + fleet.site +
            (fleet.trust.empty() ? "" : "; trust key " + printable(fleet.trust.string())));

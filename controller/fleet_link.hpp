@@ -2,7 +2,7 @@
 // its site, it keeps its status retained on bangtin/v1/<site>/status (at each connection, when
 // what it says changes, and every 30 s), leaves a last will that says "offline" for a connection
 // that dies, and says "offline" itself at a clean stop. What arrives on the topics it listens to
-// is logged and left alone until signed playlists and notices come (the next step).
+// (the province's signed playlists and notices) goes to `content`, on the loop thread.
 //
 // The boards never wait for it: it connects on a thread of its own, and a broker that is down,
 // refuses the credentials or fails the TLS check is said in the log and tried again.
@@ -12,19 +12,27 @@
 
 #include <functional>
 #include <memory>
+#include <string>
 
 #include "bangtin/controller.hpp"
 #include "bangtin/daemon_status.hpp"
 #include "bangtin/playlists.hpp"
+#include "mqtt_client.hpp"
 
 namespace bangtin {
+
+// How to reach the fleet's broker as `fleet.site` (client id bangtin-<site>), with its
+// password read from its file: for the daemon, and for `bangtin fleet publish`. Throws
+// std::runtime_error when the password file cannot be read.
+MqttOptions fleet_connection_options(const FleetConfig& fleet);
 
 class FleetLink {
  public:
   // Reads the password file and starts connecting. Throws std::runtime_error when it cannot
   // start at all: a password file it cannot read, TLS files libmosquitto refuses.
+  using ContentReceived = std::function<void(std::string topic, std::string payload)>;
   FleetLink(boost::asio::io_context& loop, const FleetConfig& fleet,
-            std::function<DaemonStatus()> status, LogSink log);
+            std::function<DaemonStatus()> status, LogSink log, ContentReceived content);
   ~FleetLink();
   FleetLink(const FleetLink&) = delete;
   FleetLink& operator=(const FleetLink&) = delete;

@@ -53,6 +53,7 @@ FleetStatus fleet_status(std::string_view site, const DaemonStatus& status) {
                                                   display.health.frames_per_second});
   }
   fleet.playlist_problems = status.playlist_problems.size();
+  fleet.content = status.fleet;
   return fleet;
 }
 
@@ -63,7 +64,7 @@ bool differs_beyond_the_moment(const FleetStatus& before, const FleetStatus& now
   };
   return before.site != now.site || before.version != now.version ||
          before.clock_trusted != now.clock_trusted || before.clock_note != now.clock_note ||
-         before.playlist_problems != now.playlist_problems ||
+         before.playlist_problems != now.playlist_problems || before.content != now.content ||
          !std::equal(before.displays.begin(), before.displays.end(), now.displays.begin(),
                      now.displays.end(), same_display);
 }
@@ -77,12 +78,17 @@ std::string online_payload(const FleetStatus& status) {
                         {"connected", display.connected},
                         {"frames_per_second", display.frames_per_second}});
   }
-  return dump({{"site", status.site},
-               {"state", "online"},
-               {"version", status.version},
-               {"clock", clock_json(status)},
-               {"displays", displays},
-               {"playlist_problems", status.playlist_problems}});
+  json payload = {{"site", status.site},       {"state", "online"},
+                  {"version", status.version}, {"clock", clock_json(status)},
+                  {"displays", displays},      {"playlist_problems", status.playlist_problems}};
+  if (const auto& content = status.content) {
+    json refused = json::array();
+    for (const FleetRefusalStatus& refusal : content->refused)
+      refused.push_back({{"topic", refusal.topic}, {"reason", refusal.reason}, {"at", refusal.at}});
+    payload["fleet"] = {
+        {"kept", content->kept}, {"problems", content->problems}, {"refused", refused}};
+  }
+  return dump(payload);
 }
 
 std::string last_will_payload(std::string_view site) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,6 +35,8 @@ struct FleetStatus {
   };
   std::vector<Display> displays;
   std::size_t playlist_problems = 0;
+  // What it plays from the fleet, the problems in that (by topic, LINE:COL) and what it refused.
+  std::optional<FleetContentStatus> content;
 };
 
 FleetStatus fleet_status(std::string_view site, const DaemonStatus& status);
@@ -43,7 +46,7 @@ FleetStatus fleet_status(std::string_view site, const DaemonStatus& status);
 bool differs_beyond_the_moment(const FleetStatus& before, const FleetStatus& now);
 
 // {"site": ..., "state": "online", "version": ..., "clock": {...}, "displays": [...],
-// "playlist_problems": N}
+// "playlist_problems": N, "fleet": {"kept": [...], "problems": [...], "refused": [...]}}
 std::string online_payload(const FleetStatus& status);
 // The last will the broker publishes when the connection ends without a goodbye:
 // {"site": ..., "state": "offline", "reason": "connection lost"}.

@@ -9,7 +9,10 @@ namespace bangtin {
 
 namespace {
 
-std::filesystem::path last_good_directory(const Config& config) {
+// The fleet's files have theirs apart: a local file may have any name.
+std::filesystem::path last_good_directory(const Config& config,
+                                          const std::filesystem::path& playlist) {
+  if (is_from_fleet(playlist, config)) return config.state / "fleet" / "last-good";
   return config.state / "last-good";
 }
 
@@ -41,7 +44,8 @@ Loaded<Programme> ProgrammeSource::load() {
       try {
         // The bytes that were checked, not the file read again: an edit saved since then has
         // not been checked and must not become what plays after a restart.
-        replace_file(last_good_directory(programme.config) / name, playlist.source_bytes);
+        replace_file(last_good_directory(programme.config, playlist.file) / name,
+                     playlist.source_bytes);
         on_disk = true;
       } catch (const std::exception& error) {
         warn(loaded.diagnostics, playlist.file,
@@ -63,7 +67,7 @@ Loaded<Programme> ProgrammeSource::load() {
     if (kept == last_good_.end()) {
       // The copy in the state directory stands in (kept there by this daemon, or by the one
       // before a restart).
-      const auto copy = last_good_directory(programme.config) / name;
+      const auto copy = last_good_directory(programme.config, file) / name;
       if (!std::filesystem::exists(copy)) continue;
       Loaded<Playlist> saved = load_playlist(copy, &programme.config);
       if (!saved.value || has_errors(saved.diagnostics)) continue;

@@ -97,7 +97,7 @@ void read_items(YamlFile& yaml, const YAML::Node& node, const Config* config,
   if (node.size() == 0) yaml.warning(node, "playlist has no items");
 
   std::optional<std::vector<std::string>> known_targets;
-  if (config) known_targets = target_names(*config);
+  if (config && !is_from_fleet(playlist.file, *config)) known_targets = target_names(*config);
   std::vector<int> id_lines;  // parallel to playlist.items, for pointing back at the first use
   const std::chrono::minutes utc_offset = config ? config->utc_offset : std::chrono::minutes(0);
   for (const auto& item_node : node) {
@@ -280,6 +280,21 @@ bool is_loopback_address(std::string_view text) {
   if (inet_pton(AF_INET, host.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
   in6_addr v6{};
   return inet_pton(AF_INET6, host.c_str(), &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
+}
+
+Loaded<FleetConfig> load_fleet_connection(const std::filesystem::path& file) {
+  Loaded<FleetConfig> result;
+  auto yaml = YamlFile::load(file, result.diagnostics);
+  if (!yaml) return result;
+  const YAML::Node& root = yaml->root();
+  if (!root.IsMap() || !root["fleet"]) {
+    yaml->error(root, "a publisher's file must be a mapping with 'fleet', as in a daemon config");
+    return result;
+  }
+  result.value = playlists_detail::read_fleet(*yaml, root["fleet"], file.parent_path());
+  if (!result.value && !has_errors(result.diagnostics))
+    yaml->error(root["fleet"], "fleet cannot be read");
+  return result;
 }
 
 Loaded<Config> load_config(const std::filesystem::path& file) {

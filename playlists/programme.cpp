@@ -48,6 +48,14 @@ std::vector<std::filesystem::path> list_playlist_files(const std::filesystem::pa
   return files;
 }
 
+// The fleet's playlists, by file name; none while the folder does not exist yet (nothing came).
+std::vector<std::filesystem::path> fleet_files(const Config& config) {
+  const std::filesystem::path folder = fleet_playlists_folder(config);
+  std::error_code error;
+  if (folder.empty() || !std::filesystem::is_directory(folder, error)) return {};
+  return list_playlist_files(folder, error);
+}
+
 void report(std::vector<Diagnostic>& diagnostics, SourceMark where, Severity severity,
             std::string message) {
   diagnostics.push_back(Diagnostic{std::move(where), severity, std::move(message)});
@@ -97,9 +105,24 @@ bool plays_on(const Item& item, const DisplayConfig& display) {
   });
 }
 
+std::filesystem::path fleet_playlists_folder(const Config& config) {
+  if (!config.fleet || config.fleet->trust.empty()) return {};
+  return config.state / "fleet" / "playlists";
+}
+
+bool is_from_fleet(const std::filesystem::path& file, const Config& config) {
+  const std::filesystem::path folder = fleet_playlists_folder(config);
+  if (folder.empty()) return false;
+  const std::filesystem::path fleet = folder.parent_path();
+  const std::filesystem::path parent = file.parent_path();
+  return parent == folder || parent.parent_path() == fleet;
+}
+
 std::vector<std::filesystem::path> playlist_files(const Config& config) {
   std::error_code error;
-  return list_playlist_files(config.playlists, error);
+  std::vector<std::filesystem::path> files = list_playlist_files(config.playlists, error);
+  for (auto& file : fleet_files(config)) files.push_back(std::move(file));
+  return files;
 }
 
 std::optional<Loaded<Playlist>> PlaylistCache::find(const std::filesystem::path& file,
@@ -227,8 +250,14 @@ Loaded<Programme> load_programme(const std::filesystem::path& config_file,
            "no playlist files (*.yaml, *.yml) in '" + programme.config.playlists.string() + "'");
   }
 
+  // The office's own playlists first: on a clash of names or ids the fleet's playlist is the one
+  // left out, and the province reads why in the site's status.
+  std::vector<std::filesystem::path> all_files = files;
+  if (!error)
+    for (auto& file : fleet_files(programme.config)) all_files.push_back(std::move(file));
+
   ProgrammeNames names;
-  for (const auto& file : files) {
+  for (const auto& file : all_files) {
     auto playlist = load_playlist_with(file, &programme.config, checks, cache);
     const bool loaded_cleanly = playlist.value && !has_errors(playlist.diagnostics);
     result.diagnostics.insert(result.diagnostics.end(), playlist.diagnostics.begin(),

@@ -12,6 +12,7 @@
 
 #include "bangtin/panel_simulator.hpp"
 #include "daemon_process.hpp"
+#include "fleet_signing.hpp"
 #include "mosquitto_broker.hpp"
 #include "mqtt_listener.hpp"
 #include "program_run.hpp"
@@ -250,7 +251,7 @@ TEST(FleetLink, HostileMessagesFromTheBrokerReachTheLogOnlyEscaped) {
   // Brokers refuse topics with control characters or bytes that are not UTF-8 (MQTT 3.1.1
   // 1.5.3); what gets through is a right-to-left override and a line separator. A payload may be
   // anything: a terminal's escape sequences, line ends and a forged log line, bytes that are not
-  // UTF-8, a NUL.
+  // UTF-8, a NUL; and a JSON text that carries an escape sequence into a field the refusal quotes.
   const std::string topic = "bangtin/v1/groups/huyen-phu-loc/notices/\u202Egnp.exe\u2028thong-bao";
   std::string payload = "\x1b]0;owned\x07\x1b[2J\r\n2026-11-24 08:00:00 fake\xff\xfe";
   payload += '\0';
@@ -262,26 +263,27 @@ TEST(FleetLink, HostileMessagesFromTheBrokerReachTheLogOnlyEscaped) {
                                  "\x9b"
                                  "31m",
                                  true));
+    ASSERT_TRUE(province.publish("bangtin/v1/all/notices/thong-bao", payload, true));
+    ASSERT_TRUE(province.publish("bangtin/v1/groups/huyen-phu-loc/notices/khac",
+                                 "{\"format\": \"\\u001b]0;owned\\u0007\\n2026 fake\"}", true));
   }
   PanelSimulator panel({.port = 0});
   ManualClock clock(tuesday_morning());
   LogRecorder log;
-  RunningDaemon daemon(write_site(dir, panel.port(), plain(broker.port())), clock.clocks(),
-                       log.sink());
+  dir.write("fleet-signing.pub", public_key_text(new_signing_keys().public_key));
+  RunningDaemon daemon(write_site(dir, panel.port(), plain(broker.port()), "mat-khau-xa",
+                                  "  trust: fleet-signing.pub\n"),
+                       clock.clocks(), log.sink());
 
-  ASSERT_TRUE(log.wait_for("fleet: message on bangtin/v1/groups/", 5s)) << log.all();
-  ASSERT_TRUE(log.wait_for("fleet: message on bangtin/v1/all/", 5s)) << log.all();
-  EXPECT_TRUE(log.wait_for(
-      "fleet: message on bangtin/v1/groups/huyen-phu-loc/notices/\\u202egnp.exe\\u2028thong-bao "
-      "(" +
-          std::to_string(payload.size()) +
-          " bytes, retained, begins \"\\x1b]0;owned\\x07\\x1b[2J\\r\\n2026-11-24 08:00:00 "
-          "fake\\xff\\xfe\\x00\\xc0\\x80 end\") not acted on",
-      0ms))
-      << log.all();
-  EXPECT_TRUE(
-      log.wait_for("bangtin/v1/all/notices/\\u2066x (4 bytes, retained, begins \"\\x9b31m\")", 0ms))
-      << log.all();
+  for (const std::string& line :
+       {std::string("fleet: bangtin/v1/groups/huyen-phu-loc/notices/\\u202egnp.exe\\u2028thong-bao "
+                    "refused: not a topic that carries playlists or notices for site xa-hoa-binh"),
+        std::string("fleet: bangtin/v1/all/notices/\\u2066x refused: not a topic"),
+        std::string("fleet: bangtin/v1/all/notices/thong-bao refused: not a signed bangtin message "
+                    "(not a JSON object)"),
+        std::string("fleet: bangtin/v1/groups/huyen-phu-loc/notices/khac refused: unknown format "
+                    "\"\\x1b]0;owned\\x07\\n2026 fake\" (this controller reads bangtin-signed/1)")})
+    EXPECT_TRUE(log.wait_for(line, 5s)) << line << "\n" << log.all();
   const std::string all = log.all();
   std::size_t start = 0;
   for (std::size_t end = all.find('\n'); end != std::string::npos;

@@ -50,6 +50,22 @@ struct ProofOfPlayStatus {
   friend bool operator==(const ProofOfPlayStatus&, const ProofOfPlayStatus&) = default;
 };
 
+// What a controller in a fleet plays from it (controller/FLEET.md): the topics whose signed
+// playlists and notices it keeps, the problems the loader found in them (the topic in place of
+// the file, then :LINE:COL), and the last messages it refused, with why.
+struct FleetRefusalStatus {
+  std::string topic;
+  std::string reason;
+  std::string at;  // ISO 8601 with the config's offset
+  friend bool operator==(const FleetRefusalStatus&, const FleetRefusalStatus&) = default;
+};
+struct FleetContentStatus {
+  std::vector<std::string> kept;
+  std::vector<std::string> problems;
+  std::vector<FleetRefusalStatus> refused;
+  friend bool operator==(const FleetContentStatus&, const FleetContentStatus&) = default;
+};
+
 struct DaemonStatus {
   // When it was written: ISO 8601 with the config's offset, "2026-11-24T08:00:05+07:00", for
   // programs and for people anywhere. Files of older versions held updated_text's form here.
@@ -63,6 +79,7 @@ struct DaemonStatus {
   std::vector<std::string> playlist_problems;  // FILE:LINE:COL lines of the last (re)load
   std::vector<DisplayStatus> displays;
   std::optional<ProofOfPlayStatus> proof_of_play;  // nothing in files of older versions
+  std::optional<FleetContentStatus> fleet;         // nothing when not in a fleet
   friend bool operator==(const DaemonStatus&, const DaemonStatus&) = default;
 };
 

@@ -307,6 +307,10 @@ struct RenderChecks {
 // Reads a daemon config. Relative paths in it are resolved against the config's directory.
 Loaded<Config> load_config(const std::filesystem::path& file);
 
+// Reads the `fleet:` part of a file for a program that talks to the fleet's broker without
+// being a site's daemon (`bangtin fleet publish` on the province's side), with the same checks.
+Loaded<FleetConfig> load_fleet_connection(const std::filesystem::path& file);
+
 // Reads one playlist. With a config, targets are checked against its displays and groups, times
 // are read at its offset and its holidays are used; `checks` then run for each targeted display.
 Loaded<Playlist> load_playlist(const std::filesystem::path& file, const Config* config = nullptr,
@@ -321,7 +325,17 @@ std::string shown_text(const Item& item);
 std::filesystem::path media_folder(const std::filesystem::path& playlist_file,
                                    const Config* config);
 
-// The playlist files a config names, in the order they play (by file name).
+// Where a controller in a fleet keeps the playlists and notices the province sent it, checked
+// against its `trust:` key (controller/FLEET.md): STATE/fleet/playlists. Empty when the config
+// plays nothing from a fleet (no `fleet:`, or no `trust:`). They load like local playlists, after
+// them, except that a target the site's config does not know is not an error there: the province
+// writes one playlist for sites whose boards differ, and an item only plays where it targets.
+std::filesystem::path fleet_playlists_folder(const Config& config);
+// Whether the file is one the fleet sent (in STATE/fleet/, or a last-good copy of one kept there).
+bool is_from_fleet(const std::filesystem::path& file, const Config& config);
+
+// The playlist files a config names, in the order they play: its own by file name, then the
+// fleet's by file name.
 std::vector<std::filesystem::path> playlist_files(const Config& config);
 
 // Everything the daemon plays: the config and all its playlists. Bad playlists are reported and
