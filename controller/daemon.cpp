@@ -14,6 +14,7 @@
 #include "display_runner.hpp"
 #include "fleet_content.hpp"
 #include "fleet_link.hpp"
+#include "fleet_plays.hpp"
 #include "playlist_watcher.hpp"
 #include "programme_source.hpp"
 #include "state_directory.hpp"
@@ -183,7 +184,8 @@ struct Daemon::Impl {
             boost::asio::post(disk, [this, topic = std::move(topic), payload = std::move(payload)] {
               if (fleet_content->receive(topic, payload)) reload();
             });
-          });
+          },
+          fleet_outbox_file(config.state), config.utc_offset);
     } catch (const std::exception& error) {
       log(std::string("fleet: not joined: ") + error.what());
     }
@@ -296,7 +298,12 @@ Daemon::Daemon(boost::asio::io_context& loop, const std::filesystem::path& confi
 
   // A database that cannot be opened yet (a state directory mounted late, made writable later)
   // is said in the log and the status, and tried again; plays wait in memory meanwhile.
-  d.journal = std::make_unique<PlayJournal>(d.config.state / "plays.sqlite3", d.log);
+  // In a fleet, each play that ends also goes to the outbox, from the journal's thread.
+  d.journal = std::make_unique<PlayJournal>(
+      d.config.state / "plays.sqlite3", d.log, PlayJournal::Limits{},
+      d.config.fleet ? fleet_outbox_feed(fleet_outbox_file(d.config.state), d.config.fleet->site,
+                                         d.config.utc_offset, d.log)
+                     : EndedPlaySink{});
   d.check_clock_now();
 
   for (const DisplayConfig& display : d.config.displays) {

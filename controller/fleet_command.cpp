@@ -148,31 +148,34 @@ void publish_retained(const std::filesystem::path& connection_file, const std::s
   boost::asio::io_context loop;
   std::optional<MqttClient> client;
   std::string failure;
-  bool published = false;
+  bool sent = false, acknowledged = false;
+  int message_id = -1;
   MqttOptions options = fleet_connection_options(*connection.value);
   options.longest_retry = std::chrono::seconds(2);
   client.emplace(loop, options,
                  MqttEvents{[&](const MqttConnectionChange& change) {
-                              if (published) return;
+                              if (acknowledged) return;  // sent again after a lost connection
                               if (!change.connected) {
                                 failure = change.reason;
                                 if (change.refused) loop.stop();
                                 return;
                               }
-                              published = client->publish(topic, payload, 1, true);
-                              if (published) {
-                                client->close();  // after the broker's acknowledgement
-                                loop.stop();
-                              }
+                              sent = client->publish(topic, payload, 1, true, &message_id);
                             },
-                            [](MqttMessage) {}});
+                            [](MqttMessage) {},
+                            [&](int acknowledged_id) {
+                              if (acknowledged_id != message_id) return;
+                              acknowledged = true;
+                              loop.stop();
+                            }});
   // The client's thread posts to the loop: the loop must wait for it, not end for want of work.
   auto waiting = boost::asio::make_work_guard(loop);
   loop.run_for(kBrokerPatience);
-  if (!published) {
-    client->close();
-    throw std::runtime_error("the broker " + connection.value->broker + " did not take it: " +
-                             printable(failure.empty() ? "no answer" : failure));
+  client->close();
+  if (!acknowledged) {
+    throw std::runtime_error(
+        "the broker " + connection.value->broker + " did not take it: " +
+        printable(failure.empty() ? (sent ? "no acknowledgement" : "no answer") : failure));
   }
 }
 

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "fleet_messages.hpp"
+#include "fleet_plays.hpp"
 #include "mqtt_client.hpp"
 
 namespace bangtin {
@@ -64,6 +65,7 @@ struct FleetLink::Impl {
   const FleetLink::ContentReceived content;
   const std::string status_topic;
   std::unique_ptr<MqttClient> client;
+  std::unique_ptr<FleetPlaysSender> plays;  // after the client, so it goes first
   std::optional<FleetStatus> last_published;
   std::chrono::steady_clock::time_point last_published_at;
   // The last reason a connection could not be made, logged once until it changes or a
@@ -104,6 +106,7 @@ struct FleetLink::Impl {
   }
 
   void on_connection(const MqttConnectionChange& change) {
+    if (plays) plays->connection_changed(change.connected);
     if (change.connected) {
       last_failure_logged.clear();
       log("fleet: connected to " + printable(fleet.broker) + " as site " + fleet.site +
@@ -129,14 +132,24 @@ struct FleetLink::Impl {
 };
 
 FleetLink::FleetLink(boost::asio::io_context& loop, const FleetConfig& fleet,
-                     std::function<DaemonStatus()> status, LogSink log, ContentReceived content)
+                     std::function<DaemonStatus()> status, LogSink log, ContentReceived content,
+                     const std::filesystem::path& plays_outbox, std::chrono::minutes utc_offset)
     : impl_(std::make_unique<Impl>(fleet, std::move(status), std::move(log), std::move(content))) {
   Impl& impl = *impl_;
   // The client's events come through the loop, to this object, which outlives the client.
   impl.client = std::make_unique<MqttClient>(
       loop, impl.options(),
       MqttEvents{[&impl](const MqttConnectionChange& change) { impl.on_connection(change); },
-                 [&impl](MqttMessage message) { impl.on_message(std::move(message)); }});
+                 [&impl](MqttMessage message) { impl.on_message(std::move(message)); },
+                 [&impl](int message_id) {
+                   if (impl.plays) impl.plays->published(message_id);
+                 }});
+  if (!plays_outbox.empty()) {
+    impl.plays = std::make_unique<FleetPlaysSender>(
+        loop, *impl.client,
+        FleetPlaysSetup{.outbox = plays_outbox, .site = fleet.site, .utc_offset = utc_offset},
+        impl.log);
+  }
   for (const std::string& pattern : fleet_subscriptions(fleet)) impl.client->subscribe(pattern, 1);
   impl.log("fleet: joining through " + printable(fleet.broker) + " as site " + fleet.site +
            (fleet.trust.empty() ? "" : "; trust key " + printable(fleet.trust.string())));
@@ -144,7 +157,10 @@ FleetLink::FleetLink(boost::asio::io_context& loop, const FleetConfig& fleet,
 
 FleetLink::~FleetLink() { stop(); }
 
-void FleetLink::status_tick() { impl_->publish_status(/*even_if_unchanged=*/false); }
+void FleetLink::status_tick() {
+  impl_->publish_status(/*even_if_unchanged=*/false);
+  if (impl_->plays) impl_->plays->send_due();
+}
 
 void FleetLink::stop() {
   Impl& impl = *impl_;

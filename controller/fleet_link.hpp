@@ -10,6 +10,8 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include <chrono>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <string>
@@ -29,10 +31,13 @@ MqttOptions fleet_connection_options(const FleetConfig& fleet);
 class FleetLink {
  public:
   // Reads the password file and starts connecting. Throws std::runtime_error when it cannot
-  // start at all: a password file it cannot read, TLS files libmosquitto refuses.
+  // start at all: a password file it cannot read, TLS files libmosquitto refuses. With a
+  // `plays_outbox`, it also publishes the proof of play waiting there (fleet_plays.hpp), with
+  // times at `utc_offset`.
   using ContentReceived = std::function<void(std::string topic, std::string payload)>;
   FleetLink(boost::asio::io_context& loop, const FleetConfig& fleet,
-            std::function<DaemonStatus()> status, LogSink log, ContentReceived content);
+            std::function<DaemonStatus()> status, LogSink log, ContentReceived content,
+            const std::filesystem::path& plays_outbox = {}, std::chrono::minutes utc_offset = {});
   ~FleetLink();
   FleetLink(const FleetLink&) = delete;
   FleetLink& operator=(const FleetLink&) = delete;

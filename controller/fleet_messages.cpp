@@ -32,6 +32,10 @@ std::string fleet_status_topic(std::string_view site) {
   return std::string(kTopicRoot) + std::string(site) + "/status";
 }
 
+std::string fleet_plays_topic(std::string_view site) {
+  return std::string(kTopicRoot) + std::string(site) + "/plays";
+}
+
 std::vector<std::string> fleet_subscriptions(const FleetConfig& fleet) {
   std::vector<std::string> patterns{std::string(kTopicRoot) + "sites/" + fleet.site + "/#"};
   for (const std::string& group : fleet.groups)

@@ -15,6 +15,8 @@ namespace bangtin {
 
 // bangtin/v1/<site>/status: retained, QoS 1.
 std::string fleet_status_topic(std::string_view site);
+// bangtin/v1/<site>/plays: batches of proof of play, QoS 1, not retained.
+std::string fleet_plays_topic(std::string_view site);
 // What a controller listens to: what is sent to its site, to each of its groups, and to all.
 std::vector<std::string> fleet_subscriptions(const FleetConfig& fleet);
 

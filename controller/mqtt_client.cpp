@@ -135,8 +135,11 @@ struct MqttClient::Impl {
     });
     mosquitto_publish_callback_set(handle, [](mosquitto*, void* self, int message_id) {
       auto& impl = *static_cast<Impl*>(self);
-      const std::lock_guard lock(impl.publish_mutex);
-      impl.unacknowledged.erase(message_id);
+      {
+        const std::lock_guard lock(impl.publish_mutex);
+        impl.unacknowledged.erase(message_id);
+      }
+      impl.deliver_acknowledgement(message_id);
     });
     mosquitto_message_callback_set(handle,
                                    [](mosquitto*, void* self, const mosquitto_message* message) {
@@ -198,6 +201,14 @@ struct MqttClient::Impl {
                           static_cast<std::size_t>(message.payloadlen));
     boost::asio::post(loop, [delivery = delivery, copy = std::move(copy)]() mutable {
       if (!delivery->closed && delivery->events.message) delivery->events.message(std::move(copy));
+    });
+  }
+
+  // Posted after the publish() that got the id has returned on the loop's thread, so the caller
+  // has already noted which message the id stands for.
+  void deliver_acknowledgement(int message_id) {
+    boost::asio::post(loop, [delivery = delivery, message_id] {
+      if (!delivery->closed && delivery->events.published) delivery->events.published(message_id);
     });
   }
 
@@ -339,13 +350,18 @@ void MqttClient::subscribe(std::string pattern, int qos) {
   impl.subscriptions.emplace_back(std::move(pattern), qos);
 }
 
-bool MqttClient::publish(std::string_view topic, std::string_view payload, int qos, bool retain) {
+bool MqttClient::publish(std::string_view topic, std::string_view payload, int qos, bool retain,
+                         int* message_id) {
   Impl& impl = *impl_;
   if (!impl.connection_up) return false;
   const std::string topic_text(topic);
+  int id = 0;
+  const std::lock_guard lock(impl.publish_mutex);
   const int result =
-      mosquitto_publish(impl.handle, nullptr, topic_text.c_str(), static_cast<int>(payload.size()),
+      mosquitto_publish(impl.handle, &id, topic_text.c_str(), static_cast<int>(payload.size()),
                         payload.data(), qos, retain);
+  if (result == MOSQ_ERR_SUCCESS && qos > 0) impl.unacknowledged.insert(id);
+  if (message_id) *message_id = id;
   if (result == MOSQ_ERR_NO_CONN) return false;
   if (result != MOSQ_ERR_SUCCESS)
     throw MqttError("MQTT: cannot publish " + std::to_string(payload.size()) + " bytes on " +

@@ -75,6 +75,10 @@ struct MqttMessage {
 struct MqttEvents {
   std::function<void(const MqttConnectionChange&)> connection;
   std::function<void(MqttMessage)> message;
+  // The broker acknowledged the message publish() numbered `message_id` (its PUBACK, for QoS 1;
+  // for QoS 0, once it is written). Ids count up and wrap at 65535, and restart with no
+  // connection: only a publish made on the loop's thread can be matched to its acknowledgement.
+  std::function<void(int message_id)> published;
 };
 
 // libmosquitto refused what it was asked to do, with what and why.
@@ -95,8 +99,10 @@ class MqttClient {
   // Subscribes now when connected, and again at every connection. Any thread.
   void subscribe(std::string pattern, int qos);
   // Hands the message to the network thread; false when the client is not connected (nothing is
-  // kept for later). Throws MqttError for a topic or payload MQTT cannot carry. Any thread.
-  bool publish(std::string_view topic, std::string_view payload, int qos, bool retain);
+  // kept for later). Throws MqttError for a topic or payload MQTT cannot carry. Any thread. When
+  // `message_id` is given, it is set to the id MqttEvents::published will report.
+  bool publish(std::string_view topic, std::string_view payload, int qos, bool retain,
+               int* message_id = nullptr);
   bool connected() const;
   // Waits for the broker to acknowledge what was published before it with QoS 1, then
   // disconnects cleanly (the broker then drops the will) and ends the network thread: within a

@@ -16,82 +16,22 @@
 #include <stdexcept>
 #include <unordered_map>
 
+#include "sqlite_statement.hpp"
 #include "state_directory.hpp"
 
 namespace bangtin {
 
 namespace {
 
-// SQLite's message, with what the system said when it was the disk ("disk I/O error" alone does
-// not tell a full disk from a failing one).
-std::string sqlite_problem(sqlite3* db) {
-  std::string problem = sqlite3_errmsg(db);
-  const int kind = sqlite3_errcode(db) & 0xff;
-  const bool disk = kind == SQLITE_IOERR || kind == SQLITE_FULL || kind == SQLITE_CANTOPEN;
-  if (const int system_error = sqlite3_system_errno(db); disk && system_error != 0)
-    problem += std::string(" (") + std::strerror(system_error) + ")";
-  return problem;
-}
+constexpr const char* kWhat = "proof-of-play database";
 
-struct StatementFinalizer {
-  void operator()(sqlite3_stmt* statement) const { sqlite3_finalize(statement); }
-};
-
-// One prepared statement; binds by position from 1, throws with SQLite's message on failure.
-class Statement {
+// The statements of this file, whose errors all name the proof-of-play database.
+class Statement : public SqliteStatement {
  public:
-  Statement(sqlite3* db, const char* sql) : db_(db) {
-    sqlite3_stmt* raw = nullptr;
-    check(sqlite3_prepare_v2(db, sql, -1, &raw, nullptr));
-    statement_.reset(raw);
-  }
-  Statement& bind(int index, std::int64_t value) {
-    check(sqlite3_bind_int64(statement_.get(), index, value));
-    return *this;
-  }
-  Statement& bind(int index, const std::string& value) {
-    check(sqlite3_bind_text(statement_.get(), index, value.data(), static_cast<int>(value.size()),
-                            SQLITE_TRANSIENT));
-    return *this;
-  }
-  Statement& bind_null(int index) {
-    check(sqlite3_bind_null(statement_.get(), index));
-    return *this;
-  }
-  // True while there is a row to read.
-  bool step() {
-    const int status = sqlite3_step(statement_.get());
-    if (status == SQLITE_ROW) return true;
-    if (status == SQLITE_DONE) return false;
-    check(status);
-    return false;
-  }
-  std::int64_t integer(int column) const { return sqlite3_column_int64(statement_.get(), column); }
-  // All of it: a NUL written by an older version must not cut the rest off the report.
-  std::string text(int column) const {
-    const auto* value = sqlite3_column_text(statement_.get(), column);
-    if (!value) return "";
-    return std::string(reinterpret_cast<const char*>(value),
-                       static_cast<std::size_t>(sqlite3_column_bytes(statement_.get(), column)));
-  }
-
- private:
-  void check(int status) const {
-    if (status != SQLITE_OK && status != SQLITE_ROW && status != SQLITE_DONE)
-      throw std::runtime_error("proof-of-play database: " + sqlite_problem(db_));
-  }
-  sqlite3* db_;
-  std::unique_ptr<sqlite3_stmt, StatementFinalizer> statement_;
+  Statement(sqlite3* db, const char* sql) : SqliteStatement(db, sql, kWhat) {}
 };
 
-void execute(sqlite3* db, const char* sql) {
-  char* message = nullptr;
-  if (sqlite3_exec(db, sql, nullptr, nullptr, &message) != SQLITE_OK) {
-    const std::string why = message ? message : "unknown error";
-    sqlite3_free(message);
-    throw std::runtime_error("proof-of-play database: " + why);
-  }
-}
+void execute(sqlite3* db, const char* sql) { sqlite_execute(db, sql, kWhat); }
 
 std::int64_t unix_ms(SystemClock::time_point t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
@@ -223,10 +163,12 @@ std::pair<dev_t, ino_t> file_identity(const std::filesystem::path& file) {
 
 }  // namespace
 
-PlayJournal::PlayJournal(const std::filesystem::path& file, LogSink log, Limits limits)
+PlayJournal::PlayJournal(const std::filesystem::path& file, LogSink log, Limits limits,
+                         EndedPlaySink ended)
     : file_(file),
       log_(std::move(log)),
       limits_(limits),
+      ended_sink_(std::move(ended)),
       retry_delay_(limits.first_retry),
       store_(open_store()),
       worker_([this](Worker::Inbox& inbox) { run(inbox); }) {}
@@ -328,6 +270,9 @@ void PlayJournal::run(Worker::Inbox& inbox) {
     if (entries) std::move(entries->begin(), entries->end(), std::back_inserter(backlog));
   };
   std::unordered_map<PlayId, std::int64_t> rows;  // journal ids -> database rows
+  // The plays under way, for the sink to have them whole when they end; kept apart from `rows`,
+  // which forgets them when the database file changes.
+  std::unordered_map<PlayId, PlayStart> under_way;
   auto written_file = store_ ? file_identity(file_) : std::pair<dev_t, ino_t>{};
   bool tried_at_stop = false;
   std::uint64_t plays_kept = 0;  // in memory when the store opened again
@@ -367,9 +312,16 @@ void PlayJournal::run(Worker::Inbox& inbox) {
     try {
       if (entry.start) {
         rows[entry.id] = store_->begin(*entry.start);
-      } else if (const auto row = rows.find(entry.id); row != rows.end()) {
-        store_->end(row->second, entry.ended, entry.outcome);
-        rows.erase(row);
+        if (ended_sink_) under_way[entry.id] = *entry.start;
+      } else {
+        if (const auto row = rows.find(entry.id); row != rows.end()) {
+          store_->end(row->second, entry.ended, entry.outcome);
+          rows.erase(row);
+        }
+        if (const auto start = under_way.find(entry.id); start != under_way.end()) {
+          ended_sink_(EndedPlay{std::move(start->second), entry.ended, entry.outcome});
+          under_way.erase(start);
+        }
       }
     } catch (const std::exception& error) {
       failure = error.what();

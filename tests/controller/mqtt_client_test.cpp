@@ -41,7 +41,8 @@ class LoopWithEvents {
             [this](MqttMessage message) {
               check_thread();
               log_.sink()("message on " + message.topic + ": " + message.payload);
-            }};
+            },
+            {}};
   }
   LogRecorder& log() { return log_; }
   bool all_on_the_loop() const { return !elsewhere_; }

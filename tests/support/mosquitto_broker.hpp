@@ -66,6 +66,9 @@ class MosquittoBroker {
     int port = 0;  // 0: a free one
     // A second listener, with TLS, with this server certificate.
     std::optional<TestCertificates> tls{};
+    // Keeps sessions and their queued messages across stop() and start_again(), in the broker's
+    // directory, as a deployment's broker would (its persistence file).
+    bool persistent = false;
   };
 
   // Starts the broker in `directory` and waits until it accepts connections (5 s at most).
@@ -75,7 +78,7 @@ class MosquittoBroker {
         tls_port_(options.tls ? free_loopback_port() : 0) {
     std::filesystem::create_directories(directory_);
     write_accounts(options.accounts);
-    write_config(options.tls);
+    write_config(options.tls, options.persistent);
     start();
   }
   ~MosquittoBroker() { kill(); }
@@ -97,6 +100,23 @@ class MosquittoBroker {
     ::waitpid(pid_, nullptr, 0);
     pid_ = -1;
   }
+  // As an operator stops it (SIGTERM): its clients are disconnected, and a persistent broker
+  // saves its sessions.
+  void stop() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGTERM);
+    ::waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+  }
+  // Freezes it (SIGSTOP) or thaws it (SIGCONT): a frozen broker keeps its connections open and
+  // answers nothing.
+  void send(int signal) const {
+    if (pid_ > 0) ::kill(pid_, signal);
+  }
+  // After kill() or stop(): the same broker on the same ports, waiting as at first.
+  void start_again() {
+    if (pid_ <= 0) start();
+  }
 
  private:
   void write_accounts(const std::vector<BrokerAccount>& accounts) {
@@ -113,7 +133,7 @@ class MosquittoBroker {
     }
   }
 
-  void write_config(const std::optional<TestCertificates>& tls) {
+  void write_config(const std::optional<TestCertificates>& tls, bool persistent) {
     // Run as root, mosquitto would change to the user `mosquitto`, who cannot read the test's
     // files: it is told to stay who it is.
     const passwd* me = ::getpwuid(::geteuid());
@@ -121,7 +141,9 @@ class MosquittoBroker {
     config << "per_listener_settings false\nallow_anonymous false\n"
            << "password_file " << (directory_ / "passwd").string() << "\n"
            << "acl_file " << (directory_ / "acl").string() << "\n"
-           << "persistence false\n"
+           << (persistent
+                   ? "persistence true\npersistence_location " + (directory_ / "").string() + "\n"
+                   : std::string("persistence false\n"))
            << (me ? "user " + std::string(me->pw_name) + "\n" : "")
            << "log_dest stderr\nlog_type all\nconnection_messages true\n"
            << "listener " << port_ << " 127.0.0.1\n";

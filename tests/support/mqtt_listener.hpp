@@ -27,11 +27,12 @@ struct ReceivedMessage {
 class MqttListener {
  public:
   // Connects, subscribes to `patterns` and returns once the broker has acknowledged them (5 s at
-  // most; throws otherwise).
+  // most; throws otherwise). With a `session` (a client id), the session is kept: a persistent
+  // broker queues what comes for it while it is away, and it reconnects by itself.
   MqttListener(int port, const std::string& username, const std::string& password,
-               const std::vector<std::string>& patterns = {}) {
+               const std::vector<std::string>& patterns = {}, const std::string& session = "") {
     mosquitto_lib_init();
-    handle_ = mosquitto_new(nullptr, true, this);
+    handle_ = mosquitto_new(session.empty() ? nullptr : session.c_str(), session.empty(), this);
     mosquitto_username_pw_set(handle_, username.c_str(), password.c_str());
     mosquitto_connect_callback_set(handle_, [](mosquitto*, void* self, int code) {
       static_cast<MqttListener*>(self)->note([&](MqttListener& me) { me.connack_ = code; });

@@ -13,6 +13,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -37,6 +38,16 @@ struct PlayStart {
 };
 
 enum class PlayOutcome { completed, interrupted };
+
+// A play that is over, as it goes on from the journal: to the fleet's outbox.
+struct EndedPlay {
+  PlayStart start;
+  SystemClock::time_point ended;
+  PlayOutcome outcome = PlayOutcome::completed;
+};
+// Called on the journal thread once a play's end is in the database, once per play. It must not
+// throw, and must not wait for long: the next plays wait behind it.
+using EndedPlaySink = std::function<void(const EndedPlay&)>;
 
 // One line of the report: an item on a display on one local day.
 struct PlayTotals {
@@ -100,7 +111,9 @@ class PlayJournal {
   };
   // Opens the store at once; when it cannot, says so in the log and in status(), and keeps trying:
   // a state directory mounted late or made writable later still gets the plays kept meanwhile.
-  PlayJournal(const std::filesystem::path& file, LogSink log, Limits limits);
+  // `ended`, when given, also gets every play that ends (the fleet's outbox).
+  PlayJournal(const std::filesystem::path& file, LogSink log, Limits limits,
+              EndedPlaySink ended = {});
   PlayJournal(const std::filesystem::path& file, LogSink log)
       : PlayJournal(file, std::move(log), Limits{}) {}
   ~PlayJournal();  // writes what is queued (one last try if the store is off), then stops
@@ -132,6 +145,7 @@ class PlayJournal {
   const std::filesystem::path file_;
   const LogSink log_;
   const Limits limits_;
+  const EndedPlaySink ended_sink_;
   // What callers see and begin()/end() decide by; the journal thread updates it as it writes.
   mutable std::mutex status_mutex_;
   std::condition_variable status_changed_;
