@@ -4,11 +4,15 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/program_options.hpp>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "atomic_file.hpp"
 #include "bangtin/date_time_text.hpp"
 #include "bangtin/playlists.hpp"
 #include "fleet_link.hpp"
@@ -93,6 +97,33 @@ std::string quoted(const std::string& text) {
   return nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+// Created with its mode from the start, and never over a file that exists (O_EXCL): a key lost
+// to a slip of the command line cannot be made again.
+void write_new_file(const std::filesystem::path& file, const std::string& text, mode_t mode) {
+  const int descriptor = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+  if (descriptor < 0)
+    throw std::runtime_error("cannot create " + file.string() + ": " + std::strerror(errno));
+  const bool written =
+      ::write(descriptor, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  const bool closed = ::close(descriptor) == 0;
+  if (!written || !closed)
+    throw std::runtime_error("cannot write " + file.string() + ": " + std::strerror(errno));
+}
+
+// --targets street,sanh or --targets street sanh.
+std::vector<std::string> split_targets(const std::vector<std::string>& written) {
+  std::vector<std::string> targets;
+  for (const std::string& word : written) {
+    std::size_t start = 0;
+    while (start <= word.size()) {
+      const std::size_t comma = std::min(word.find(',', start), word.size());
+      if (comma > start) targets.push_back(word.substr(start, comma - start));
+      start = comma + 1;
+    }
+  }
+  return targets;
+}
+
 struct Content {
   std::string topic;
   SignedMessage message;
@@ -116,7 +147,7 @@ Content content_from(const po::variables_map& vm) {
                        iso_local_date_time_text(*content.message.expires, timezone_of(vm)) + "\"\n";
     if (vm.count("targets")) {
       body += "    targets: [";
-      const auto& targets = vm["targets"].as<std::vector<std::string>>();
+      const auto targets = split_targets(vm["targets"].as<std::vector<std::string>>());
       for (std::size_t i = 0; i < targets.size(); ++i)
         body += (i ? ", " : "") + quoted(checked_name(targets[i], "a target"));
       body += "]\n";
@@ -208,8 +239,8 @@ int fleet_command(const std::vector<std::string>& args) {
       if (std::filesystem::exists(file))
         throw std::runtime_error(file.string() + " exists; a key is never overwritten");
     const SigningKeys keys = new_signing_keys();
-    replace_file(secret, secret_key_text(keys.secret_key));  // 0600, as state files are
-    std::ofstream(public_file) << public_key_text(keys.public_key);
+    write_new_file(secret, secret_key_text(keys.secret_key), 0600);
+    write_new_file(public_file, public_key_text(keys.public_key), 0644);
     std::cerr << "bangtin fleet keygen: " << secret.string() << " (keep it secret) and "
               << public_file.string() << " (give it to every controller as `trust:`)\n";
     return 0;
