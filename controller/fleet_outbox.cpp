@@ -104,6 +104,16 @@ FleetOutbox::FleetOutbox(const std::filesystem::path& file, std::string site,
                                std::to_string(kSchemaVersion) + ")");
     for (auto step = found; step < kSchemaVersion; ++step)
       sqlite_execute(db_.get(), kMigrations[step], what());
+    // A new outbox numbers from the moment it was made (ms since 1970), not from 1: one that
+    // replaces a damaged or lost file goes on above the numbers the hub has, instead of being
+    // taken for copies of them (one batch per millisecond of an outbox's life would be needed
+    // to reach the next one's start).
+    if (found == 0) {
+      SqliteStatement start(db_.get(), "UPDATE counters SET value = ? WHERE name = 'last_batch'",
+                            what());
+      start.bind(1, unix_ms(clock_()));
+      start.step();
+    }
     if (found != kSchemaVersion)
       sqlite_execute(db_.get(), ("PRAGMA user_version = " + std::to_string(kSchemaVersion)).c_str(),
                      what());

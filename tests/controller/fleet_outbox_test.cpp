@@ -76,6 +76,11 @@ struct HandClock {
   void advance(std::chrono::seconds by) const { *seconds += by.count(); }
 };
 
+// A new outbox numbers from the moment it was made, in ms since 1970: the first batch of one made
+// by the hand clock is kFirst + 1.
+const std::int64_t kFirst =
+    std::chrono::duration_cast<std::chrono::milliseconds>(morning().time_since_epoch()).count();
+
 FleetOutbox open_outbox(const std::filesystem::path& file, FleetOutbox::Limits limits = {},
                         FleetOutbox::WallClock clock = HandClock{}.clock()) {
   return FleetOutbox(file, kSite, kOffset, std::move(clock), limits);
@@ -240,17 +245,18 @@ TEST(FleetOutbox, NumbersItsBatchesForGoodAndKeepsThemAcrossReopening) {
     outbox.add(plays(3));
     const auto batches = outbox.next_batches(4, 0);
     ASSERT_EQ(batches.size(), 1u);
-    EXPECT_EQ(batches[0].number, 1);
+    EXPECT_EQ(batches[0].number, kFirst + 1);
     EXPECT_EQ(batches[0].plays, 3u);
     first_payload = batches[0].payload;
     // Sealed but not acknowledged: not sealed again, and nothing new beyond it.
-    EXPECT_TRUE(outbox.next_batches(4, 1).empty());
+    EXPECT_TRUE(outbox.next_batches(4, kFirst + 1).empty());
   }
-  EXPECT_TRUE(first_payload.starts_with(R"({"site":"xa-hoa-binh","batch":1,"plays":[{"display":)"))
+  EXPECT_TRUE(first_payload.starts_with(R"({"site":"xa-hoa-binh","batch":)" +
+                                        std::to_string(kFirst + 1) + R"(,"plays":[{"display":)"))
       << "the fields in FLEET.md's order: " << first_payload;
   const json batch = json::parse(first_payload);
   EXPECT_EQ(batch["site"], kSite);
-  EXPECT_EQ(batch["batch"], 1);
+  EXPECT_EQ(batch["batch"], kFirst + 1);
   ASSERT_EQ(batch["plays"].size(), 3u);
   EXPECT_EQ(batch["plays"][0],
             json::parse(R"({"display": "cong-ubnd", "playlist": "cchc-2026", "item": "item-0",
@@ -266,8 +272,8 @@ TEST(FleetOutbox, NumbersItsBatchesForGoodAndKeepsThemAcrossReopening) {
     const auto again = outbox.next_batches(4, 0);
     ASSERT_EQ(again.size(), 1u);
     EXPECT_EQ(again[0].payload, first_payload);
-    outbox.acknowledged(1);
-    outbox.acknowledged(1);  // a PUBACK for a resend: nothing more to do
+    outbox.acknowledged(kFirst + 1);
+    outbox.acknowledged(kFirst + 1);  // a PUBACK for a resend: nothing more to do
     EXPECT_EQ(outbox.counts().batches, 0u);
     outbox.add(plays(2, 3));
   }
@@ -275,7 +281,8 @@ TEST(FleetOutbox, NumbersItsBatchesForGoodAndKeepsThemAcrossReopening) {
   EXPECT_EQ(outbox.counts().plays_unsealed, 2u);
   const auto next = outbox.next_batches(4, 0);
   ASSERT_EQ(next.size(), 1u);
-  EXPECT_EQ(next[0].number, 2) << "a number is never given twice, even once its batch is gone";
+  EXPECT_EQ(next[0].number, kFirst + 2)
+      << "a number is never given twice, even once its batch is gone";
   EXPECT_EQ(json::parse(next[0].payload)["plays"][0]["item"], "item-3");
 }
 
@@ -290,14 +297,14 @@ TEST(FleetOutbox, SealsWithinItsLimitsAndGathersABusySitesPlays) {
   EXPECT_EQ(batches[0].plays, 500u);
   EXPECT_EQ(batches[1].plays, 500u);
   EXPECT_EQ(outbox.counts().plays_unsealed, 200u);
-  EXPECT_EQ(outbox.next_batches(10, 2).size(), 0u);
+  EXPECT_EQ(outbox.next_batches(10, kFirst + 2).size(), 0u);
   hands.advance(29s);
-  EXPECT_EQ(outbox.next_batches(10, 2).size(), 0u);
+  EXPECT_EQ(outbox.next_batches(10, kFirst + 2).size(), 0u);
   hands.advance(1s);
-  const auto rest = outbox.next_batches(10, 2);
+  const auto rest = outbox.next_batches(10, kFirst + 2);
   ASSERT_EQ(rest.size(), 1u);
   EXPECT_EQ(rest[0].plays, 200u);
-  EXPECT_EQ(rest[0].number, 3);
+  EXPECT_EQ(rest[0].number, kFirst + 3);
 
   // The size limit: long texts fill a batch before its count does; one longer than the limit
   // goes alone.
@@ -337,13 +344,15 @@ TEST(FleetOutbox, ADamagedRowOrFileIsSaidAndNotACrash) {
     EXPECT_NE(problems[0].find("play 2 is damaged"), std::string::npos) << problems[0];
   }
   // A batch whose payload is not text.
-  sql(file, "UPDATE batches SET payload = x'00ff' WHERE number = 1");
+  sql(file, "UPDATE batches SET payload = x'00ff' WHERE number = " + std::to_string(kFirst + 1));
   {
     FleetOutbox outbox = open_outbox(file);
     EXPECT_TRUE(outbox.next_batches(4, 0).empty());
     const auto problems = outbox.take_problems();
     ASSERT_EQ(problems.size(), 1u);
-    EXPECT_NE(problems[0].find("batch 1 is damaged"), std::string::npos) << problems[0];
+    EXPECT_NE(problems[0].find("batch " + std::to_string(kFirst + 1) + " is damaged"),
+              std::string::npos)
+        << problems[0];
   }
   // A newer schema is refused, not written over.
   sql(file, "PRAGMA user_version = 99");
@@ -387,6 +396,7 @@ TEST(FleetPlays, AnUnacknowledgedBatchIsSentAgainByteForByteAfterReconnecting) {
   MosquittoBroker broker(dir.path() / "broker", {.accounts = accounts()});
   const auto file = dir.path() / "fleet-outbox.sqlite3";
   std::string stored;
+  std::int64_t stored_number = 0;
   {
     RunningSender site(broker.port(), setup(file));
     ASSERT_TRUE(site.wait([](const auto& seen) { return seen.connected; })) << broker.log();
@@ -399,6 +409,7 @@ TEST(FleetPlays, AnUnacknowledgedBatchIsSentAgainByteForByteAfterReconnecting) {
     const auto batches = open_outbox(file).next_batches(4, 0);
     ASSERT_EQ(batches.size(), 1u) << "an unacknowledged batch stays in the outbox";
     stored = batches[0].payload;
+    stored_number = batches[0].number;
     broker.kill();  // the PUBACK never comes
   }
   broker.start_again();
@@ -413,7 +424,8 @@ TEST(FleetPlays, AnUnacknowledgedBatchIsSentAgainByteForByteAfterReconnecting) {
   // Acknowledged: gone from the outbox, on its thread, before the next batch is asked for.
   open_outbox(file).add(plays(1, 3));
   ASSERT_TRUE(site.wait([](const auto& seen) { return seen.counts.batches_acknowledged == 2; }));
-  for (const OutboxBatch& left : open_outbox(file).next_batches(4, 0)) EXPECT_EQ(left.number, 2);
+  for (const OutboxBatch& left : open_outbox(file).next_batches(4, 0))
+    EXPECT_EQ(left.number, stored_number + 1);
 }
 
 TEST(FleetPlays, PlaysMadeWhileTheBrokerIsDownArriveOnceEachWhenItIsBack) {
@@ -442,8 +454,8 @@ TEST(FleetPlays, PlaysMadeWhileTheBrokerIsDownArriveOnceEachWhenItIsBack) {
   EXPECT_EQ(items.size(), 120u);
   for (const auto& [item, times] : items) EXPECT_EQ(times, 1) << item;
   // No batch lost: the numbers run without a gap.
-  EXPECT_EQ(received.batches.begin()->first, 1);
-  EXPECT_EQ(received.batches.rbegin()->first, static_cast<std::int64_t>(received.batches.size()));
+  EXPECT_EQ(received.batches.rbegin()->first - received.batches.begin()->first + 1,
+            static_cast<std::int64_t>(received.batches.size()));
   EXPECT_EQ(received.resent_differently, 0u);
   ASSERT_TRUE(site.wait([&](const auto& seen) {
     return seen.counts.batches_acknowledged >= received.batches.size();
@@ -524,7 +536,12 @@ TEST(FleetPlays, BangtindPublishesItsPlaysFromAnOlderStateDirectory) {
   ASSERT_TRUE(batch) << daemon.log() << broker.log();
   const json payload = json::parse(batch->payload);
   EXPECT_EQ(payload["site"], kSite);
-  EXPECT_EQ(payload["batch"], 1);
+  // Numbered from when its outbox was made: this test's start, give or take.
+  const auto started_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                              std::chrono::system_clock::now().time_since_epoch())
+                              .count();
+  EXPECT_GT(payload["batch"].get<std::int64_t>(), started_ms - 60'000);
+  EXPECT_LT(payload["batch"].get<std::int64_t>(), started_ms);
   ASSERT_GE(payload["plays"].size(), 1u);
   const json& play = payload["plays"][0];
   EXPECT_EQ(play["display"], "cong-ubnd");
