@@ -16,8 +16,14 @@
 #include "bangtin/controller.hpp"
 #include "bangtin/daemon_status.hpp"
 #include "bangtin/playlists.hpp"
+#include "mqtt_client.hpp"
 
 namespace bangtin {
+
+// How to reach the fleet's broker as `fleet:` says (the address, TLS files, credentials with the
+// password read from its file, the keep-alive), as `client_id`. Throws std::runtime_error when
+// the password file cannot be read.
+MqttOptions fleet_mqtt_options(const FleetConfig& fleet, std::string client_id);
 
 class FleetLink {
  public:

@@ -9,6 +9,8 @@
 #include <cerrno>
 #include <condition_variable>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 #include <mutex>
 #include <random>
 #include <set>
@@ -112,7 +114,7 @@ struct MqttClient::Impl {
 
   void set_up() {
     initialise_library_once();
-    handle = mosquitto_new(options.client_id.c_str(), /*clean_session=*/true, this);
+    handle = mosquitto_new(options.client_id.c_str(), options.clean_session, this);
     if (!handle)
       throw MqttError("MQTT: cannot make a client for id '" + printable(options.client_id) +
                       "': " + std::strerror(errno));
@@ -364,6 +366,26 @@ void MqttClient::close() {
   }
   impl.stop_wake.notify_all();
   if (impl.network.joinable()) impl.network.join();
+}
+
+// MQTT carries a password of up to 65535 bytes.
+constexpr std::uintmax_t kLongestPassword = 65535;
+
+std::string read_mqtt_password(const std::filesystem::path& file) {
+  const std::string named = "the password file " + printable(file.string());
+  std::error_code error;
+  const auto size = std::filesystem::file_size(file, error);
+  if (error) throw std::runtime_error("cannot read " + named + ": " + error.message());
+  if (size > kLongestPassword + 2) throw std::runtime_error(named + " is too long for a password");
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + named + ": " + std::strerror(errno));
+  std::string password((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (password.ends_with('\n')) password.pop_back();
+  if (password.ends_with('\r')) password.pop_back();
+  if (password.empty()) throw std::runtime_error(named + " is empty");
+  if (password.find_first_of("\r\n") != std::string::npos)
+    throw std::runtime_error(named + " holds more than one line");
+  return password;
 }
 
 }  // namespace bangtin

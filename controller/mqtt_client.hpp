@@ -4,9 +4,9 @@
 // connection, not a name lookup, not a broker that is down.
 //
 // MQTT 3.1.1 (every broker speaks it; what bangtin needs of MQTT 5 is not yet anything), clean
-// sessions. Nothing is queued while the client is offline: the daemon publishes its latest state
-// at each connection rather than a backlog of stale ones, and the broker sends the retained
-// messages of its subscriptions again.
+// sessions unless asked otherwise (the hub). Nothing is queued while the client is offline: the
+// daemon publishes its latest state at each connection rather than a backlog of stale ones, and the
+// broker sends the retained messages of its subscriptions again.
 //
 // Why not mosquitto_loop_start(): the thread it runs gives up for good after a TLS error or a
 // name that does not resolve (mosquitto_loop_forever returns on them), where a controller must
@@ -47,6 +47,10 @@ struct MqttOptions {
   std::string password;
   std::chrono::seconds keepalive{30};  // 5 s at least (libmosquitto refuses less)
   std::optional<MqttWill> will;
+  // false: the broker keeps this client's subscriptions, and the QoS 1 messages that arrive for
+  // them, while it is away (a hub that restarts must not miss the plays sent meanwhile). It then
+  // needs a client id that no other client uses.
+  bool clean_session = true;
   // Between attempts to connect: from `first_retry`, doubling to `longest_retry`, each one made
   // 20 % longer or shorter at random, so that a thousand controllers do not all come back to a
   // restarted broker in the same second. After a connection that was up, from `first_retry`.
@@ -109,5 +113,9 @@ class MqttClient {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// The password in a password file: its one line, without the line end an editor adds. Throws
+// std::runtime_error naming the file when it cannot be read, is empty or holds more than a line.
+std::string read_mqtt_password(const std::filesystem::path& file);
 
 }  // namespace bangtin

@@ -16,82 +16,14 @@
 #include <stdexcept>
 #include <unordered_map>
 
+#include "sqlite_statement.hpp"
 #include "state_directory.hpp"
 
 namespace bangtin {
 
 namespace {
 
-// SQLite's message, with what the system said when it was the disk ("disk I/O error" alone does
-// not tell a full disk from a failing one).
-std::string sqlite_problem(sqlite3* db) {
-  std::string problem = sqlite3_errmsg(db);
-  const int kind = sqlite3_errcode(db) & 0xff;
-  const bool disk = kind == SQLITE_IOERR || kind == SQLITE_FULL || kind == SQLITE_CANTOPEN;
-  if (const int system_error = sqlite3_system_errno(db); disk && system_error != 0)
-    problem += std::string(" (") + std::strerror(system_error) + ")";
-  return problem;
-}
-
-struct StatementFinalizer {
-  void operator()(sqlite3_stmt* statement) const { sqlite3_finalize(statement); }
-};
-
-// One prepared statement; binds by position from 1, throws with SQLite's message on failure.
-class Statement {
- public:
-  Statement(sqlite3* db, const char* sql) : db_(db) {
-    sqlite3_stmt* raw = nullptr;
-    check(sqlite3_prepare_v2(db, sql, -1, &raw, nullptr));
-    statement_.reset(raw);
-  }
-  Statement& bind(int index, std::int64_t value) {
-    check(sqlite3_bind_int64(statement_.get(), index, value));
-    return *this;
-  }
-  Statement& bind(int index, const std::string& value) {
-    check(sqlite3_bind_text(statement_.get(), index, value.data(), static_cast<int>(value.size()),
-                            SQLITE_TRANSIENT));
-    return *this;
-  }
-  Statement& bind_null(int index) {
-    check(sqlite3_bind_null(statement_.get(), index));
-    return *this;
-  }
-  // True while there is a row to read.
-  bool step() {
-    const int status = sqlite3_step(statement_.get());
-    if (status == SQLITE_ROW) return true;
-    if (status == SQLITE_DONE) return false;
-    check(status);
-    return false;
-  }
-  std::int64_t integer(int column) const { return sqlite3_column_int64(statement_.get(), column); }
-  // All of it: a NUL written by an older version must not cut the rest off the report.
-  std::string text(int column) const {
-    const auto* value = sqlite3_column_text(statement_.get(), column);
-    if (!value) return "";
-    return std::string(reinterpret_cast<const char*>(value),
-                       static_cast<std::size_t>(sqlite3_column_bytes(statement_.get(), column)));
-  }
-
- private:
-  void check(int status) const {
-    if (status != SQLITE_OK && status != SQLITE_ROW && status != SQLITE_DONE)
-      throw std::runtime_error("proof-of-play database: " + sqlite_problem(db_));
-  }
-  sqlite3* db_;
-  std::unique_ptr<sqlite3_stmt, StatementFinalizer> statement_;
-};
-
-void execute(sqlite3* db, const char* sql) {
-  char* message = nullptr;
-  if (sqlite3_exec(db, sql, nullptr, nullptr, &message) != SQLITE_OK) {
-    const std::string why = message ? message : "unknown error";
-    sqlite3_free(message);
-    throw std::runtime_error("proof-of-play database: " + why);
-  }
-}
+constexpr const char* kWhat = "proof-of-play database";
 
 std::int64_t unix_ms(SystemClock::time_point t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
@@ -150,7 +82,7 @@ PlayStore::PlayStore(const std::filesystem::path& file, Access access) : file_(f
                              std::strerror(errno));
   }
   try {
-    execute(db_.get(), kSchema);
+    execute(db_.get(), kWhat, kSchema);
   } catch (const std::runtime_error& error) {
     throw std::runtime_error(file.string() + ": " + error.what());
   }
@@ -159,7 +91,7 @@ PlayStore::PlayStore(const std::filesystem::path& file, Access access) : file_(f
 PlayStore::~PlayStore() = default;
 
 std::int64_t PlayStore::begin(const PlayStart& play) {
-  Statement insert(db_.get(),
+  Statement insert(db_.get(), kWhat,
                    "INSERT INTO plays (display, playlist, item, text, text_hash, started_ms, "
                    "outcome) VALUES (?, ?, ?, ?, ?, ?, 'playing')");
   insert.bind(1, play.display)
@@ -173,7 +105,7 @@ std::int64_t PlayStore::begin(const PlayStart& play) {
 }
 
 void PlayStore::end(std::int64_t play, SystemClock::time_point ended, PlayOutcome outcome) {
-  Statement update(db_.get(), "UPDATE plays SET ended_ms = ?, outcome = ? WHERE id = ?");
+  Statement update(db_.get(), kWhat, "UPDATE plays SET ended_ms = ?, outcome = ? WHERE id = ?");
   update.bind(1, unix_ms(ended))
       .bind(2, std::string(outcome == PlayOutcome::completed ? "completed" : "interrupted"))
       .bind(3, play);
@@ -183,7 +115,7 @@ void PlayStore::end(std::int64_t play, SystemClock::time_point ended, PlayOutcom
 std::vector<PlayTotals> PlayStore::totals(std::chrono::sys_days first, std::chrono::sys_days last,
                                           std::chrono::minutes utc_offset,
                                           const std::optional<std::string>& display) const {
-  Statement query(db_.get(), R"sql(
+  Statement query(db_.get(), kWhat, R"sql(
     SELECT date(started_ms / 1000 + ?1, 'unixepoch') AS day, display, playlist, item,
            MIN(text), COUNT(*), SUM(outcome <> 'completed'),
            SUM(COALESCE(ended_ms - started_ms, 0)) / 1000
