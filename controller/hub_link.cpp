@@ -140,7 +140,10 @@ HubLink::HubLink(boost::asio::io_context& loop, MqttOptions options,
     : impl_(std::make_unique<Impl>(loop, store, std::move(log),
                                    printable(options.host) + ":" + std::to_string(options.port))) {
   Impl& impl = *impl_;
+  // The broker keeps what arrives while the hub is away, and forgets a batch only once it is in
+  // the database.
   options.clean_session = false;
+  options.acknowledge_after_handling = true;
   impl.client = std::make_unique<MqttClient>(
       loop, std::move(options),
       MqttEvents{[&impl](const MqttConnectionChange& change) { impl.on_connection(change); },

@@ -4,10 +4,11 @@
 //
 // The session is persistent (not clean) under a client id of its own: while the hub is stopped
 // or restarting, the broker keeps the plays that arrive for it and hands them over when it is
-// back. With a shared group (`--shared NAME`), plays are subscribed as $share/NAME/...: the broker
-// gives each batch to one hub of the group. Statuses are subscribed plainly by every hub: they are
-// few, each hub then hears (and logs) every site going online or offline, and a status is the
-// same whichever hub writes it.
+// back. A batch is acknowledged to the broker once it is in the database, not before, so a hub
+// killed with batches on their way loses none of them. With a shared group (`--shared NAME`), plays
+// are subscribed as $share/NAME/...: the broker gives each batch to one hub of the group. Statuses
+// are subscribed plainly by every hub: they are few, each hub then hears (and logs) every site
+// going online or offline, and a status is the same whichever hub writes it.
 #pragma once
 
 #include <boost/asio/io_context.hpp>

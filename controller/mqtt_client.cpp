@@ -1,6 +1,7 @@
 #include "mqtt_client.hpp"
 
 #include <mosquitto.h>
+#include <sys/socket.h>
 
 #include <boost/asio/post.hpp>
 
@@ -8,6 +9,7 @@
 #include <atomic>
 #include <cerrno>
 #include <condition_variable>
+#include <cstdint>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -70,6 +72,11 @@ struct EventDelivery {
   explicit EventDelivery(MqttEvents events_) : events(std::move(events_)) {}
   const MqttEvents events;
   std::atomic<bool> closed{false};
+  // With acknowledge_after_handling: how many messages the loop has handled, which the network
+  // thread waits for (or for `closed`).
+  std::mutex handled_mutex;
+  std::condition_variable handled_changed;
+  std::uint64_t handled = 0;  // under handled_mutex
 };
 
 struct MqttClient::Impl {
@@ -100,6 +107,7 @@ struct MqttClient::Impl {
   std::mutex error_mutex;
   std::string library_error;  // under error_mutex
   std::minstd_rand random{std::random_device{}()};
+  std::uint64_t messages_handed = 0;  // with acknowledge_after_handling
 
   std::thread network;
 
@@ -198,9 +206,34 @@ struct MqttClient::Impl {
     if (message.payload && message.payloadlen > 0)
       copy.payload.assign(static_cast<const char*>(message.payload),
                           static_cast<std::size_t>(message.payloadlen));
-    boost::asio::post(loop, [delivery = delivery, copy = std::move(copy)]() mutable {
-      if (!delivery->closed && delivery->events.message) delivery->events.message(std::move(copy));
+    if (!options.acknowledge_after_handling) {
+      boost::asio::post(loop, [delivery = delivery, copy = std::move(copy)]() mutable {
+        if (!delivery->closed && delivery->events.message)
+          delivery->events.message(std::move(copy));
+      });
+      return;
+    }
+    // libmosquitto queues a QoS 1 message's PUBACK as it reads the message and, in a threaded
+    // client, writes it only once this callback has returned: waiting here for the loop to have
+    // handled it tells the broker only of messages that are handled.
+    const std::uint64_t number = ++messages_handed;
+    boost::asio::post(loop, [delivery = delivery, copy = std::move(copy), number]() mutable {
+      if (delivery->closed) return;
+      if (delivery->events.message) delivery->events.message(std::move(copy));
+      {
+        const std::lock_guard lock(delivery->handled_mutex);
+        delivery->handled = number;
+      }
+      delivery->handled_changed.notify_all();
     });
+    std::unique_lock lock(delivery->handled_mutex);
+    delivery->handled_changed.wait(lock,
+                                   [&] { return delivery->handled >= number || delivery->closed; });
+    if (delivery->handled < number) {
+      // close() came before the loop handled it. The PUBACK must never leave: the connection is
+      // cut, unacknowledged, and the broker gives the message to the session's next connection.
+      ::shutdown(mosquitto_socket(handle), SHUT_RDWR);
+    }
   }
 
   void deliver(MqttConnectionChange change) {
@@ -360,6 +393,11 @@ bool MqttClient::connected() const { return impl_->connection_up; }
 void MqttClient::close() {
   Impl& impl = *impl_;
   impl.delivery->closed = true;
+  {
+    // Taken so that a network thread about to wait for a message's handling sees `closed`.
+    const std::lock_guard lock(impl.delivery->handled_mutex);
+  }
+  impl.delivery->handled_changed.notify_all();
   {
     const std::lock_guard lock(impl.stop_mutex);
     impl.stop_requested = true;

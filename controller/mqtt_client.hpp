@@ -51,6 +51,11 @@ struct MqttOptions {
   // them, while it is away (a hub that restarts must not miss the plays sent meanwhile). It then
   // needs a client id that no other client uses.
   bool clean_session = true;
+  // true: a QoS 1 message is acknowledged to the broker only once `events.message` has handled
+  // it on the loop (the network thread waits for it meanwhile), so a process killed with
+  // messages still queued for its loop gets them again at its next connection (with
+  // clean_session false). false: acknowledged as it arrives.
+  bool acknowledge_after_handling = false;
   // Between attempts to connect: from `first_retry`, doubling to `longest_retry`, each one made
   // 20 % longer or shorter at random, so that a thousand controllers do not all come back to a
   // restarted broker in the same second. After a connection that was up, from `first_retry`.
