@@ -1,10 +1,6 @@
 #include "hub_link.hpp"
 
-#include <boost/asio/steady_timer.hpp>
-
-#include <atomic>
 #include <chrono>
-#include <deque>
 #include <map>
 #include <mutex>
 #include <stdexcept>
@@ -17,10 +13,6 @@ namespace {
 
 // How much of a refused message the log shows.
 constexpr std::size_t kPayloadExcerpt = 60;
-// A batch the database would not take is tried again after this long, in order, while the hub
-// runs: the broker has been told it arrived, so it is not sent again.
-constexpr auto kStoreRetry = std::chrono::seconds(1);
-
 std::int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              SystemClock::now().time_since_epoch())
@@ -33,18 +25,19 @@ struct HubLink::Impl {
   HubStore& store;
   const LogSink log;
   const std::string broker;
-  boost::asio::steady_timer retry;
   std::unique_ptr<MqttClient> client;
   std::string last_failure_logged;
+  // Why the database last refused a batch, logged once until it changes or a batch is stored; and
+  // whether the connection was cut for it (its loss and the next connection are not news).
+  std::string last_store_failure;
+  bool cut_for_the_database = false;
   // Each site's state as this hub last heard it: a change is logged, the same again is not.
   std::map<std::string, bool, std::less<>> online;
-  // Batches received but not yet in the database (it refused a write), oldest first.
-  std::deque<PlaysBatch> unstored;
   mutable std::mutex counts_mutex;  // counts() may be asked from another thread (tests)
   HubCounts counted;
 
-  Impl(boost::asio::io_context& loop, HubStore& store_, LogSink log_, std::string broker_)
-      : store(store_), log(std::move(log_)), broker(std::move(broker_)), retry(loop) {}
+  Impl(HubStore& store_, LogSink log_, std::string broker_)
+      : store(store_), log(std::move(log_)), broker(std::move(broker_)) {}
 
   void count(std::uint64_t HubCounts::*which, std::uint64_t by = 1) {
     const std::lock_guard lock(counts_mutex);
@@ -52,6 +45,10 @@ struct HubLink::Impl {
   }
 
   void on_connection(const MqttConnectionChange& change) {
+    if (cut_for_the_database) {
+      if (change.connected) cut_for_the_database = false;
+      return;
+    }
     if (change.connected) {
       last_failure_logged.clear();
       log("hub: connected to " + broker);
@@ -74,70 +71,75 @@ struct HubLink::Impl {
         printable(message.payload.substr(0, kPayloadExcerpt)) + "\"): " + printable(why));
   }
 
-  void on_message(const MqttMessage& message) {
+  // False only when the database would not take a batch: the broker then keeps it.
+  bool on_message(const MqttMessage& message) {
     const auto topic = hub_topic(message.topic);
-    if (!topic) return refuse(message, "not a site's status or plays topic");
+    if (!topic) {
+      refuse(message, "not a site's status or plays topic");
+      return true;
+    }
     if (topic->kind == HubTopicKind::status) {
-      // An empty retained message is how a site's status is withdrawn: nothing to keep.
-      if (message.payload.empty() && message.retained) return;
-      auto status = parse_site_status(topic->site, message.payload);
-      if (!status.value) return refuse(message, status.problem);
-      try {
-        const SiteStatus& said = *status.value;
-        store.set_status(said, now_ms());
-        count(&HubCounts::statuses);
-        const auto [known, first] = online.emplace(said.site, said.online);
-        if (first || known->second != said.online) {
-          known->second = said.online;
-          log("hub: site " + said.site + " is " +
-              (said.online ? "online, version " + printable(said.version)
-                           : "offline: " + printable(said.reason)));
-        }
-      } catch (const std::runtime_error& error) {
-        // A status is said again every 30 s: the next one is as good.
-        log(std::string("hub: status of ") + topic->site + " not stored: " + error.what());
-      }
-      return;
+      on_status(topic->site, message);
+      return true;
     }
     auto batch = parse_plays_batch(topic->site, message.payload);
-    if (!batch.value) return refuse(message, batch.problem);
-    unstored.push_back(std::move(*batch.value));
-    if (unstored.size() == 1) store_unstored();
+    if (!batch.value) {
+      refuse(message, batch.problem);
+      return true;
+    }
+    return store_batch(*batch.value);
   }
 
-  // Stores the batches in order; on a failure, keeps the rest and tries again later.
-  void store_unstored() {
-    while (!unstored.empty()) {
-      const PlaysBatch& batch = unstored.front();
-      const std::string named =
-          "site " + batch.site + " batch " + std::to_string(batch.batch) + ": ";
-      try {
-        if (store.add_batch(batch, now_ms()) == HubStore::BatchOutcome::stored) {
-          count(&HubCounts::batches_stored);
-          count(&HubCounts::plays_stored, batch.plays.size());
-          log("hub: " + named + "stored " + std::to_string(batch.plays.size()) + " play(s)");
-        } else {
-          count(&HubCounts::batches_again);
-          log("hub: " + named + "already stored, ignored");
-        }
-      } catch (const std::runtime_error& error) {
-        log("hub: " + named + "not stored yet (" + std::to_string(unstored.size()) +
-            " batch(es) waiting): " + error.what());
-        if (!client) return;  // closing: close() says what is lost
-        retry.expires_after(kStoreRetry);
-        retry.async_wait([this](const boost::system::error_code& cancelled) {
-          if (!cancelled) store_unstored();
-        });
-        return;
+  void on_status(const std::string& site, const MqttMessage& message) {
+    // An empty retained message is how a site's status is withdrawn: nothing to keep.
+    if (message.payload.empty() && message.retained) return;
+    auto status = parse_site_status(site, message.payload);
+    if (!status.value) return refuse(message, status.problem);
+    try {
+      const SiteStatus& said = *status.value;
+      store.set_status(said, now_ms());
+      count(&HubCounts::statuses);
+      const auto [known, first] = online.emplace(said.site, said.online);
+      if (first || known->second != said.online) {
+        known->second = said.online;
+        log("hub: site " + said.site + " is " +
+            (said.online ? "online, version " + printable(said.version)
+                         : "offline: " + printable(said.reason)));
       }
-      unstored.pop_front();
+    } catch (const std::runtime_error& error) {
+      // A status is said again every 30 s: the next one is as good.
+      log("hub: status of " + site + " not stored: " + error.what());
+    }
+  }
+
+  bool store_batch(const PlaysBatch& batch) {
+    const std::string named = "site " + batch.site + " batch " + std::to_string(batch.batch) + ": ";
+    try {
+      if (store.add_batch(batch, now_ms()) == HubStore::BatchOutcome::stored) {
+        count(&HubCounts::batches_stored);
+        count(&HubCounts::plays_stored, batch.plays.size());
+        log("hub: " + named + "stored " + std::to_string(batch.plays.size()) + " play(s)");
+      } else {
+        count(&HubCounts::batches_again);
+        log("hub: " + named + "already stored, ignored");
+      }
+      last_store_failure.clear();
+      return true;
+    } catch (const std::runtime_error& error) {
+      if (error.what() != last_store_failure) {
+        log("hub: " + named + "not stored: " + error.what() +
+            "; not acknowledged, the broker keeps it and sends it again");
+        last_store_failure = error.what();
+      }
+      cut_for_the_database = true;
+      return false;
     }
   }
 };
 
 HubLink::HubLink(boost::asio::io_context& loop, MqttOptions options,
                  const std::string& shared_group, HubStore& store, LogSink log)
-    : impl_(std::make_unique<Impl>(loop, store, std::move(log),
+    : impl_(std::make_unique<Impl>(store, std::move(log),
                                    printable(options.host) + ":" + std::to_string(options.port))) {
   Impl& impl = *impl_;
   // The broker keeps what arrives while the hub is away, and forgets a batch only once it is in
@@ -146,8 +148,9 @@ HubLink::HubLink(boost::asio::io_context& loop, MqttOptions options,
   options.acknowledge_after_handling = true;
   impl.client = std::make_unique<MqttClient>(
       loop, std::move(options),
-      MqttEvents{[&impl](const MqttConnectionChange& change) { impl.on_connection(change); },
-                 [&impl](MqttMessage message) { impl.on_message(message); }});
+      MqttEvents{
+          .connection = [&impl](const MqttConnectionChange& change) { impl.on_connection(change); },
+          .handle = [&impl](MqttMessage message) { return impl.on_message(message); }});
   // Plays first: a broker handles one client's packets in order, so once a retained status
   // arrives the plays are subscribed too (what a test or a deployment check can wait for).
   impl.client->subscribe(shared_group.empty()
@@ -165,16 +168,7 @@ HubCounts HubLink::counts() const {
 }
 
 void HubLink::close() {
-  Impl& impl = *impl_;
-  if (!impl.client) return;
-  impl.client->close();
-  impl.client.reset();
-  impl.retry.cancel();
-  if (!impl.unstored.empty()) impl.store_unstored();
-  if (!impl.unstored.empty()) {
-    impl.log("hub: " + std::to_string(impl.unstored.size()) +
-             " batch(es) could not be stored and are lost to this hub");
-  }
+  if (impl_->client) impl_->client->close();
 }
 
 }  // namespace bangtin

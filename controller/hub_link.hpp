@@ -46,8 +46,8 @@ class HubLink {
   HubLink& operator=(const HubLink&) = delete;
 
   HubCounts counts() const;
-  // Disconnects cleanly, then tries once more to store batches a failed write kept in memory.
-  // Loop thread (or once the loop has stopped).
+  // Disconnects cleanly; a batch not yet stored is not acknowledged. Loop thread (or once the
+  // loop has stopped).
   void close();
 
  private:

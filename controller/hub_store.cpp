@@ -79,7 +79,8 @@ class Transaction {
 
 void HubStore::Closer::operator()(sqlite3* db) const { sqlite3_close(db); }
 
-HubStore::HubStore(const std::filesystem::path& file, Access access) {
+HubStore::HubStore(const std::filesystem::path& file, Access access,
+                   std::chrono::milliseconds busy_wait) {
   const std::string named = "cannot open the hub database " + printable(file.string()) + ": ";
   std::error_code ignored;
   const bool creating = access == Access::read_write && !std::filesystem::exists(file, ignored);
@@ -90,7 +91,7 @@ HubStore::HubStore(const std::filesystem::path& file, Access access) {
   db_.reset(raw);
   if (status != SQLITE_OK)
     throw std::runtime_error(named + (raw ? sqlite_problem(raw) : "out of memory"));
-  sqlite3_busy_timeout(db_.get(), static_cast<int>(kBusyWait.count()));
+  sqlite3_busy_timeout(db_.get(), static_cast<int>(busy_wait.count()));
   if (access == Access::read_only) return;
   // Set before the first write, the mode is also the one SQLite gives the -wal and -shm files.
   if (creating && ::chmod(file.c_str(), kStateFileMode) != 0)

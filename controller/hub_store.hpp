@@ -41,7 +41,8 @@ class HubStore {
   // read_write opens or creates the database (its folder must exist); read_only (reports) never
   // writes, so it runs beside the hubs. Throws std::runtime_error naming the file.
   enum class Access { read_write, read_only };
-  explicit HubStore(const std::filesystem::path& file, Access access = Access::read_write);
+  explicit HubStore(const std::filesystem::path& file, Access access = Access::read_write,
+                    std::chrono::milliseconds busy_wait = kBusyWait);
   ~HubStore();
   HubStore(const HubStore&) = delete;
   HubStore& operator=(const HubStore&) = delete;

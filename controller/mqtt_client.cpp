@@ -77,6 +77,7 @@ struct EventDelivery {
   std::mutex handled_mutex;
   std::condition_variable handled_changed;
   std::uint64_t handled = 0;  // under handled_mutex
+  bool last_refused = false;  // events.handle said no to the last one handled; under handled_mutex
 };
 
 struct MqttClient::Impl {
@@ -219,19 +220,26 @@ struct MqttClient::Impl {
     const std::uint64_t number = ++messages_handed;
     boost::asio::post(loop, [delivery = delivery, copy = std::move(copy), number]() mutable {
       if (delivery->closed) return;
-      if (delivery->events.message) delivery->events.message(std::move(copy));
+      bool handled = true;
+      if (delivery->events.handle) {
+        handled = delivery->events.handle(std::move(copy));
+      } else if (delivery->events.message) {
+        delivery->events.message(std::move(copy));
+      }
       {
         const std::lock_guard lock(delivery->handled_mutex);
         delivery->handled = number;
+        delivery->last_refused = !handled;
       }
       delivery->handled_changed.notify_all();
     });
     std::unique_lock lock(delivery->handled_mutex);
     delivery->handled_changed.wait(lock,
                                    [&] { return delivery->handled >= number || delivery->closed; });
-    if (delivery->handled < number) {
-      // close() came before the loop handled it. The PUBACK must never leave: the connection is
-      // cut, unacknowledged, and the broker gives the message to the session's next connection.
+    if (delivery->handled < number || delivery->last_refused) {
+      // close() came before the loop handled it, or the loop could not. The PUBACK must never
+      // leave: the connection is cut, unacknowledged, and the broker gives the message to the
+      // session's next connection.
       ::shutdown(mosquitto_socket(handle), SHUT_RDWR);
     }
   }

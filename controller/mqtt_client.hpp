@@ -82,8 +82,12 @@ struct MqttMessage {
 
 // Called on the loop's thread, never after close().
 struct MqttEvents {
-  std::function<void(const MqttConnectionChange&)> connection;
-  std::function<void(MqttMessage)> message;
+  std::function<void(const MqttConnectionChange&)> connection{};
+  std::function<void(MqttMessage)> message{};
+  // With acknowledge_after_handling, in place of `message`: false when the message could not be
+  // handled (a database that refuses the write). It is then not acknowledged: the connection is
+  // cut, and the broker gives it again at the next one (the first retry, after a second).
+  std::function<bool(MqttMessage)> handle{};
 };
 
 // libmosquitto refused what it was asked to do, with what and why.

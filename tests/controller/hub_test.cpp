@@ -4,6 +4,7 @@
 // logs, a PUBACK), never a sleep.
 #include <gtest/gtest.h>
 #include <mosquitto.h>
+#include <sqlite3.h>
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -91,9 +92,13 @@ std::string status_topic(const std::string& site) { return "bangtin/v1/" + site 
 class RunningHub {
  public:
   // `shared_log`: where to log instead of its own `log`, for a test that waits on two hubs.
+  // `busy_wait`: how long its database waits for a lock before a write fails.
   RunningHub(int port, const std::filesystem::path& database, const std::string& client_id,
-             const std::string& shared = "", LogRecorder* shared_log = nullptr)
-      : log(shared_log ? *shared_log : own_log_), store_(database), work_(loop_.get_executor()) {
+             const std::string& shared = "", LogRecorder* shared_log = nullptr,
+             std::chrono::milliseconds busy_wait = HubStore::kBusyWait)
+      : log(shared_log ? *shared_log : own_log_),
+        store_(database, HubStore::Access::read_write, busy_wait),
+        work_(loop_.get_executor()) {
     MqttOptions options;
     options.host = "127.0.0.1";
     options.port = port;
@@ -500,6 +505,28 @@ TEST_F(HubTest, AHubKilledMidwayLosesNothingAndKeepsEachBatchWhole) {
     ASSERT_TRUE(sites.publish(plays_topic("xa-hoa-binh"), batch_of(batch), false));
   ASSERT_TRUE(hub->wait_for_log("batch 10: already stored")) << hub->log();
   EXPECT_EQ(total_plays(stored(database)), (batches + 1) * plays_each);
+}
+
+// A database that will not take a batch (here another writer holds its lock; a full disk is the
+// same): the hub does not acknowledge it, the broker sends it again on the next connection, and
+// it is stored once the database takes writes again.
+TEST_F(HubTest, ABatchTheDatabaseRefusesIsNotAcknowledgedAndComesAgain) {
+  publish_probe(sites);
+  RunningHub hub(broker.port(), database, "hub-1", "", nullptr, 100ms);
+  ASSERT_TRUE(ready(hub)) << hub.log.all();
+  sqlite3* blocker = nullptr;
+  ASSERT_EQ(sqlite3_open(database.c_str(), &blocker), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(blocker, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr), SQLITE_OK);
+  ASSERT_TRUE(sites.publish(plays_topic("xa-a"), batch_json("xa-a", 1, {{"b", "i", 0, 5}}), false));
+  ASSERT_TRUE(hub.log.wait_for("site xa-a batch 1: not stored", kWait)) << hub.log.all();
+  EXPECT_NE(hub.log.all().find("not acknowledged, the broker keeps it"), std::string::npos);
+  ASSERT_EQ(sqlite3_exec(blocker, "COMMIT", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(blocker);
+  ASSERT_TRUE(hub.log.wait_for("site xa-a batch 1: stored 1 play(s)", kWait)) << hub.log.all();
+  EXPECT_EQ(hub.counts().batches_stored, 1u);
+  EXPECT_EQ(total_plays(stored(database)), 1);
+  // Said once, however many times the broker sent it meanwhile.
+  EXPECT_EQ(hub.log.count("batch 1: not stored"), 1) << hub.log.all();
 }
 
 // The broker restarted (its sessions gone, as with `persistence false`): the hub connects again,
