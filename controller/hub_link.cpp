@@ -45,10 +45,13 @@ struct HubLink::Impl {
   }
 
   void on_connection(const MqttConnectionChange& change) {
-    if (cut_for_the_database) {
+    // The loss of a connection the hub cut itself, and the connection right after it, are not
+    // news; a broker that cannot be reached then is.
+    if (cut_for_the_database && (change.connected || change.was_connected)) {
       if (change.connected) cut_for_the_database = false;
       return;
     }
+    cut_for_the_database = false;
     if (change.connected) {
       last_failure_logged.clear();
       log("hub: connected to " + broker);
