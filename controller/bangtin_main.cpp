@@ -2,6 +2,7 @@
 //   bangtin validate [--config FILE] FILE...   check configs and playlists, as the daemon would
 //   bangtin render --config FILE --display NAME --at TIME --out PNG [--scale N] [--dots]
 //   bangtin report --config FILE --from DATE --to DATE [--display NAME] [--csv]
+//   bangtin report --hub DB --from DATE --to DATE [--site NAME] [--display NAME] [--csv|--xlsx F]
 //   bangtin plan --config FILE --from DATE --to DATE [--display NAME] [--csv]
 //   bangtin status --config FILE
 //   bangtin user add|passwd|role|list|remove|token ... --config FILE   console accounts
@@ -19,9 +20,12 @@
 #include "atomic_file.hpp"
 #include "bangtin/controller.hpp"
 #include "bangtin/daemon_status.hpp"
+#include "bangtin/date_time_text.hpp"
 #include "bangtin/play_log.hpp"
 #include "console_accounts.hpp"
+#include "console_report.hpp"
 #include "fleet_command.hpp"
+#include "hub_store.hpp"
 #include "programme_source.hpp"
 
 namespace po = boost::program_options;
@@ -166,9 +170,11 @@ std::optional<std::chrono::sys_days> parse_date(const std::string& text) {
   return std::chrono::floor<std::chrono::days>(*midnight);
 }
 
-po::options_description period_options(const char* caption) {
+po::options_description period_options(const char* caption, bool config_required = true) {
   po::options_description options(caption);
-  options.add_options()("config", po::value<std::string>()->required(), "daemon config")(
+  const auto config = po::value<std::string>();
+  if (config_required) config->required();
+  options.add_options()("config", config, "daemon config")(
       "from", po::value<std::string>()->required(), "first day, e.g. 2026-11-01")(
       "to", po::value<std::string>()->required(), "last day, e.g. 2026-11-30")(
       "display", po::value<std::string>(), "only this display")("csv", "CSV instead of a table");
@@ -208,9 +214,39 @@ int plan(const std::vector<std::string>& args) {
   return 0;
 }
 
+// The fleet's report from bangtin-hub's database: dates are each site's own local days.
+int hub_report(const po::variables_map& vm) {
+  const auto days = period(vm, "report");
+  if (!days) return 1;
+  const std::filesystem::path database = vm["hub"].as<std::string>();
+  if (!std::filesystem::exists(database)) {
+    std::cerr << "bangtin report: no hub database at " << database.string() << '\n';
+    return 1;
+  }
+  const auto given = [&vm](const char* name) {
+    return vm.count(name) ? std::optional(vm[name].as<std::string>()) : std::nullopt;
+  };
+  const HubStore store(database, HubStore::Access::read_only);
+  const auto rows = store.totals(iso_date_text(days->first), iso_date_text(days->second),
+                                 given("site"), given("display"));
+  if (vm.count("xlsx")) {
+    replace_file(vm["xlsx"].as<std::string>(), site_totals_xlsx(rows, days->first, days->second));
+    return 0;
+  }
+  std::cout << (vm.count("csv") ? site_totals_csv(rows) : site_totals_table(rows));
+  return 0;
+}
+
 int report(const std::vector<std::string>& args) {
-  const po::options_description options = period_options("report options");
+  po::options_description options = period_options("report options", false);
+  options.add_options()("hub", po::value<std::string>(), "bangtin-hub's database, not a config")(
+      "site", po::value<std::string>(), "--hub: only this site")(
+      "xlsx", po::value<std::string>(), "--hub: write a spreadsheet to FILE");
   const po::variables_map vm = parse(args, options);
+  if (vm.count("hub") && vm.count("config")) throw po::error("give --hub or --config, not both");
+  if (vm.count("hub")) return hub_report(vm);
+  if (!vm.count("config")) throw po::error("report needs --config FILE (or --hub FILE)");
+  if (vm.count("site") || vm.count("xlsx")) throw po::error("--site and --xlsx go with --hub");
 
   const Loaded<Config> loaded = load_config(vm["config"].as<std::string>());
   const Config* config = report_problems(loaded);

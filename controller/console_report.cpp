@@ -4,8 +4,10 @@
 #include <xlsxwriter.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <iterator>
 #include <map>
@@ -62,11 +64,39 @@ struct Report {
   std::optional<std::string> display;
   std::vector<std::string> boards;  // those the report covers, for its heading
   std::vector<PlayTotals> rows;
+  // The hub's report: each row's site (parallel to rows), and `boards` are then the sites.
+  std::vector<std::string> sites;
   std::vector<ItemTotals> by_item;  // in order of first play
-  int plays = 0;
-  int interrupted = 0;
+  std::int64_t plays = 0;           // a province's year is more than an int holds
+  std::int64_t interrupted = 0;
   std::chrono::seconds on_air{0};
 };
+
+// The totals per item across boards and days, and of the whole report, from its rows.
+void summarise(Report& report) {
+  std::map<std::tuple<std::string, std::string, std::string>, std::size_t> item_index;
+  for (std::size_t r = 0; r < report.rows.size(); ++r) {
+    const PlayTotals& row = report.rows[r];
+    const auto [found, added] =
+        item_index.emplace(std::tuple(row.playlist, row.item, row.text), report.by_item.size());
+    if (added) {
+      report.by_item.emplace_back();
+      report.by_item.back().playlist = row.playlist;
+      report.by_item.back().item = row.item;
+      report.by_item.back().text = row.text;
+    }
+    ItemTotals& item = report.by_item[found->second];
+    item.plays += row.plays;
+    item.interrupted += row.interrupted;
+    item.on_air += row.on_air;
+    // Boards of different sites may share a name.
+    item.displays.insert(report.sites.empty() ? row.display : report.sites[r] + "/" + row.display);
+    item.days.insert(row.day);
+    report.plays += row.plays;
+    report.interrupted += row.interrupted;
+    report.on_air += row.on_air;
+  }
+}
 
 Report gather(const std::filesystem::path& plays_database, const Config& config,
               const ReportRequest& request) {
@@ -108,26 +138,7 @@ Report gather(const std::filesystem::path& plays_database, const Config& config,
     }
   }
 
-  std::map<std::tuple<std::string, std::string, std::string>, std::size_t> item_index;
-  for (const PlayTotals& row : report.rows) {
-    const auto [found, added] =
-        item_index.emplace(std::tuple(row.playlist, row.item, row.text), report.by_item.size());
-    if (added) {
-      report.by_item.emplace_back();
-      report.by_item.back().playlist = row.playlist;
-      report.by_item.back().item = row.item;
-      report.by_item.back().text = row.text;
-    }
-    ItemTotals& item = report.by_item[found->second];
-    item.plays += row.plays;
-    item.interrupted += row.interrupted;
-    item.on_air += row.on_air;
-    item.displays.insert(row.display);
-    item.days.insert(row.day);
-    report.plays += row.plays;
-    report.interrupted += row.interrupted;
-    report.on_air += row.on_air;
-  }
+  summarise(report);
   return report;
 }
 
@@ -526,11 +537,13 @@ std::vector<std::string> heading_lines(const Report& report) {
   for (const std::string& board : report.boards) boards += (boards.empty() ? "" : ", ") + board;
   return {"Từ ngày " + day_month_year_text(report.first) + " đến ngày " +
               day_month_year_text(report.last),
-          (report.boards.size() == 1 ? "Bảng: " : "Các bảng: ") + printable(boards)};
+          (report.sites.empty() ? (report.boards.size() == 1 ? "Bảng: " : "Các bảng: ")
+                                : (report.boards.size() == 1 ? "Xã: " : "Các xã: ")) +
+              printable(boards)};
 }
 
-std::string signing_date(const Config& config) {
-  const auto local = std::chrono::system_clock::now() + config.utc_offset;
+std::string signing_date(std::chrono::minutes utc_offset) {
+  const auto local = std::chrono::system_clock::now() + utc_offset;
   const std::chrono::year_month_day today{std::chrono::floor<std::chrono::days>(local)};
   return "Ngày " + std::to_string(static_cast<unsigned>(today.day())) + " tháng " +
          std::to_string(static_cast<unsigned>(today.month())) + " năm " +
@@ -540,7 +553,7 @@ std::string signing_date(const Config& config) {
 // Excel's sheets end at row 1,048,576.
 constexpr std::size_t kMostRows = 1048576 - 20;
 
-std::string xlsx_body(const Report& report, const Config& config) {
+std::string xlsx_body(const Report& report, std::chrono::minutes utc_offset) {
   if (report.rows.size() > kMostRows) {
     throw std::invalid_argument("Báo cáo có " + std::to_string(report.rows.size()) +
                                 " dòng, nhiều hơn một trang tính chứa được; hãy chọn khoảng "
@@ -569,7 +582,7 @@ std::string xlsx_body(const Report& report, const Config& config) {
   check(workbook_set_properties(book, &properties), "thuộc tính");
   const Formats formats = add_formats(book);
   const std::vector<std::string> heading = heading_lines(report);
-  const std::string date_line = signing_date(config);
+  const std::string date_line = signing_date(utc_offset);
   const auto on_air = [](std::chrono::seconds s) { return static_cast<double>(s.count()); };
   // Both sheets end in the plays, the interruptions and the time on air.
   const std::vector<Cell> totals{{},
@@ -583,16 +596,18 @@ std::string xlsx_body(const Report& report, const Config& config) {
                                  {"", on_air(report.on_air)}};
 
   {
-    Sheet sheet(book, formats, "Theo ngày",
-                {{"STT", Kind::ordinal, 5, 7},
-                 {"Ngày", Kind::date, 12, 12},
-                 {"Bảng", Kind::text, 10, 24},
-                 {"Danh sách phát", Kind::text, 12, 24},
-                 {"Mục", Kind::text, 10, 28},
-                 {"Nội dung", Kind::text, 30, 60},
-                 {"Số lượt phát", Kind::count, 10, 12, true},
-                 {"Bị ngắt", Kind::count, 9, 12, true},
-                 {"Thời lượng phát (giờ:phút:giây)", Kind::duration, 15, 15, true}});
+    std::vector<Column> columns{{"STT", Kind::ordinal, 5, 7},
+                                {"Ngày", Kind::date, 12, 12},
+                                {"Bảng", Kind::text, 10, 24},
+                                {"Danh sách phát", Kind::text, 12, 24},
+                                {"Mục", Kind::text, 10, 28},
+                                {"Nội dung", Kind::text, 30, 60},
+                                {"Số lượt phát", Kind::count, 10, 12, true},
+                                {"Bị ngắt", Kind::count, 9, 12, true},
+                                {"Thời lượng phát (giờ:phút:giây)", Kind::duration, 15, 15, true}};
+    const bool fleet = !report.sites.empty();
+    if (fleet) columns.insert(columns.begin() + 2, {"Xã", Kind::text, 10, 24});
+    Sheet sheet(book, formats, "Theo ngày", std::move(columns));
     std::vector<std::vector<Cell>> lines;
     for (std::size_t i = 0; i < report.rows.size(); ++i) {
       const PlayTotals& row = report.rows[i];
@@ -605,8 +620,11 @@ std::string xlsx_body(const Report& report, const Config& config) {
                        {"", static_cast<double>(row.plays)},
                        {"", static_cast<double>(row.interrupted)},
                        {"", on_air(row.on_air)}});
+      if (fleet) lines.back().insert(lines.back().begin() + 2, {cell_text(report.sites[i])});
     }
-    sheet.write(heading, lines, totals, date_line);
+    std::vector<Cell> day_totals = totals;
+    if (fleet) day_totals.insert(day_totals.begin() + 2, Cell{});
+    sheet.write(heading, lines, day_totals, date_line);
   }
   {
     Sheet sheet(book, formats, "Theo mục",
@@ -663,7 +681,26 @@ ReportDocument make_report(const std::filesystem::path& plays_database, const Co
             "\xEF\xBB\xBF" + totals_csv(report.rows)};
   }
   return {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-          file_name(report, "xlsx"), xlsx_body(report, config)};
+          file_name(report, "xlsx"), xlsx_body(report, config.utc_offset)};
+}
+
+std::string site_totals_xlsx(const std::vector<SiteTotals>& rows, std::chrono::sys_days first,
+                             std::chrono::sys_days last) {
+  Report report;
+  report.first = first;
+  report.last = last;
+  for (const SiteTotals& row : rows) {
+    report.rows.push_back(row.totals);
+    report.sites.push_back(row.site);
+    if (std::find(report.boards.begin(), report.boards.end(), row.site) == report.boards.end())
+      report.boards.push_back(row.site);
+  }
+  summarise(report);
+  // Signed where the hub runs: the machine's own offset from UTC today.
+  const std::time_t now = std::time(nullptr);
+  std::tm local{};
+  localtime_r(&now, &local);
+  return xlsx_body(report, std::chrono::minutes(local.tm_gmtoff / 60));
 }
 
 }  // namespace bangtin

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 
+#include "bangtin/play_log.hpp"
 #include "bangtin/playlists.hpp"
 
 namespace bangtin {
@@ -52,5 +53,10 @@ struct ReportDocument {
 // std::runtime_error when the database or the spreadsheet cannot be read or written.
 ReportDocument make_report(const std::filesystem::path& plays_database, const Config& config,
                            const ReportRequest& request);
+
+// bangtin-hub's report (`bangtin report --hub --xlsx`) as the same spreadsheet, with each row's
+// site ("Xã") beside its board and the sites in the heading, for days first..last.
+std::string site_totals_xlsx(const std::vector<SiteTotals>& rows, std::chrono::sys_days first,
+                             std::chrono::sys_days last);
 
 }  // namespace bangtin

@@ -181,7 +181,7 @@ void publish_retained(const std::filesystem::path& connection_file, const std::s
   std::string failure;
   bool sent = false, acknowledged = false;
   int message_id = -1;
-  MqttOptions options = fleet_connection_options(*connection.value);
+  MqttOptions options = fleet_mqtt_options(*connection.value, "bangtin-" + connection.value->site);
   options.longest_retry = std::chrono::seconds(2);
   client.emplace(loop, options,
                  MqttEvents{[&](const MqttConnectionChange& change) {

@@ -20,30 +20,10 @@ namespace {
 // However still the boards are, the fleet hears from each controller this often: a hub tells a
 // quiet controller from a silent one.
 constexpr auto kStatusRefresh = std::chrono::seconds(30);
-// MQTT carries a password of up to 65535 bytes.
-constexpr std::uintmax_t kLongestPassword = 65535;
-
-// The password file's one line; the line end an editor adds is not part of the password.
-std::string read_password(const std::filesystem::path& file) {
-  const std::string named = "the password file " + printable(file.string());
-  std::error_code error;
-  const auto size = std::filesystem::file_size(file, error);
-  if (error) throw std::runtime_error("cannot read " + named + ": " + error.message());
-  if (size > kLongestPassword + 2) throw std::runtime_error(named + " is too long for a password");
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + named + ": " + std::strerror(errno));
-  std::string password((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (password.ends_with('\n')) password.pop_back();
-  if (password.ends_with('\r')) password.pop_back();
-  if (password.empty()) throw std::runtime_error(named + " is empty");
-  if (password.find_first_of("\r\n") != std::string::npos)
-    throw std::runtime_error(named + " holds more than one line");
-  return password;
-}
 
 }  // namespace
 
-MqttOptions fleet_connection_options(const FleetConfig& fleet) {
+MqttOptions fleet_mqtt_options(const FleetConfig& fleet, std::string client_id) {
   MqttOptions options;
   options.host = fleet.host;
   options.port = fleet.port;
@@ -51,9 +31,9 @@ MqttOptions fleet_connection_options(const FleetConfig& fleet) {
   options.tls_ca = fleet.tls_ca;
   options.tls_certificate = fleet.tls_certificate;
   options.tls_key = fleet.tls_key;
-  options.client_id = "bangtin-" + fleet.site;
+  options.client_id = std::move(client_id);
   options.username = fleet.username;
-  if (!fleet.username.empty()) options.password = read_password(fleet.password_file);
+  if (!fleet.username.empty()) options.password = read_mqtt_password(fleet.password_file);
   options.keepalive = fleet.keepalive;
   return options;
 }
@@ -82,7 +62,7 @@ struct FleetLink::Impl {
         status_topic(fleet_status_topic(fleet.site)) {}
 
   MqttOptions options() const {
-    MqttOptions options = fleet_connection_options(fleet);
+    MqttOptions options = fleet_mqtt_options(fleet, "bangtin-" + fleet.site);
     options.will = MqttWill{status_topic, last_will_payload(fleet.site), 1, true};
     return options;
   }

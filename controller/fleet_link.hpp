@@ -23,10 +23,10 @@
 
 namespace bangtin {
 
-// How to reach the fleet's broker as `fleet.site` (client id bangtin-<site>), with its
-// password read from its file: for the daemon, and for `bangtin fleet publish`. Throws
-// std::runtime_error when the password file cannot be read.
-MqttOptions fleet_connection_options(const FleetConfig& fleet);
+// How to reach the fleet's broker as `fleet:` says (the address, TLS files, credentials with the
+// password read from its file, the keep-alive), as `client_id`. Throws std::runtime_error when
+// the password file cannot be read.
+MqttOptions fleet_mqtt_options(const FleetConfig& fleet, std::string client_id);
 
 class FleetLink {
  public:

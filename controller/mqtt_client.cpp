@@ -1,6 +1,7 @@
 #include "mqtt_client.hpp"
 
 #include <mosquitto.h>
+#include <sys/socket.h>
 
 #include <boost/asio/post.hpp>
 
@@ -8,7 +9,10 @@
 #include <atomic>
 #include <cerrno>
 #include <condition_variable>
+#include <cstdint>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 #include <mutex>
 #include <random>
 #include <set>
@@ -68,6 +72,12 @@ struct EventDelivery {
   explicit EventDelivery(MqttEvents events_) : events(std::move(events_)) {}
   const MqttEvents events;
   std::atomic<bool> closed{false};
+  // With acknowledge_after_handling: how many messages the loop has handled, which the network
+  // thread waits for (or for `closed`).
+  std::mutex handled_mutex;
+  std::condition_variable handled_changed;
+  std::uint64_t handled = 0;  // under handled_mutex
+  bool last_refused = false;  // events.handle said no to the last one handled; under handled_mutex
 };
 
 struct MqttClient::Impl {
@@ -98,6 +108,7 @@ struct MqttClient::Impl {
   std::mutex error_mutex;
   std::string library_error;  // under error_mutex
   std::minstd_rand random{std::random_device{}()};
+  std::uint64_t messages_handed = 0;  // with acknowledge_after_handling
 
   std::thread network;
 
@@ -112,7 +123,7 @@ struct MqttClient::Impl {
 
   void set_up() {
     initialise_library_once();
-    handle = mosquitto_new(options.client_id.c_str(), /*clean_session=*/true, this);
+    handle = mosquitto_new(options.client_id.c_str(), options.clean_session, this);
     if (!handle)
       throw MqttError("MQTT: cannot make a client for id '" + printable(options.client_id) +
                       "': " + std::strerror(errno));
@@ -199,9 +210,41 @@ struct MqttClient::Impl {
     if (message.payload && message.payloadlen > 0)
       copy.payload.assign(static_cast<const char*>(message.payload),
                           static_cast<std::size_t>(message.payloadlen));
-    boost::asio::post(loop, [delivery = delivery, copy = std::move(copy)]() mutable {
-      if (!delivery->closed && delivery->events.message) delivery->events.message(std::move(copy));
+    if (!options.acknowledge_after_handling) {
+      boost::asio::post(loop, [delivery = delivery, copy = std::move(copy)]() mutable {
+        if (!delivery->closed && delivery->events.message)
+          delivery->events.message(std::move(copy));
+      });
+      return;
+    }
+    // libmosquitto queues a QoS 1 message's PUBACK as it reads the message and, in a threaded
+    // client, writes it only once this callback has returned: waiting here for the loop to have
+    // handled it tells the broker only of messages that are handled.
+    const std::uint64_t number = ++messages_handed;
+    boost::asio::post(loop, [delivery = delivery, copy = std::move(copy), number]() mutable {
+      if (delivery->closed) return;
+      bool handled = true;
+      if (delivery->events.handle) {
+        handled = delivery->events.handle(std::move(copy));
+      } else if (delivery->events.message) {
+        delivery->events.message(std::move(copy));
+      }
+      {
+        const std::lock_guard lock(delivery->handled_mutex);
+        delivery->handled = number;
+        delivery->last_refused = !handled;
+      }
+      delivery->handled_changed.notify_all();
     });
+    std::unique_lock lock(delivery->handled_mutex);
+    delivery->handled_changed.wait(lock,
+                                   [&] { return delivery->handled >= number || delivery->closed; });
+    if (delivery->handled < number || delivery->last_refused) {
+      // close() came before the loop handled it, or the loop could not. The PUBACK must never
+      // leave: the connection is cut, unacknowledged, and the broker gives the message to the
+      // session's next connection.
+      ::shutdown(mosquitto_socket(handle), SHUT_RDWR);
+    }
   }
 
   // Posted after the publish() that got the id has returned on the loop's thread, so the caller
@@ -375,11 +418,36 @@ void MqttClient::close() {
   Impl& impl = *impl_;
   impl.delivery->closed = true;
   {
+    // Taken so that a network thread about to wait for a message's handling sees `closed`.
+    const std::lock_guard lock(impl.delivery->handled_mutex);
+  }
+  impl.delivery->handled_changed.notify_all();
+  {
     const std::lock_guard lock(impl.stop_mutex);
     impl.stop_requested = true;
   }
   impl.stop_wake.notify_all();
   if (impl.network.joinable()) impl.network.join();
+}
+
+// MQTT carries a password of up to 65535 bytes.
+constexpr std::uintmax_t kLongestPassword = 65535;
+
+std::string read_mqtt_password(const std::filesystem::path& file) {
+  const std::string named = "the password file " + printable(file.string());
+  std::error_code error;
+  const auto size = std::filesystem::file_size(file, error);
+  if (error) throw std::runtime_error("cannot read " + named + ": " + error.message());
+  if (size > kLongestPassword + 2) throw std::runtime_error(named + " is too long for a password");
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + named + ": " + std::strerror(errno));
+  std::string password((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (password.ends_with('\n')) password.pop_back();
+  if (password.ends_with('\r')) password.pop_back();
+  if (password.empty()) throw std::runtime_error(named + " is empty");
+  if (password.find_first_of("\r\n") != std::string::npos)
+    throw std::runtime_error(named + " holds more than one line");
+  return password;
 }
 
 }  // namespace bangtin

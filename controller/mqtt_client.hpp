@@ -4,9 +4,9 @@
 // connection, not a name lookup, not a broker that is down.
 //
 // MQTT 3.1.1 (every broker speaks it; what bangtin needs of MQTT 5 is not yet anything), clean
-// sessions. Nothing is queued while the client is offline: the daemon publishes its latest state
-// at each connection rather than a backlog of stale ones, and the broker sends the retained
-// messages of its subscriptions again.
+// sessions unless asked otherwise (the hub). Nothing is queued while the client is offline: the
+// daemon publishes its latest state at each connection rather than a backlog of stale ones, and the
+// broker sends the retained messages of its subscriptions again.
 //
 // Why not mosquitto_loop_start(): the thread it runs gives up for good after a TLS error or a
 // name that does not resolve (mosquitto_loop_forever returns on them), where a controller must
@@ -47,6 +47,15 @@ struct MqttOptions {
   std::string password;
   std::chrono::seconds keepalive{30};  // 5 s at least (libmosquitto refuses less)
   std::optional<MqttWill> will;
+  // false: the broker keeps this client's subscriptions, and the QoS 1 messages that arrive for
+  // them, while it is away (a hub that restarts must not miss the plays sent meanwhile). It then
+  // needs a client id that no other client uses.
+  bool clean_session = true;
+  // true: a QoS 1 message is acknowledged to the broker only once `events.message` has handled
+  // it on the loop (the network thread waits for it meanwhile), so a process killed with
+  // messages still queued for its loop gets them again at its next connection (with
+  // clean_session false). false: acknowledged as it arrives.
+  bool acknowledge_after_handling = false;
   // Between attempts to connect: from `first_retry`, doubling to `longest_retry`, each one made
   // 20 % longer or shorter at random, so that a thousand controllers do not all come back to a
   // restarted broker in the same second. After a connection that was up, from `first_retry`.
@@ -73,12 +82,16 @@ struct MqttMessage {
 
 // Called on the loop's thread, never after close().
 struct MqttEvents {
-  std::function<void(const MqttConnectionChange&)> connection;
-  std::function<void(MqttMessage)> message;
+  std::function<void(const MqttConnectionChange&)> connection{};
+  std::function<void(MqttMessage)> message{};
   // The broker acknowledged the message publish() numbered `message_id` (its PUBACK, for QoS 1;
   // for QoS 0, once it is written). Ids count up and wrap at 65535, and restart with no
   // connection: only a publish made on the loop's thread can be matched to its acknowledgement.
-  std::function<void(int message_id)> published;
+  std::function<void(int message_id)> published{};
+  // With acknowledge_after_handling, in place of `message`: false when the message could not be
+  // handled (a database that refuses the write). It is then not acknowledged: the connection is
+  // cut, and the broker gives it again at the next one (the first retry, after a second).
+  std::function<bool(MqttMessage)> handle{};
 };
 
 // libmosquitto refused what it was asked to do, with what and why.
@@ -115,5 +128,9 @@ class MqttClient {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// The password in a password file: its one line, without the line end an editor adds. Throws
+// std::runtime_error naming the file when it cannot be read, is empty or holds more than a line.
+std::string read_mqtt_password(const std::filesystem::path& file);
 
 }  // namespace bangtin

@@ -43,31 +43,66 @@ std::string csv_field(const std::string& text) {
   return quoted + "\"";
 }
 
-}  // namespace
-
-std::string totals_table(const std::vector<PlayTotals>& rows) {
+// The totals; with `sites` (the hub's report), each row's site after its day.
+std::string table_of(const std::vector<PlayTotals>& rows, const std::vector<std::string>* sites) {
+  const std::size_t first = sites ? 1 : 0;  // where the local report's columns start
   std::vector<std::vector<std::string>> cells{
       {"day", "display", "item", "plays", "interrupted", "on air", "text"}};
-  int plays = 0;
+  if (sites) cells.front().insert(cells.front().begin() + 1, "site");
+  std::int64_t plays = 0;  // a province's year is more than an int holds
   std::chrono::seconds on_air{0};
-  for (const PlayTotals& row : rows) {
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    const PlayTotals& row = rows[r];
     cells.push_back({printable(row.day), printable(row.display), printable(row.item),
                      std::to_string(row.plays), std::to_string(row.interrupted),
                      hours_minutes_seconds(row.on_air), printable(row.text)});
+    if (sites) cells.back().insert(cells.back().begin() + 1, printable((*sites)[r]));
     plays += row.plays;
     on_air += row.on_air;
   }
   cells.push_back({"total", "", "", std::to_string(plays), "", hours_minutes_seconds(on_air), ""});
+  if (sites) cells.back().insert(cells.back().begin() + 1, "");
+  return aligned_table(cells, {first + 3, first + 4, first + 5});
+}
 
-  std::vector<std::size_t> widths(cells.front().size(), 0);
+std::string csv_of(const std::vector<PlayTotals>& rows, const std::vector<std::string>* sites) {
+  std::string out = sites
+                        ? "day,site,display,playlist,item,plays,interrupted,on_air_seconds,text\r\n"
+                        : "day,display,playlist,item,plays,interrupted,on_air_seconds,text\r\n";
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    const PlayTotals& row = rows[r];
+    out += csv_field(row.day) + "," + (sites ? csv_field((*sites)[r]) + "," : "") +
+           csv_field(row.display) + "," + csv_field(row.playlist) + "," + csv_field(row.item) +
+           "," + std::to_string(row.plays) + "," + std::to_string(row.interrupted) + "," +
+           std::to_string(row.on_air.count()) + "," + csv_field(row.text) + "\r\n";
+  }
+  return out;
+}
+
+// The hub's rows as the local report's, and their sites beside them.
+std::pair<std::vector<PlayTotals>, std::vector<std::string>> split(
+    const std::vector<SiteTotals>& rows) {
+  std::pair<std::vector<PlayTotals>, std::vector<std::string>> parts;
+  for (const SiteTotals& row : rows) {
+    parts.first.push_back(row.totals);
+    parts.second.push_back(row.site);
+  }
+  return parts;
+}
+
+}  // namespace
+
+std::string aligned_table(const std::vector<std::vector<std::string>>& cells,
+                          const std::vector<std::size_t>& numbers) {
+  std::vector<std::size_t> widths(cells.empty() ? 0 : cells.front().size(), 0);
   for (const auto& line : cells)
-    for (std::size_t c = 0; c < line.size(); ++c)
+    for (std::size_t c = 0; c < line.size() && c < widths.size(); ++c)
       widths[c] = std::max(widths[c], characters(line[c]));
   std::string out;
   for (const auto& line : cells) {
     std::string text;
-    for (std::size_t c = 0; c < line.size(); ++c) {
-      const bool number = c >= 3 && c <= 5;  // right-aligned
+    for (std::size_t c = 0; c < line.size() && c < widths.size(); ++c) {
+      const bool number = std::find(numbers.begin(), numbers.end(), c) != numbers.end();
       const std::string pad(widths[c] - characters(line[c]), ' ');
       text += number ? pad + line[c] : line[c] + (c + 1 < line.size() ? pad : "");
       if (c + 1 < line.size()) text += "  ";
@@ -78,15 +113,16 @@ std::string totals_table(const std::vector<PlayTotals>& rows) {
   return out;
 }
 
-std::string totals_csv(const std::vector<PlayTotals>& rows) {
-  std::string out = "day,display,playlist,item,plays,interrupted,on_air_seconds,text\r\n";
-  for (const PlayTotals& row : rows) {
-    out += csv_field(row.day) + "," + csv_field(row.display) + "," + csv_field(row.playlist) + "," +
-           csv_field(row.item) + "," + std::to_string(row.plays) + "," +
-           std::to_string(row.interrupted) + "," + std::to_string(row.on_air.count()) + "," +
-           csv_field(row.text) + "\r\n";
-  }
-  return out;
+std::string totals_table(const std::vector<PlayTotals>& rows) { return table_of(rows, nullptr); }
+std::string totals_csv(const std::vector<PlayTotals>& rows) { return csv_of(rows, nullptr); }
+
+std::string site_totals_table(const std::vector<SiteTotals>& rows) {
+  const auto [totals, sites] = split(rows);
+  return table_of(totals, &sites);
+}
+std::string site_totals_csv(const std::vector<SiteTotals>& rows) {
+  const auto [totals, sites] = split(rows);
+  return csv_of(totals, &sites);
 }
 
 }  // namespace bangtin

@@ -323,3 +323,20 @@ std::optional<FleetConfig> read_fleet(YamlFile& yaml, const YAML::Node& node,
 }
 
 }  // namespace bangtin::playlists_detail
+
+namespace bangtin {
+
+std::optional<std::string> read_fleet_broker(std::string_view written, FleetConfig& fleet) {
+  fleet.broker = std::string(written);
+  return playlists_detail::parse_broker(written, fleet);
+}
+
+std::optional<std::string> fleet_name_problem(std::string_view name) {
+  if (name.empty()) return "is empty";
+  if (const auto problem = playlists_detail::name_problem(name)) return problem;
+  for (const std::string_view reserved : playlists_detail::reserved_site_names)
+    if (name == reserved) return "is a topic level of its own";
+  return std::nullopt;
+}
+
+}  // namespace bangtin

@@ -13,6 +13,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace bangtin::testing {
 
@@ -23,12 +24,19 @@ inline const std::filesystem::path kDaemon =
 class DaemonProcess {
  public:
   DaemonProcess(const std::filesystem::path& config, std::filesystem::path log)
+      : DaemonProcess(kDaemon, {"--config", config.string()}, std::move(log)) {}
+  // Another of bangtin's programs (bangtin-hub) with these arguments.
+  DaemonProcess(const std::filesystem::path& program, std::vector<std::string> args,
+                std::filesystem::path log)
       : log_(std::move(log)) {
+    std::vector<char*> argv{const_cast<char*>(program.c_str())};
+    for (std::string& arg : args) argv.push_back(arg.data());
+    argv.push_back(nullptr);
     pid_ = ::fork();
     if (pid_ == 0) {
       const int out = ::open(log_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
       ::dup2(out, STDERR_FILENO);
-      ::execl(kDaemon.c_str(), kDaemon.c_str(), "--config", config.c_str(), nullptr);
+      ::execv(program.c_str(), argv.data());
       ::_exit(127);
     }
   }

@@ -28,6 +28,11 @@ class LogRecorder {
     std::unique_lock lock(mutex_);
     return changed_.wait_for(lock, timeout, [&] { return count_locked(text) > 0; });
   }
+  // Waits until `times` lines containing `text` have been logged.
+  bool wait_for_count(const std::string& text, int times, std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mutex_);
+    return changed_.wait_for(lock, timeout, [&] { return count_locked(text) >= times; });
+  }
   int count(const std::string& text) {
     const std::lock_guard lock(mutex_);
     return count_locked(text);

@@ -66,6 +66,20 @@ struct PlayTotals {
 std::string totals_table(const std::vector<PlayTotals>& rows);
 std::string totals_csv(const std::vector<PlayTotals>& rows);
 
+// A line of bangtin-hub's report: the same for one site of the fleet, on that site's local day.
+struct SiteTotals {
+  std::string site;
+  PlayTotals totals;
+};
+// As above, with a site column after the day.
+std::string site_totals_table(const std::vector<SiteTotals>& rows);
+std::string site_totals_csv(const std::vector<SiteTotals>& rows);
+
+// Lines of cells in columns aligned by characters (not bytes: Vietnamese letters take two or
+// three of UTF-8), two spaces apart; the columns numbered in `numbers` are right-aligned.
+std::string aligned_table(const std::vector<std::vector<std::string>>& cells,
+                          const std::vector<std::size_t>& numbers);
+
 // What the schedule will play on a display over days first..last (inclusive, local), as the
 // totals `bangtin report` will show once it has played: the daemon's own player, run ahead.
 std::vector<PlayTotals> planned_totals(const Programme& programme, const DisplayConfig& display,

@@ -271,6 +271,13 @@ struct Config {
 bool is_ip_address(std::string_view text);
 bool is_loopback_address(std::string_view text);
 
+// For programs that meet the fleet without a daemon config (bangtin-hub): a broker address as
+// `fleet: broker:` takes it, "mqtts://HOST:PORT" or "mqtt://HOST:PORT", into `fleet`'s broker,
+// tls, host and port; and why a site or group name could not be a topic level. Each gives the
+// problem in the operator's words, or nothing when all is well.
+std::optional<std::string> read_fleet_broker(std::string_view written, FleetConfig& fleet);
+std::optional<std::string> fleet_name_problem(std::string_view name);
+
 // A public holiday where this config's boards are: computed, then adjusted by `holidays:`.
 bool is_holiday(const HolidayAdjustments& adjustments, std::chrono::sys_days local_date);
 
