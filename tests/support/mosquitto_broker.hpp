@@ -72,6 +72,8 @@ class MosquittoBroker {
     // Every packet in its log (tests read it), or only connections and errors (a simulation of a
     // thousand sites would write gigabytes).
     bool log_everything = true;
+    // Lines added to its config as a deployment would add them ("max_queued_messages 0").
+    std::string more_config{};
   };
 
   // Starts the broker in `directory` and waits until it accepts connections (5 s at most).
@@ -81,7 +83,7 @@ class MosquittoBroker {
         tls_port_(options.tls ? free_loopback_port() : 0) {
     std::filesystem::create_directories(directory_);
     write_accounts(options.accounts);
-    write_config(options.tls, options.persistent, options.log_everything);
+    write_config(options.tls, options.persistent, options.log_everything, options.more_config);
     start();
   }
   ~MosquittoBroker() { kill(); }
@@ -140,7 +142,7 @@ class MosquittoBroker {
   }
 
   void write_config(const std::optional<TestCertificates>& tls, bool persistent,
-                    bool log_everything) {
+                    bool log_everything, const std::string& more_config) {
     // Run as root, mosquitto would change to the user `mosquitto`, who cannot read the test's
     // files: it is told to stay who it is.
     const passwd* me = ::getpwuid(::geteuid());
@@ -154,7 +156,7 @@ class MosquittoBroker {
            << (me ? "user " + std::string(me->pw_name) + "\n" : "") << "log_dest stderr\n"
            << (log_everything ? "log_type all\n" : "log_type error\nlog_type warning\n")
            << "connection_messages true\n"
-           << "listener " << port_ << " 127.0.0.1\n";
+           << more_config << "listener " << port_ << " 127.0.0.1\n";
     if (tls) {
       config << "listener " << tls_port_ << " 127.0.0.1\n"
              << "certfile " << tls->server_certificate.string() << "\n"
