@@ -159,7 +159,8 @@ bangtin::Frame led_look(const bangtin::PanelSimulator& panel, int scale) {
 // The panel's own settings, under the usage lines that open the help.
 po::options_description panel_option_table() {
   po::options_description panel_options(
-      "Usage: bangtin-panel-sim [--listen 127.0.0.1:1502] [--size 128x32] [--pixel mono]\n"
+      "Usage: bangtin-panel-sim [--listen modbus-tcp://127.0.0.1:1502] [--size 128x32]\n"
+      "                         [--pixel mono]\n"
       "                         [--rtu [DEVICE]] [--ddp PORT] [--e131 PORT] [faults...]\n"
       "                         [--snapshot panel.png] [--scale 4]\n"
       "       bangtin-panel-sim --profile text [--lines 1000,2000] [--chars 16]\n"
@@ -324,7 +325,7 @@ bangtin::SimulatorOptions panel_settings(const po::variables_map& args) {
   // A modbus-text-* link is a text display's: --profile text goes without saying.
   if (profile == "panel" && sim.text_display && !args["profile"].defaulted())
     throw po::error("--listen " + listen + " is a text display's link, not a panel's");
-  if (profile == "text" && link && !sim.text_display)
+  if (profile == "text" && link && link->scheme == "modbus-tcp")
     throw po::error("--listen " + listen + " is a pixel panel's link; a text display's is " +
                     "modbus-text-tcp://HOST:PORT?lines=...&chars=...");
   if (args.count("window") && sim.text_display)

@@ -244,6 +244,9 @@ TEST(PanelSimProgram, RefusesALinkItCannotServeSayingWhy) {
   const testing::ProgramRun serial = refused("modbus-rtu:///dev/ttyUSB0?baud=9600");
   EXPECT_EQ(serial.exit_code, 2);
   EXPECT_NE(serial.output.find("--rtu"), std::string::npos) << serial.output;
+  const testing::ProgramRun pixels = refused("modbus-tcp://127.0.0.1:1502' --profile 'text");
+  EXPECT_EQ(pixels.exit_code, 2);
+  EXPECT_NE(pixels.output.find("is a pixel panel's link"), std::string::npos) << pixels.output;
   const testing::ProgramRun neither = refused("localhost");
   EXPECT_EQ(neither.exit_code, 2);
   EXPECT_NE(neither.output.find("--listen must be a link: URI"), std::string::npos)
