@@ -7,6 +7,7 @@
 //   bangtin status --config FILE
 //   bangtin user add|passwd|role|list|remove|token ... --config FILE   console accounts
 //   bangtin fleet keygen|sign|publish|withdraw ...   the province's side of a fleet
+//   bangtin help [COMMAND], bangtin COMMAND --help, bangtin --version
 #include <pwd.h>
 #include <termios.h>
 #include <unistd.h>
@@ -22,6 +23,7 @@
 #include "bangtin/daemon_status.hpp"
 #include "bangtin/date_time_text.hpp"
 #include "bangtin/play_log.hpp"
+#include "bangtin/version.hpp"
 #include "console_accounts.hpp"
 #include "console_report.hpp"
 #include "fleet_command.hpp"
@@ -33,21 +35,30 @@ using namespace bangtin;
 
 namespace {
 
-constexpr const char* kUsage =
-    "Usage:\n"
+// Each command's usage, in one place: `bangtin --help` prints them all, `bangtin CMD --help` and
+// `bangtin help CMD` the one, and a wrong argument the one it was given to.
+constexpr const char* kValidateUsage =
     "  bangtin validate [--config FILE] FILE...\n"
     "      Checks daemon configs (with every playlist they name) and playlists. Prints each\n"
-    "      problem as FILE:LINE:COL: error|warning: message; exits 1 when there are errors.\n"
+    "      problem as FILE:LINE:COL: error|warning: message; exits 1 when there are errors.\n";
+constexpr const char* kRenderUsage =
     "  bangtin render --config FILE --display NAME --at 2026-11-24T08:00:00 --out frame.png\n"
     "                 [--scale N] [--dots]\n"
     "      Writes the exact frame the display shows at that local time, at panel resolution\n"
-    "      (or N times larger; --dots draws each pixel as a round LED) as a PNG.\n"
+    "      (or N times larger; --dots draws each pixel as a round LED) as a PNG.\n";
+constexpr const char* kReportUsage =
     "  bangtin report --config FILE --from 2026-11-01 --to 2026-11-30 [--display NAME] [--csv]\n"
     "      Proof of play: per day, display and item, the plays and the time on air.\n"
+    "  bangtin report --hub DB --from DATE --to DATE [--site NAME] [--display NAME]\n"
+    "                 [--csv | --xlsx FILE]\n"
+    "      The same for a whole fleet, from bangtin-hub's database; dates are each site's own.\n";
+constexpr const char* kPlanUsage =
     "  bangtin plan --config FILE --from 2026-12-01 --to 2026-12-31 [--display NAME] [--csv]\n"
-    "      The same figures for days ahead, as the schedule will play them.\n"
+    "      The same figures for days ahead, as the schedule will play them.\n";
+constexpr const char* kStatusUsage =
     "  bangtin status --config FILE\n"
-    "      What the running daemon says: links, what is on air, playlist problems, clock.\n"
+    "      What the running daemon says: links, what is on air, playlist problems, clock.\n";
+constexpr const char* kUserUsage =
     "  bangtin user add NAME --role viewer|editor|admin --config FILE\n"
     "  bangtin user passwd NAME --config FILE\n"
     "  bangtin user role NAME --role viewer|editor|admin --config FILE\n"
@@ -59,6 +70,10 @@ constexpr const char* kUsage =
     "      Passwords are read from standard input (asked twice, unechoed, on a terminal), never\n"
     "      taken as an argument. token prints a new API token for scripts, once; --revoke\n"
     "      removes all of that account's tokens. Every change goes into the console's audit.\n";
+constexpr const char* kGeneralUsage =
+    "  bangtin help [COMMAND]    bangtin COMMAND --help\n"
+    "      This text, or only that command's.\n"
+    "  bangtin --version\n";
 
 // The command's options from its arguments; required ones missing throw po::error.
 po::variables_map parse(const std::vector<std::string>& args,
@@ -439,28 +454,87 @@ int user(const std::vector<std::string>& args) {
   return 0;
 }
 
+struct Command {
+  const char* name;
+  const char* usage;
+  int (*run)(const std::vector<std::string>&);
+};
+
+const Command kCommands[] = {
+    {"validate", kValidateUsage, validate}, {"render", kRenderUsage, render},
+    {"report", kReportUsage, report},       {"plan", kPlanUsage, plan},
+    {"status", kStatusUsage, status},       {"user", kUserUsage, user},
+    {"fleet", kFleetUsage, fleet_command},
+};
+
+const Command* find_command(const std::string& name) {
+  for (const Command& command : kCommands)
+    if (name == command.name) return &command;
+  return nullptr;
+}
+
+void print_usage(std::ostream& out, const Command* only = nullptr) {
+  out << "Usage:\n";
+  if (only) {
+    out << only->usage;
+    return;
+  }
+  for (const Command& command : kCommands) out << command.usage;
+  out << kGeneralUsage;
+}
+
+// --help anywhere before a "--" asks for the command's usage rather than running it, as with
+// most programs; an option's value of "--help" (a notice text, say) would need "--" before it.
+bool asks_for_help(const std::vector<std::string>& args) {
+  for (const std::string& arg : args) {
+    if (arg == "--") return false;
+    if (arg == "--help" || arg == "-h") return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h") {
-    std::cout << kUsage << kFleetUsage;
-    return argc < 2 ? 2 : 0;
+  if (argc < 2) {
+    print_usage(std::cerr);
+    return 2;
   }
   const std::string command = argv[1];
   const std::vector<std::string> args(argv + 2, argv + argc);
-  try {
-    if (command == "validate") return validate(args);
-    if (command == "render") return render(args);
-    if (command == "report") return report(args);
-    if (command == "plan") return plan(args);
-    if (command == "status") return status(args);
-    if (command == "user") return user(args);
-    if (command == "fleet") return fleet_command(args);
-    std::cerr << "bangtin: unknown command \"" << command << "\"\n" << kUsage;
+  if (command == "--help" || command == "-h" || (command == "help" && args.empty())) {
+    print_usage(std::cout);
+    return 0;
+  }
+  if (command == "--version") {
+    std::cout << "bangtin " << bangtin_version() << '\n';
+    return 0;
+  }
+  if (command == "help") {
+    const Command* asked = find_command(args.front());
+    if (!asked || args.size() > 1) {
+      std::cerr << "bangtin help: no command \"" << args.front() << "\"\n";
+      print_usage(std::cerr);
+      return 2;
+    }
+    print_usage(std::cout, asked);
+    return 0;
+  }
+  const Command* found = find_command(command);
+  if (!found) {
+    std::cerr << "bangtin: unknown command \"" << command << "\"\n";
+    print_usage(std::cerr);
     return 2;
+  }
+  if (asks_for_help(args)) {
+    print_usage(std::cout, found);
+    return 0;
+  }
+  try {
+    return found->run(args);
   } catch (const po::error& error) {
-    std::cerr << "bangtin " << command << ": " << error.what() << "\n"
-              << (command == "fleet" ? kFleetUsage : kUsage);
+    std::cerr << "bangtin " << command << ": " << error.what() << "\n";
+    print_usage(std::cerr, found);
     return 2;
   } catch (const std::exception& error) {
     std::cerr << "bangtin " << command << ": " << error.what() << '\n';

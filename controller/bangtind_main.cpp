@@ -11,18 +11,23 @@
 #include <iostream>
 
 #include "bangtin/controller.hpp"
+#include "bangtin/version.hpp"
 #include "service_notifier.hpp"
 
 int main(int argc, char** argv) {
   namespace po = boost::program_options;
   po::options_description options("Usage: bangtind --config FILE\nOptions");
   options.add_options()("config,c", po::value<std::string>()->required(), "daemon config (YAML)")(
-      "help,h", "show this help");
+      "version", "print the version")("help,h", "show this help");
   po::variables_map args;
   try {
     po::store(po::parse_command_line(argc, argv, options), args);
     if (args.count("help")) {
       std::cout << options;
+      return 0;
+    }
+    if (args.count("version")) {
+      std::cout << "bangtind " << bangtin::bangtin_version() << '\n';
       return 0;
     }
     po::notify(args);

@@ -26,8 +26,6 @@ std::string dump(const json& payload) {
 
 }  // namespace
 
-std::string_view bangtin_version() { return BANGTIN_VERSION; }
-
 std::string fleet_status_topic(std::string_view site) {
   return std::string(kTopicRoot) + std::string(site) + "/status";
 }

@@ -10,6 +10,7 @@
 
 #include "bangtin/daemon_status.hpp"
 #include "bangtin/playlists.hpp"
+#include "bangtin/version.hpp"  // bangtin_version(), as the status carries it
 
 namespace bangtin {
 
@@ -56,8 +57,5 @@ std::string last_will_payload(std::string_view site);
 // What a controller publishes itself as it stops cleanly:
 // {"site": ..., "state": "offline", "reason": "stopped", "version": ..., "clock": {...}}.
 std::string stopped_payload(const FleetStatus& status);
-
-// bangtin's version, as the status carries it.
-std::string_view bangtin_version();
 
 }  // namespace bangtin

@@ -175,12 +175,15 @@ class LinkUri {
   std::map<std::string, std::string> options_;
 };
 
+constexpr int kModbusTcpPort = 502;
+
 TcpEndpoint take_tcp_endpoint(LinkUri& uri) {
   // libmodbus accepts unit ids 0-247 and 255 (the "no particular unit" id of Modbus TCP).
   const int unit = uri.take_int_option("unit", 0, 255, 1, "0-247 or 255");
   if (unit > 247 && unit < 255) uri.reject("unit must be 0-247 or 255");
   const int timeout = uri.take_int_option("timeout", 10, 60000, 1000, "10-60000 milliseconds");
-  return TcpEndpoint{uri.host(), uri.port_or(502), unit, std::chrono::milliseconds(timeout)};
+  return TcpEndpoint{uri.host(), uri.port_or(kModbusTcpPort), unit,
+                     std::chrono::milliseconds(timeout)};
 }
 
 std::unique_ptr<PanelLink> make_modbus_tcp_link(std::string_view text) {
@@ -323,6 +326,28 @@ std::unique_ptr<PanelLink> open_link(std::string_view uri) {
     known += (known.empty() ? "" : ", ") + std::string(type.scheme);
   }
   reject_uri(uri, "unknown link type \"" + std::string(scheme) + "\" (known: " + known + ")");
+}
+
+LinkAddress link_address(std::string_view text) {
+  open_link(text);  // every check each link type makes of its URI; nothing is connected
+  LinkAddress address;
+  address.scheme = scheme_of(text);
+  const bool serial = address.scheme.ends_with("-rtu");
+  LinkUri uri(text, serial ? LinkUri::Kind::device_path : LinkUri::Kind::host_port);
+  address.device = uri.device();
+  address.host = uri.host();
+  if (!serial) {
+    const bool modbus = address.scheme.starts_with("modbus-");
+    address.port = uri.port_or(modbus                    ? kModbusTcpPort
+                               : address.scheme == "ddp" ? ddp::kPort
+                                                         : e131::kPort);
+  }
+  if (address.scheme.starts_with("modbus-"))
+    address.unit = serial ? take_serial_settings(uri).unit : take_tcp_endpoint(uri).unit;
+  if (address.scheme.starts_with("modbus-text-")) address.text = take_text_layout(uri);
+  if (address.scheme == "e131")
+    address.universe = uri.take_int_option("universe", 1, e131::kMaxUniverse, 1, "1-63999");
+  return address;
 }
 
 }  // namespace bangtin

@@ -29,9 +29,11 @@
 #include <vector>
 
 #include "bangtin/lobby_window.hpp"
+#include "bangtin/panel_link.hpp"
 #include "bangtin/panel_simulator.hpp"
 #include "bangtin/renderer.hpp"
 #include "bangtin/text_display.hpp"
+#include "bangtin/version.hpp"
 
 namespace {
 
@@ -157,15 +159,19 @@ bangtin::Frame led_look(const bangtin::PanelSimulator& panel, int scale) {
 // The panel's own settings, under the usage lines that open the help.
 po::options_description panel_option_table() {
   po::options_description panel_options(
-      "Usage: bangtin-panel-sim [--listen 127.0.0.1:1502] [--size 128x32] [--pixel mono]\n"
+      "Usage: bangtin-panel-sim [--listen modbus-tcp://127.0.0.1:1502] [--size 128x32]\n"
+      "                         [--pixel mono]\n"
       "                         [--rtu [DEVICE]] [--ddp PORT] [--e131 PORT] [faults...]\n"
       "                         [--snapshot panel.png] [--scale 4]\n"
       "       bangtin-panel-sim --profile text [--lines 1000,2000] [--chars 16]\n"
       "                         [--listen ...] [--rtu [DEVICE]] [--snapshot lines.txt]\nPanel");
   panel_options.add_options()(
       "listen", po::value<std::string>()->default_value("127.0.0.1:1502"),
-      "Modbus TCP address to serve (\"off\" for none); DDP and E1.31 bind its host too")(
-      "size", po::value<std::string>()->default_value("128x32"), "panel WIDTHxHEIGHT")(
+      "the link: URI a display's config names the panel by (modbus-tcp://127.0.0.1:1502, "
+      "modbus-text-tcp://...?lines=...&chars=..., ddp://HOST:PORT, e131://HOST:PORT?universe=N; "
+      "see playlists/FORMAT.md), or the Modbus TCP address HOST:PORT, or \"off\" for none; "
+      "DDP and E1.31 bind its host too")("size", po::value<std::string>()->default_value("128x32"),
+                                         "panel WIDTHxHEIGHT")(
       "pixel", po::value<std::string>()->default_value("mono"), "mono | rgb565 | rgb888")(
       "unit", po::value<int>()->default_value(1), "Modbus unit id")(
       "rtu", po::value<std::string>()->implicit_value(""),
@@ -202,7 +208,7 @@ po::options_description panel_option_table() {
                                           "pixel size in the snapshot and the window")(
       "window",
       "show the board in a window, each pixel a round LED; --snapshot then saves what the window "
-      "shows")("help,h", "show this help");
+      "shows")("version", "print the version")("help,h", "show this help");
   return panel_options;
 }
 
@@ -222,14 +228,60 @@ po::options_description fault_option_table() {
   return fault_options;
 }
 
+constexpr const char* kListenForms =
+    "--listen must be a link: URI as a display's config writes it (modbus-tcp://HOST:PORT, "
+    "modbus-text-tcp://HOST:PORT?lines=...&chars=..., ddp://HOST:PORT, "
+    "e131://HOST:PORT?universe=N), HOST:PORT (Modbus TCP), or off";
+
+// The link a display's config names, read by the controller's own parser (open_link's), so that
+// the simulator takes exactly what a config may write there.
+bangtin::LinkAddress listened_link(const std::string& listen, const po::variables_map& args) {
+  bangtin::LinkAddress link;
+  try {
+    link = bangtin::link_address(listen);
+  } catch (const std::invalid_argument& error) {
+    throw po::error(std::string("--listen ") + error.what());
+  }
+  if (link.scheme.ends_with("-rtu"))
+    throw po::error("--listen " + listen +
+                    ": the simulator cannot open the controller's end of a serial line; serve "
+                    "Modbus RTU with --rtu [DEVICE] and give the controller the path it prints");
+  if (link.scheme == "e131" && link.host == "multicast")
+    throw po::error("--listen " + listen +
+                    ": the simulator receives E1.31 sent to its own address, not to multicast");
+  if ((link.scheme == "ddp" && args.count("ddp")) || (link.scheme == "e131" && args.count("e131")))
+    throw po::error("--listen " + listen + " and --" + link.scheme + " both give its port");
+  return link;
+}
+
+// What the link: URI says of the simulator's side: the address and port of the one door it
+// names (the Modbus TCP door closed for a DDP or E1.31 one), the unit, universe and text layout.
+void serve_link(const bangtin::LinkAddress& link, const po::variables_map& args,
+                bangtin::SimulatorOptions& sim) {
+  sim.host = link.host;
+  sim.port = link.scheme.starts_with("modbus-") ? link.port : -1;
+  if (link.scheme == "ddp") sim.ddp_port = link.port;
+  if (link.scheme == "e131") sim.e131_port = link.port;
+  if (link.scheme.starts_with("modbus-") && link.unit >= 1 && link.unit <= 247) {
+    // 0 and 255 address any unit over TCP, so --unit stands; any other must agree with --unit.
+    if (!args["unit"].defaulted() && link.unit != sim.unit)
+      throw po::error("--unit " + std::to_string(sim.unit) + " and the unit of --listen differ");
+    sim.unit = link.unit;
+  }
+  if (link.text) sim.text_display = link.text;
+}
+
 // The checks run in the order the options are listed, so the first wrong one is the one reported.
 bangtin::SimulatorOptions panel_settings(const po::variables_map& args) {
   bangtin::SimulatorOptions sim;
   const std::string listen = args["listen"].as<std::string>();
+  std::optional<bangtin::LinkAddress> link;
   if (listen == "off") {
     sim.port = -1;
+  } else if (listen.find("://") != std::string::npos) {
+    link = listened_link(listen, args);
   } else if (!split_address(listen, sim.host, sim.port)) {
-    throw po::error("--listen must be HOST:PORT, e.g. 127.0.0.1:1502, or off");
+    throw po::error(kListenForms);
   }
   const std::string size = args["size"].as<std::string>();
   if (std::sscanf(size.c_str(), "%dx%d", &sim.width, &sim.height) != 2 || sim.width <= 0 ||
@@ -241,12 +293,18 @@ bangtin::SimulatorOptions panel_settings(const po::variables_map& args) {
   sim.format = *format;
   sim.unit = args["unit"].as<int>();
   if (sim.unit < 1 || sim.unit > 247) throw po::error("--unit must be 1-247");
+  if (link) serve_link(*link, args, sim);
   sim.rtu_baud = args["rtu-baud"].as<int>();
   sim.line_rate = args["line-rate"].as<int>();
   if (sim.line_rate < 0) throw po::error("--line-rate must be a baud rate, e.g. 9600");
   if (args.count("ddp")) sim.ddp_port = args["ddp"].as<int>();
   if (args.count("e131")) sim.e131_port = args["e131"].as<int>();
   sim.e131_universe = args["universe"].as<int>();
+  if (link && link->scheme == "e131") {
+    if (!args["universe"].defaulted() && link->universe != sim.e131_universe)
+      throw po::error("--universe and the universe of --listen differ");
+    sim.e131_universe = link->universe;
+  }
   if (sim.e131_universe < 1 || sim.e131_universe > 63999)
     throw po::error("--universe must be 1-63999");
   if (args["scale"].as<int>() < 1) throw po::error("--scale must be at least 1");
@@ -263,7 +321,13 @@ bangtin::SimulatorOptions panel_settings(const po::variables_map& args) {
   if (sim.strip_registers < 0) throw po::error("--strip-memory must not be negative");
   const std::string profile = args["profile"].as<std::string>();
   if (profile != "panel" && profile != "text") throw po::error("--profile must be panel or text");
-  if (profile == "text") sim.text_display = text_layout(args);
+  if (profile == "text" && !sim.text_display) sim.text_display = text_layout(args);
+  // A modbus-text-* link is a text display's: --profile text goes without saying.
+  if (profile == "panel" && sim.text_display && !args["profile"].defaulted())
+    throw po::error("--listen " + listen + " is a text display's link, not a panel's");
+  if (profile == "text" && link && link->scheme == "modbus-tcp")
+    throw po::error("--listen " + listen + " is a pixel panel's link; a text display's is " +
+                    "modbus-text-tcp://HOST:PORT?lines=...&chars=...");
   if (args.count("window") && sim.text_display)
     throw po::error("--window shows pixels, and a text display has none (see --snapshot)");
   return sim;
@@ -297,10 +361,15 @@ void stop_on_sigint_and_sigterm() {
 }
 
 // The query a display's link: URI would carry for this text layout, after `?unit=N`.
-std::string text_link_options(const bangtin::TextDisplayLayout& layout, const std::string& lines) {
+std::string text_link_options(const bangtin::TextDisplayLayout& layout) {
+  std::string lines;
+  for (const int first : layout.line_registers)
+    lines += (lines.empty() ? "" : ",") + std::to_string(first);
   std::string options = "&lines=" + lines + "&chars=" + std::to_string(layout.chars);
   if (layout.brightness_register)
     options += "&brightness=" + std::to_string(*layout.brightness_register);
+  if (layout.brightness_max != 100)
+    options += "&brightness-max=" + std::to_string(layout.brightness_max);
   if (!layout.high_byte_first) options += "&bytes=low-first";
   return options;
 }
@@ -312,8 +381,7 @@ std::string link_uris(const bangtin::PanelSimulator& panel, const bangtin::Simul
   const auto add_door = [&](const std::string& door) {
     doors += (doors.empty() ? "" : ", ") + door;
   };
-  const std::string text_options =
-      sim.text_display ? text_link_options(*sim.text_display, args["lines"].as<std::string>()) : "";
+  const std::string text_options = sim.text_display ? text_link_options(*sim.text_display) : "";
   const std::string modbus = sim.text_display ? "modbus-text-" : "modbus-";
   if (panel.port() >= 0)
     add_door(modbus + "tcp://" + sim.host + ":" + std::to_string(panel.port()) +
@@ -500,6 +568,10 @@ int main(int argc, char** argv) {
     po::store(po::parse_command_line(argc, argv, options), args);
     if (args.count("help")) {
       std::cout << options;
+      return 0;
+    }
+    if (args.count("version")) {
+      std::cout << "bangtin-panel-sim " << bangtin::bangtin_version() << '\n';
       return 0;
     }
     po::notify(args);

@@ -3,6 +3,7 @@
 #include <ostream>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "bangtin/panel_link.hpp"
 
@@ -42,6 +43,46 @@ TEST(OpenLink, ParsesDdpAndE131LinksWithTheirDefaultPorts) {
   EXPECT_EQ(open_link("e131://10.0.0.8")->describe(), "e131://10.0.0.8:5568 universe 1");
   EXPECT_EQ(open_link("e131://multicast?universe=12&sync=500&priority=120")->describe(),
             "e131://multicast:5568 universe 12 sync 500");
+}
+
+// What a program serving the panel's end reads from the same URI (bangtin-panel-sim --listen).
+TEST(LinkAddress, ReadsWhereEachLinkPointsWithOpenLinksDefaults) {
+  const LinkAddress tcp = link_address("modbus-tcp://127.0.0.1:1502?unit=3&timeout=500");
+  EXPECT_EQ(tcp.scheme, "modbus-tcp");
+  EXPECT_EQ(tcp.host, "127.0.0.1");
+  EXPECT_EQ(tcp.port, 1502);
+  EXPECT_EQ(tcp.unit, 3);
+  EXPECT_FALSE(tcp.text.has_value());
+  EXPECT_EQ(link_address("modbus-tcp://[::1]").port, 502);
+  EXPECT_EQ(link_address("modbus-tcp://[::1]").host, "::1");
+  EXPECT_EQ(link_address("modbus-tcp://[::1]").unit, 1);
+
+  const LinkAddress serial = link_address("modbus-rtu:///dev/ttyS1?baud=9600&unit=17");
+  EXPECT_EQ(serial.device, "/dev/ttyS1");
+  EXPECT_EQ(serial.unit, 17);
+  EXPECT_TRUE(serial.host.empty());
+
+  const LinkAddress text =
+      link_address("modbus-text-tcp://10.0.0.9?lines=1000,2000&chars=16&brightness=3");
+  ASSERT_TRUE(text.text.has_value());
+  EXPECT_EQ(text.text->line_registers, (std::vector<int>{1000, 2000}));
+  EXPECT_EQ(text.text->chars, 16);
+  EXPECT_EQ(text.text->brightness_register, 3);
+  EXPECT_EQ(text.port, 502);
+
+  EXPECT_EQ(link_address("ddp://10.0.0.7?bits=1").port, 4048);
+  const LinkAddress e131 = link_address("e131://10.0.0.8?universe=12&sync=500");
+  EXPECT_EQ(e131.port, 5568);
+  EXPECT_EQ(e131.universe, 12);
+  EXPECT_EQ(link_address("e131://10.0.0.8").universe, 1);
+}
+
+TEST(LinkAddress, RefusesWhatOpenLinkRefuses) {
+  EXPECT_THROW(link_address("modbus-tcp://127.0.0.1:1502?unti=2"), std::invalid_argument);
+  EXPECT_THROW(link_address("modbus-tcp://127.0.0.1:0"), std::invalid_argument);
+  EXPECT_THROW(link_address("e131://10.0.0.8?universe=64000"), std::invalid_argument);
+  EXPECT_THROW(link_address("modbus-text-tcp://10.0.0.9?chars=16"), std::invalid_argument);
+  EXPECT_THROW(link_address("telnet://10.0.0.9"), std::invalid_argument);
 }
 
 struct BadUri {

@@ -1,4 +1,5 @@
-// The bangtin-panel-sim program with --window, run for real on an X server of its own (Xvfb):
+// The bangtin-panel-sim program run for real: its --help, --version and --listen spelled as a
+// config's link: URI; and with --window, on an X server of its own (Xvfb):
 // frames sent over Modbus TCP must appear in its window with the LED-dot look, at the panel's
 // brightness. With --window, --snapshot saves what the window shows (read back from SDL), which is
 // what these tests compare; the last screenshot stays under the build directory for a person to
@@ -23,6 +24,9 @@
 #include "bangtin/frame.hpp"
 #include "bangtin/panel_link.hpp"
 #include "bangtin/renderer.hpp"
+#include "loopback_port.hpp"
+#include "program_run.hpp"
+#include "project_version.hpp"
 #include "virtual_screen.hpp"
 
 extern char** environ;
@@ -168,6 +172,85 @@ TEST(PanelSimWindow, ATextDisplayHasNoPixelsToShowInAWindow) {
   EXPECT_NE(said->find("--window shows pixels, and a text display has none"), std::string::npos)
       << *said;
   EXPECT_EQ(simulator.wait(), 2);
+}
+
+TEST(PanelSimProgram, AnswersHelpAndVersion) {
+  const testing::ProgramRun help =
+      testing::run_program(kSimulator.string() + " --help 2>/dev/null");
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.output.find("Usage: bangtin-panel-sim"), std::string::npos) << help.output;
+  EXPECT_NE(help.output.find("--version"), std::string::npos) << help.output;
+  const testing::ProgramRun version =
+      testing::run_program(kSimulator.string() + " --version 2>/dev/null");
+  EXPECT_EQ(version.exit_code, 0);
+  EXPECT_EQ(version.output, "bangtin-panel-sim " + testing::cmake_project_version() + "\n");
+}
+
+// The first line the simulator says: the doors it serves, as link: URIs.
+std::string announced(Child& simulator) {
+  return simulator.read_line(10s).value_or("(the simulator said nothing)");
+}
+
+TEST(PanelSimProgram, ListensWhereAConfigsModbusTcpLinkPoints) {
+  const std::string uri = "modbus-tcp://127.0.0.1:" + std::to_string(testing::free_loopback_port());
+  Child simulator({kSimulator.string(), "--listen", uri + "?unit=7", "--size", "64x16"}, {});
+  EXPECT_NE(announced(simulator).find(uri), std::string::npos);
+  // The controller's own link, as bangtind opens the same URI, over libmodbus.
+  const auto link = open_link(uri + "?unit=7");
+  const std::optional<PanelIdentity> identity = link->connect();
+  ASSERT_TRUE(identity.has_value());
+  EXPECT_EQ(identity->width, 64);
+  EXPECT_EQ(identity->height, 16);
+  link->show(Frame::blank(64, 16, PixelFormat::mono));
+  link->close();
+  EXPECT_EQ(simulator.stop(), 0);
+}
+
+TEST(PanelSimProgram, TakesTheOtherNetworkLinksAsAConfigWritesThem) {
+  const std::string port = std::to_string(testing::free_loopback_port());
+  Child e131({kSimulator.string(), "--listen", "e131://127.0.0.1:" + port + "?universe=5"}, {});
+  const std::string e131_doors = announced(e131);
+  EXPECT_NE(e131_doors.find("on e131://127.0.0.1:" + port + "?universe=5"), std::string::npos)
+      << e131_doors;
+  EXPECT_EQ(e131_doors.find("modbus"), std::string::npos) << e131_doors;
+  EXPECT_EQ(e131.stop(), 0);
+
+  Child ddp({kSimulator.string(), "--listen", "ddp://127.0.0.1:" + port}, {});
+  EXPECT_NE(announced(ddp).find("on ddp://127.0.0.1:" + port), std::string::npos);
+  EXPECT_EQ(ddp.stop(), 0);
+
+  const std::string text_uri =
+      "modbus-text-tcp://127.0.0.1:" + port + "?unit=1&lines=1000,2000&chars=16&brightness=3";
+  Child text({kSimulator.string(), "--listen", text_uri}, {});
+  const std::string text_doors = announced(text);
+  EXPECT_NE(text_doors.find("text display, 2 lines of 16 characters, on " + text_uri),
+            std::string::npos)
+      << text_doors;
+  EXPECT_EQ(text.stop(), 0);
+
+  // The spelling it took before stays.
+  Child plain({kSimulator.string(), "--listen", "127.0.0.1:" + port}, {});
+  EXPECT_NE(announced(plain).find("modbus-tcp://127.0.0.1:" + port), std::string::npos);
+  EXPECT_EQ(plain.stop(), 0);
+}
+
+TEST(PanelSimProgram, RefusesALinkItCannotServeSayingWhy) {
+  const auto refused = [](const std::string& listen) {
+    return testing::run_program(kSimulator.string() + " --listen '" + listen + "' 2>&1");
+  };
+  const testing::ProgramRun typo = refused("modbus-tcp://127.0.0.1:1502?unti=2");
+  EXPECT_EQ(typo.exit_code, 2);
+  EXPECT_NE(typo.output.find("unknown option \"unti\""), std::string::npos) << typo.output;
+  const testing::ProgramRun serial = refused("modbus-rtu:///dev/ttyUSB0?baud=9600");
+  EXPECT_EQ(serial.exit_code, 2);
+  EXPECT_NE(serial.output.find("--rtu"), std::string::npos) << serial.output;
+  const testing::ProgramRun pixels = refused("modbus-tcp://127.0.0.1:1502' --profile 'text");
+  EXPECT_EQ(pixels.exit_code, 2);
+  EXPECT_NE(pixels.output.find("is a pixel panel's link"), std::string::npos) << pixels.output;
+  const testing::ProgramRun neither = refused("localhost");
+  EXPECT_EQ(neither.exit_code, 2);
+  EXPECT_NE(neither.output.find("--listen must be a link: URI"), std::string::npos)
+      << neither.output;
 }
 
 }  // namespace

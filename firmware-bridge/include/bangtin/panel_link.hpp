@@ -21,6 +21,7 @@
 #include <string_view>
 
 #include "bangtin/frame.hpp"
+#include "bangtin/text_display.hpp"
 
 namespace bangtin {
 
@@ -182,5 +183,21 @@ std::uint32_t frame_crc32(const Frame& frame);
 // level for 100 %, default 100; bytes=high-first|low-first, default high-first).
 // Throws std::invalid_argument saying what is wrong with the URI.
 std::unique_ptr<PanelLink> open_link(std::string_view uri);
+
+// Where a display's link: URI points, read with open_link()'s own checks and defaults, for a
+// program that serves the panel's end of the link (bangtin-panel-sim --listen), so that both
+// ends are written the same way.
+struct LinkAddress {
+  std::string scheme;  // modbus-tcp, modbus-rtu, modbus-text-tcp, modbus-text-rtu, ddp or e131
+  std::string host;    // network links
+  int port = 0;        // network links: as written, or the link type's standard port
+  std::string device;  // serial links
+  int unit = 0;        // Modbus links: the unit id (1 when not written)
+  int universe = 0;    // e131: the first universe (1 when not written)
+  // modbus-text-*: the display's layout (bangtin/text_display.hpp).
+  std::optional<TextDisplayLayout> text;
+};
+// Throws std::invalid_argument, as open_link() does, saying what is wrong with the URI.
+LinkAddress link_address(std::string_view uri);
 
 }  // namespace bangtin
