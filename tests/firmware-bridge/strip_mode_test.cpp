@@ -435,10 +435,15 @@ TEST(PanelDriverStrips, StoppingInTheMiddleOfAnUploadDoesNotWaitForIt) {
                                               log.sink(), kQuick);
   const PreparedItem item = street_board_renderer().scroll(kNotice, 50, 1);
   std::atomic<bool> stop_feeding{false};
-  std::thread feeder([&] { play(*driver, item, 0ns, 30s, &stop_feeding); });
-  ASSERT_TRUE(log.wait_for("uploading a ", kPatience)) << log.all();
+  // The scroll again and again until told: at 9600 baud under the sanitizers the link may be up
+  // only after one pass has been fed, and an upload starts only while strips come.
+  std::thread feeder([&] {
+    while (!stop_feeding) play(*driver, item, 0ns, 30s, &stop_feeding);
+  });
+  const bool uploading = log.wait_for("uploading a ", 4 * kPatience);
   stop_feeding = true;
-  feeder.join();
+  feeder.join();  // before any assertion can end the test with the thread still running
+  ASSERT_TRUE(uploading) << log.all();
   const auto before = std::chrono::steady_clock::now();
   driver.reset();
   EXPECT_LT(std::chrono::steady_clock::now() - before, 1500ms);
