@@ -45,16 +45,10 @@ namespace {
 constexpr std::string_view kTopicRoot = "bangtin/v1/";
 constexpr auto kBrokerPatience = std::chrono::seconds(15);
 
-bool is_fleet_name(std::string_view name) {
-  return !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
-  });
-}
-
 std::string checked_name(const std::string& name, const std::string& what) {
-  if (!is_fleet_name(name))
-    throw po::error(what + " \"" + printable(name) +
-                    "\" must be lowercase letters a-z, digits and hyphens (it is a topic level)");
+  // The fleet reader's rule for sites and groups: every name here is a topic level too.
+  if (const auto problem = fleet_name_problem(name))
+    throw po::error(what + " \"" + printable(name) + "\" " + *problem);
   return name;
 }
 

@@ -14,14 +14,6 @@ constexpr std::string_view kTopicRoot = "bangtin/v1/";
 constexpr std::size_t kLargestMessage = 2 * 1024 * 1024;
 // The status carries the last few refusals: enough to see a pattern, not a log.
 constexpr std::size_t kRefusalsKept = 8;
-constexpr std::size_t kLongestName = 64;
-
-bool is_fleet_name(std::string_view name) {
-  return !name.empty() && name.size() <= kLongestName &&
-         std::all_of(name.begin(), name.end(), [](char c) {
-           return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
-         });
-}
 
 std::vector<std::string_view> topic_levels(std::string_view topic) {
   std::vector<std::string_view> levels;
@@ -42,7 +34,7 @@ std::optional<std::string> fleet_file_name(std::string_view topic, const FleetCo
   const auto levels = topic_levels(topic.substr(kTopicRoot.size()));
   const auto names_ok = [&levels](std::initializer_list<std::size_t> at) {
     return std::all_of(at.begin(), at.end(),
-                       [&](std::size_t i) { return is_fleet_name(levels[i]); });
+                       [&](std::size_t i) { return !fleet_name_problem(levels[i]); });
   };
   const auto is_group = [&fleet](std::string_view group) {
     return std::find(fleet.groups.begin(), fleet.groups.end(), group) != fleet.groups.end();
