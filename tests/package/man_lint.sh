@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Formats a man page as man(1) would and fails on any warning: groff's (all of them, -ww) and
+# mandoc's (its style notes are advice, not warnings).
+set -uo pipefail
+page=$1
+status=0
+groff_says=$(groff -man -ww -z "$page" 2>&1) || status=1
+mandoc_says=$(mandoc -T lint -W warning "$page" 2>&1) || status=1
+if [[ -n $groff_says$mandoc_says ]]; then
+  printf '%s\n' "$groff_says" "$mandoc_says" | sed '/^$/d'
+  status=1
+fi
+exit $status
