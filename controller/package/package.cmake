@@ -84,17 +84,17 @@ set(BANGTIN_PACKAGE_MAINTAINER
     CACHE STRING "The Maintainer: of the Debian package")
 set(CPACK_PACKAGE_CONTACT "${BANGTIN_PACKAGE_MAINTAINER}")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "controller for Vietnamese LED boards and lobby screens")
+# The extended description; CPack indents it and writes the empty line as " .".
 set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
-    "controller for Vietnamese LED boards and lobby screens
- bangtin plays the playlists of an office's information boards: bangtind
- decides what each display shows when, draws Vietnamese text whole even on a
- 16-pixel street board, and pushes the frames to LED panels over Modbus RTU
- (RS-485) or TCP, DDP or E1.31, or shows them in a window on a lobby TV.
- Every play is recorded for the office's report.
- .
- This package holds the daemon and its systemd unit, the bangtin tool
- (validate, preview, plan, report, console accounts, the fleet), the panel
- simulator and the fleet hub.")
+    "bangtin plays the playlists of an office's information boards: bangtind
+decides what each display shows when, draws Vietnamese text whole even on a
+16-pixel street board, and pushes the frames to LED panels over Modbus RTU
+(RS-485) or TCP, DDP or E1.31, or shows them in a window on a lobby TV.
+Every play is recorded for the office's report.
+
+This package holds the daemon and its systemd unit, the bangtin tool
+(validate, preview, plan, report, console accounts, the fleet), the panel
+simulator and the fleet hub.")
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION misc)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
@@ -115,12 +115,37 @@ file(CONFIGURE OUTPUT ${conffiles} CONTENT "${conffile_list}")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA ${conffiles} ${package_dir}/postinst ${package_dir}/prerm
                                        ${package_dir}/postrm)
 set(CPACK_STRIP_FILES ON)
-# The package's paths are a distribution's; a build for /usr/local would put /usr/local/etc in it.
+# Linked as Debian links its own programs (lintian: hardening-no-bindnow): the relocations are
+# resolved at start and made read-only.
+set_property(TARGET bangtin bangtind bangtin-hub bangtin-panel-sim APPEND
+             PROPERTY LINK_OPTIONS "LINKER:-z,relro,-z,now")
+# And stripped as Debian strips them: without the compilers' names (.comment) too.
+install(CODE [[
+  if(CMAKE_INSTALL_DO_STRIP)
+    foreach(program bangtin bangtind bangtin-hub bangtin-panel-sim)
+      execute_process(COMMAND objcopy --remove-section=.comment
+                              "$ENV{DESTDIR}${CMAKE_INSTALL_PREFIX}/bin/${program}"
+                      COMMAND_ERROR_IS_FATAL ANY)
+    endforeach()
+  endif()
+]])
+# What lintian says that is not so for bangtin, each with its reason in the file.
+install(FILES ${package_dir}/lintian-overrides DESTINATION ${CMAKE_INSTALL_DATADIR}/lintian/overrides
+        RENAME bangtin)
+# Run by cpack before it packs. The package's paths are a distribution's: a build for /usr/local
+# would put /usr/local/etc in it. Every file is dated the release's day, as the changelog is, not
+# the day of the build (CPack takes SOURCE_DATE_EPOCH when the caller gives none).
+execute_process(COMMAND date -u -d ${BANGTIN_EARLIEST_TRUSTED_DATE} +%s
+                OUTPUT_VARIABLE release_epoch OUTPUT_STRIP_TRAILING_WHITESPACE
+                COMMAND_ERROR_IS_FATAL ANY)
 set(CPACK_PROJECT_CONFIG_FILE ${package_build}/cpack-checks.cmake)
 file(CONFIGURE OUTPUT ${CPACK_PROJECT_CONFIG_FILE} CONTENT [[
 if(NOT "@CMAKE_INSTALL_PREFIX@" STREQUAL "/usr")
   message(FATAL_ERROR "bangtin's package needs a build configured with -DCMAKE_INSTALL_PREFIX=/usr "
                       "(this one: @CMAKE_INSTALL_PREFIX@)")
+endif()
+if(NOT DEFINED ENV{SOURCE_DATE_EPOCH})
+  set(ENV{SOURCE_DATE_EPOCH} @release_epoch@)
 endif()
 ]] @ONLY)
 include(CPack)
