@@ -21,6 +21,10 @@ function(bangtin_installed_unit source destination)
   string(REPLACE "/usr/local/bin/" "${CMAKE_INSTALL_FULL_BINDIR}/" unit "${unit}")
   string(REGEX REPLACE "#   (sudo )?(cmake --install|install -D|useradd)[^\n]*\n" "" unit "${unit}")
   string(REPLACE "Install with:" "Installed by the bangtin package; then:" unit "${unit}")
+  if(NOT unit MATCHES "\nExecStart=${CMAKE_INSTALL_FULL_BINDIR}/bangtind ")
+    message(FATAL_ERROR "${source}: its ExecStart= is not /usr/local/bin/bangtind any more; "
+                        "package.cmake must learn where the installed unit finds bangtind")
+  endif()
   get_filename_component(name ${source} NAME)
   file(CONFIGURE OUTPUT ${package_build}/${name} CONTENT "${unit}" @ONLY)
   set_property(DIRECTORY ${PROJECT_SOURCE_DIR} APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${source})
@@ -29,7 +33,8 @@ endfunction()
 bangtin_installed_unit(${PROJECT_SOURCE_DIR}/examples/bangtind.service ${bangtin_unit_dir})
 bangtin_installed_unit(${PROJECT_SOURCE_DIR}/examples/bangtind-lobby.service
                        ${bangtin_user_unit_dir})
-install(FILES ${package_dir}/bangtin-hub.service DESTINATION ${bangtin_unit_dir})
+configure_file(${package_dir}/bangtin-hub.service.in ${package_build}/bangtin-hub.service @ONLY)
+install(FILES ${package_build}/bangtin-hub.service DESTINATION ${bangtin_unit_dir})
 
 # Conffiles: the commented config, the example's playlists, the hub's options.
 install(FILES ${package_dir}/bangtin.yaml DESTINATION ${bangtin_etc})
