@@ -5,6 +5,7 @@
 //   bangtin report --hub DB --from DATE --to DATE [--site NAME] [--display NAME] [--csv|--xlsx F]
 //   bangtin plan --config FILE --from DATE --to DATE [--display NAME] [--csv]
 //   bangtin status --config FILE
+//   bangtin displays --config FILE   the config's display names, one a line
 //   bangtin user add|passwd|role|list|remove|token ... --config FILE   console accounts
 //   bangtin fleet keygen|sign|publish|withdraw ...   the province's side of a fleet
 //   bangtin help [COMMAND], bangtin COMMAND --help, bangtin --version
@@ -58,6 +59,9 @@ constexpr const char* kPlanUsage =
 constexpr const char* kStatusUsage =
     "  bangtin status --config FILE\n"
     "      What the running daemon says: links, what is on air, playlist problems, clock.\n";
+constexpr const char* kDisplaysUsage =
+    "  bangtin displays --config FILE\n"
+    "      The config's display names, one a line, for scripts and shell completion.\n";
 constexpr const char* kUserUsage =
     "  bangtin user add NAME --role viewer|editor|admin --config FILE\n"
     "  bangtin user passwd NAME --config FILE\n"
@@ -312,6 +316,17 @@ int status(const std::vector<std::string>& args) {
   return 0;
 }
 
+int displays(const std::vector<std::string>& args) {
+  po::options_description options("displays options");
+  options.add_options()("config", po::value<std::string>()->required(), "daemon config");
+  const po::variables_map vm = parse(args, options);
+  const Loaded<Config> loaded = load_config(vm["config"].as<std::string>());
+  const Config* config = report_problems(loaded);
+  if (!config) return 1;
+  for (const DisplayConfig& display : config->displays) std::cout << display.name << '\n';
+  return 0;
+}
+
 // Who is changing accounts from the shell, for the audit: the Unix user, and the one behind sudo.
 Actor local_actor() {
   const uid_t uid = ::geteuid();
@@ -461,9 +476,13 @@ struct Command {
 };
 
 const Command kCommands[] = {
-    {"validate", kValidateUsage, validate}, {"render", kRenderUsage, render},
-    {"report", kReportUsage, report},       {"plan", kPlanUsage, plan},
-    {"status", kStatusUsage, status},       {"user", kUserUsage, user},
+    {"validate", kValidateUsage, validate},
+    {"render", kRenderUsage, render},
+    {"report", kReportUsage, report},
+    {"plan", kPlanUsage, plan},
+    {"status", kStatusUsage, status},
+    {"displays", kDisplaysUsage, displays},
+    {"user", kUserUsage, user},
     {"fleet", kFleetUsage, fleet_command},
 };
 

@@ -46,7 +46,7 @@ TEST(ProgramHelp, EveryProgramPrintsItsUsageOnStdoutAndExitsZero) {
   const ProgramRun bangtin = stdout_of(kBangtin + " --help");
   EXPECT_EQ(bangtin.exit_code, 0);
   for (const std::string command :
-       {"validate", "render", "report", "plan", "status", "user", "fleet", "help"})
+       {"validate", "render", "report", "plan", "status", "displays", "user", "fleet", "help"})
     EXPECT_TRUE(has(bangtin.output, "bangtin " + command + " ")) << command;
   EXPECT_EQ(stdout_of(kBangtin + " help").output, bangtin.output);
 }
@@ -54,9 +54,9 @@ TEST(ProgramHelp, EveryProgramPrintsItsUsageOnStdoutAndExitsZero) {
 TEST(BangtinHelp, EachCommandAnswersHelpWithItsOwnUsage) {
   // The line each usage opens with, and a command whose usage must not come with it.
   const std::pair<std::string, std::string> commands[] = {
-      {"validate", "bangtin render"}, {"render", "bangtin plan"}, {"report", "bangtin plan"},
-      {"plan", "bangtin report"},     {"status", "bangtin user"}, {"user", "bangtin status"},
-      {"fleet", "bangtin user"},
+      {"validate", "bangtin render"}, {"render", "bangtin plan"},     {"report", "bangtin plan"},
+      {"plan", "bangtin report"},     {"status", "bangtin user"},     {"user", "bangtin status"},
+      {"fleet", "bangtin user"},      {"displays", "bangtin status"},
   };
   for (const auto& [command, other] : commands) {
     for (const std::string& asked : {" " + command + " --help", " " + command + " -h",

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <fstream>
 #include <memory>
 
 #include "bangtin/daemon_status.hpp"
@@ -286,4 +287,28 @@ TEST(BangtinStatus, SaysWhatEachDisplayKeepsDrawnAgainstItsBudget) {
                                "without room for that in the panel's memory"),
             std::string::npos)
       << result.output;
+}
+
+TEST(BangtinDisplays, PrintsEachDisplayNameOnItsOwnLineForScripts) {
+  EXPECT_EQ(run("displays --config " + (kSource / "examples/lobby.yaml").string()).output,
+            "sanh-ubnd\n");
+  const ScratchDir dir;
+  const std::string config = (dir.path() / "bangtin.yaml").string();
+  std::ofstream(config)
+      << "displays:\n"
+         "  - {name: cong-ubnd, size: 128x32, link: modbus-tcp://127.0.0.1:1502}\n"
+         "  - {name: cho-trung-tam, size: 64x16, link: ddp://127.0.0.1}\n";
+  const ToolRun two = run_program(kTool.string() + " displays --config " + config);
+  EXPECT_EQ(two.exit_code, 0);
+  EXPECT_EQ(two.output, "cong-ubnd\ncho-trung-tam\n");
+}
+
+TEST(BangtinDisplays, SaysWhatIsWrongWithAConfigItCannotRead) {
+  const ToolRun missing = run("displays --config /nonexistent/bangtin.yaml");
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.output.find("/nonexistent/bangtin.yaml"), std::string::npos) << missing.output;
+  const ToolRun no_config = run("displays");
+  EXPECT_EQ(no_config.exit_code, 2);
+  EXPECT_NE(no_config.output.find("bangtin displays --config FILE"), std::string::npos)
+      << no_config.output;
 }
