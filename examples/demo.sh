@@ -48,14 +48,16 @@ fi
 
 "$build_dir/controller/bangtind" --config "$config" &
 daemon=$!
-trap 'kill $daemon $sim 2>/dev/null; wait $daemon $sim 2>/dev/null || true' EXIT
-trap 'exit 0' INT TERM  # a stop asked for; the EXIT trap stops both
+children="$daemon $sim"
+trap 'kill $children 2>/dev/null; wait $children 2>/dev/null || true' EXIT
+trap 'exit 0' INT TERM  # a stop asked for; the EXIT trap stops them all
 
 echo "demo: the board's picture is at $snapshot (rewritten every second); the console is at" \
   "http://127.0.0.1:$console_port/ ; Ctrl-C stops" >&2
 if [[ -n "${DEMO_SECONDS:-}" ]]; then
   # In the background, so that a signal stops the demo at once, not when the sleep ends.
   sleep "$DEMO_SECONDS" &
+  children="$children $!"
   wait $!
 else
   wait $daemon

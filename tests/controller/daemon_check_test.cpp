@@ -68,7 +68,7 @@ TEST(DaemonCheck, ABrokenPlaylistIsSaidWithItsPlaceAndFails) {
   EXPECT_NE(run.output.find((dir.path() / "playlists/hong.yaml").string() + ":4:5: error: "),
             std::string::npos)
       << run.output;
-  EXPECT_NE(run.output.find("1 error(s)"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("2 error(s)"), std::string::npos) << run.output;
   EXPECT_FALSE(std::filesystem::exists(dir.path() / "state"));
 }
 

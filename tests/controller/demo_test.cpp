@@ -41,8 +41,10 @@ TEST(Demo, EveryHourOfTheDayHasAMessageOnTheBoard) {
                          std::chrono::sys_days{std::chrono::year{2031} / 7 / 15}}) {
     for (int hour = 0; hour < 24; ++hour) {
       DisplayPlayer player(*programme.value, board);
-      // The config's +07:00: local hour `hour` is UTC hour - 7.
-      const auto at = day + std::chrono::hours(hour) - std::chrono::hours(7);
+      // The config's +07:00: local hour `hour` is UTC hour - 7. Seven seconds in: a scroll that
+      // begins on the hour has come in from the right by then.
+      const auto at =
+          day + std::chrono::hours(hour) - std::chrono::hours(7) + std::chrono::seconds(7);
       const Frame frame = player.frame_at(at);
       ASSERT_NE(player.on_air(), nullptr) << "local hour " << hour;
       EXPECT_NE(player.on_air()->item, nullptr) << "local hour " << hour << ": idle content";

@@ -11,6 +11,7 @@
 #include <functional>
 #include <optional>
 #include <sstream>
+#include <string>
 #include <thread>
 
 #include "bangtin/controller.hpp"
@@ -68,6 +69,13 @@ inline std::optional<DisplayStatus> await_display_status(
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   return std::nullopt;
+}
+
+// `bangtin status`'s text for one display's line.
+inline std::string status_line(const DisplayStatus& display) {
+  DaemonStatus status;
+  status.displays.push_back(display);
+  return status_text(status);
 }
 
 }  // namespace bangtin::testing

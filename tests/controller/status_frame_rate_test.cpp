@@ -49,16 +49,14 @@ TEST(StatusFrameRate, ALinkUpReadsTheFramesItDeliversAndALinkDownReadsZero) {
   EXPECT_EQ(up->output, "panel");
   EXPECT_GE(up->health.frames_per_second, 12.0);
   EXPECT_LE(up->health.frames_per_second, 25.5);
-  EXPECT_NE(status_text(DaemonStatus{.displays = {*up}}).find(" frames/s delivered"),
-            std::string::npos);
+  EXPECT_NE(status_line(*up).find(" frames/s delivered"), std::string::npos);
 
   panel.reset();  // the panel loses power
   const auto down = await_display_status(
       dir.path() / "state", [](const DisplayStatus& d) { return !d.health.connected; }, 10s);
   ASSERT_TRUE(down) << log.all();
   EXPECT_EQ(down->health.frames_per_second, 0.0);
-  EXPECT_NE(status_text(DaemonStatus{.displays = {*down}}).find("LINK DOWN (modbus-tcp://"),
-            std::string::npos);
+  EXPECT_NE(status_line(*down).find("LINK DOWN (modbus-tcp://"), std::string::npos);
 }
 
 TEST(StatusFrameRate, APanelNeverReachedReadsZero) {

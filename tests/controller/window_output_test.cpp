@@ -111,7 +111,7 @@ TEST_F(WindowTest, AStillPageReadsTheFramesItHasOnScreenNotZero) {
   EXPECT_GT(seen->health.frames_shown, 100u) << log.all();
   EXPECT_GE(seen->health.frames_per_second, 12.0);
   EXPECT_LE(seen->health.frames_per_second, 25.5);
-  const std::string line = status_text(DaemonStatus{.displays = {*seen}});
+  const std::string line = status_line(*seen);
   EXPECT_NE(line.find("display sanh-ubnd: window open, "), std::string::npos) << line;
   EXPECT_NE(line.find(" frames/s on screen"), std::string::npos) << line;
 }
