@@ -255,7 +255,7 @@ struct ConsoleApi::Impl : std::enable_shared_from_this<ConsoleApi::Impl> {
   }
 
   void failed(const ConsoleServer::Respond& respond, const std::string& what) {
-    log("console: a request failed: " + printable(what));
+    log.error("console: a request failed: " + printable(what));
     respond(error_response(http::status::internal_server_error, "internal",
                            "Lỗi trong bangtind; xem nhật ký"));
   }
@@ -290,7 +290,7 @@ struct ConsoleApi::Impl : std::enable_shared_from_this<ConsoleApi::Impl> {
             return token.empty() ? self.accounts.find(account_name)
                                  : self.accounts.check_token(token);
           } catch (const std::exception& error) {
-            self.log(std::string("console: the account database failed: ") + error.what());
+            self.log.error(std::string("console: the account database failed: ") + error.what());
             return std::nullopt;
           }
         },
@@ -347,7 +347,7 @@ struct ConsoleApi::Impl : std::enable_shared_from_this<ConsoleApi::Impl> {
           try {
             return self.accounts.check_password(name, password);
           } catch (const std::exception& error) {
-            self.log(std::string("console: the account database failed: ") + error.what());
+            self.log.error(std::string("console: the account database failed: ") + error.what());
             return std::nullopt;
           }
         },
@@ -356,7 +356,8 @@ struct ConsoleApi::Impl : std::enable_shared_from_this<ConsoleApi::Impl> {
           if (--self->signing_in_as[name] == 0) self->signing_in_as.erase(name);
           if (!account) {
             self->throttle.failed(peer, name, self->now());
-            self->log("console: sign-in refused for '" + printable(name) + "' from " + peer);
+            self->log.warning("console: sign-in refused for '" + printable(name) + "' from " +
+                              peer);
             return respond(error_response(http::status::unauthorized, "wrong-password",
                                           "Sai tên đăng nhập hoặc mật khẩu"));
           }
@@ -595,7 +596,7 @@ struct ConsoleApi::Impl : std::enable_shared_from_this<ConsoleApi::Impl> {
             } catch (const std::invalid_argument& refused) {
               return error_response(http::status::bad_request, "bad-request", refused.what());
             } catch (const std::exception& error) {
-              self.log(std::string("console: the report failed: ") + printable(error.what()));
+              self.log.error(std::string("console: the report failed: ") + printable(error.what()));
               return error_response(http::status::internal_server_error, "internal",
                                     "Không lập được báo cáo; xem nhật ký");
             }
@@ -673,7 +674,7 @@ struct ConsoleApi::Impl : std::enable_shared_from_this<ConsoleApi::Impl> {
             } catch (const std::invalid_argument& refused) {
               return error_response(http::status::bad_request, "refused", refused.what());
             } catch (const std::exception& error) {
-              impl.log(std::string("console: the account database failed: ") + error.what());
+              impl.log.error(std::string("console: the account database failed: ") + error.what());
               return error_response(http::status::internal_server_error, "internal",
                                     "Lỗi cơ sở dữ liệu tài khoản; xem nhật ký");
             }
@@ -803,7 +804,8 @@ struct ConsoleApi::Impl : std::enable_shared_from_this<ConsoleApi::Impl> {
           } catch (const std::invalid_argument& refused) {
             return error_response(http::status::bad_request, "refused", refused.what());
           } catch (const std::exception& error) {
-            self.log(std::string("console: playlist work failed: ") + printable(error.what()));
+            self.log.error(std::string("console: playlist work failed: ") +
+                           printable(error.what()));
             return error_response(http::status::internal_server_error, "internal",
                                   "Lỗi khi đọc hoặc ghi danh sách; xem nhật ký");
           }
@@ -1070,7 +1072,7 @@ void ConsoleApi::handle(ConsoleRequest request, const std::string& peer,
   try {
     impl_->route(std::move(request), peer, respond);
   } catch (const std::exception& error) {
-    impl_->log(std::string("console: a request failed: ") + printable(error.what()));
+    impl_->log.error(std::string("console: a request failed: ") + printable(error.what()));
     respond(error_response(http::status::internal_server_error, "internal",
                            "Lỗi trong bangtind; xem nhật ký"));
   }

@@ -257,7 +257,7 @@ void ConsoleServer::Impl::accept() {
           // trying again, or the loop feeding the boards spins on a failing accept.
           const auto now = std::chrono::steady_clock::now();
           if (now - self->last_refusal_logged > std::chrono::minutes(1)) {
-            self->log("console: accepting a connection failed: " + error.message());
+            self->log.error("console: accepting a connection failed: " + error.message());
             self->last_refusal_logged = now;
           }
           self->accept_pause.expires_after(std::chrono::milliseconds(200));
@@ -268,8 +268,9 @@ void ConsoleServer::Impl::accept() {
         } else if (self->connections.size() >= self->limits.connections) {
           const auto now = std::chrono::steady_clock::now();
           if (now - self->last_refusal_logged > std::chrono::minutes(1)) {
-            self->log("console: " + std::to_string(self->connections.size()) +
-                      " connections open, the most it keeps; closing new ones until some end");
+            self->log.warning("console: " + std::to_string(self->connections.size()) +
+                              " connections open, the most it keeps; closing new ones until "
+                              "some end");
             self->last_refusal_logged = now;
           }
           beast::error_code ignored;
@@ -294,8 +295,8 @@ ConsoleServer::ConsoleServer(asio::io_context& loop, const ConsoleConfig& config
   if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY &&
       files.rlim_cur < s.limits.connections + 256) {
     s.limits.connections = files.rlim_cur > 272 ? files.rlim_cur - 256 : 16;
-    s.log("console: at most " + std::to_string(s.limits.connections) +
-          " connections (the open-file limit is " + std::to_string(files.rlim_cur) + ")");
+    s.log.warning("console: at most " + std::to_string(s.limits.connections) +
+                  " connections (the open-file limit is " + std::to_string(files.rlim_cur) + ")");
   }
   if (config.tls()) {
     s.tls.emplace(asio::ssl::context::tls_server);

@@ -83,7 +83,8 @@ struct Daemon::Impl {
   void remember_problems(const std::vector<Diagnostic>& diagnostics) {
     playlist_problems.clear();
     for (const Diagnostic& diagnostic : diagnostics) {
-      log(diagnostic.to_string());
+      log.write(diagnostic.severity == Severity::error ? LogLevel::error : LogLevel::warning,
+                diagnostic.to_string());
       playlist_problems.push_back(diagnostic.to_string());
     }
   }
@@ -128,7 +129,8 @@ struct Daemon::Impl {
         replace_file(config.state / "status.json", text);
         status_failure.clear();
       } catch (const std::exception& error) {
-        if (error.what() != status_failure) log(std::string("status not written: ") + error.what());
+        if (error.what() != status_failure)
+          log.error(std::string("status not written: ") + error.what());
         status_failure = error.what();
       }
     });
@@ -169,7 +171,7 @@ struct Daemon::Impl {
     } catch (const std::exception& error) {
       console.reset();
       console_api.reset();
-      log(std::string("console: not started: ") + error.what());
+      log.error(std::string("console: not started: ") + error.what());
     }
   }
 
@@ -187,7 +189,7 @@ struct Daemon::Impl {
           },
           fleet_outbox_file(config.state), config.utc_offset);
     } catch (const std::exception& error) {
-      log(std::string("fleet: not joined: ") + error.what());
+      log.error(std::string("fleet: not joined: ") + error.what());
     }
   }
 
@@ -230,7 +232,7 @@ struct Daemon::Impl {
           loaded->value = Programme{programme->config, {}};  // the config is all the loop needs
         }
       } catch (const std::exception& error) {
-        log(std::string("playlists not reloaded: ") + error.what());
+        log.error(std::string("playlists not reloaded: ") + error.what());
         return;
       }
       boost::asio::post(loop, [this, loaded, planned, playlists, folders] {
@@ -238,7 +240,7 @@ struct Daemon::Impl {
         remember_problems(loaded->diagnostics);
         if (watcher && loaded->value) watcher->watch_media(*folders);
         if (!loaded->value) {
-          log("playlists not reloaded: the config cannot be read; what is on air stays");
+          log.error("playlists not reloaded: the config cannot be read; what is on air stays");
           return;
         }
         log("playlists reloaded: " + std::to_string(playlists) + " playlist(s)");
@@ -247,7 +249,7 @@ struct Daemon::Impl {
           try {
             runner->reload((*planned)[i]);
           } catch (const std::exception& error) {
-            log("display " + runner->name() + ": reload not applied: " + error.what());
+            log.error("display " + runner->name() + ": reload not applied: " + error.what());
           }
         }
       });
@@ -266,7 +268,7 @@ struct Daemon::Impl {
     if (!sane) {
       // Loud, but not at every frame: at once, then once a minute while it lasts.
       if (clock_trusted || reading.monotonic - last_clock_warning > std::chrono::minutes(1)) {
-        log("CLOCK: " + check.explanation + " (check NTP or the real-time clock)");
+        log.warning("CLOCK: " + check.explanation + " (check NTP or the real-time clock)");
         last_clock_warning = reading.monotonic;
       }
     } else if (!clock_trusted) {
@@ -294,7 +296,7 @@ Daemon::Daemon(boost::asio::io_context& loop, const std::filesystem::path& confi
   d.source.remember(programme);
   d.config = programme->config;
   // Said once, at start: from then on everything in it is created with the right modes.
-  for (const std::string& line : tighten_state_directory(d.config.state)) d.log(line);
+  for (const std::string& line : tighten_state_directory(d.config.state)) d.log.warning(line);
 
   // A database that cannot be opened yet (a state directory mounted late, made writable later)
   // is said in the log and the status, and tried again; plays wait in memory meanwhile.
@@ -315,10 +317,10 @@ Daemon::Daemon(boost::asio::io_context& loop, const std::filesystem::path& confi
           [&d] { return d.check_clock_now(); }));
       d.displays_started.push_back(display);
     } catch (const std::exception& error) {
-      d.log("display " + display.name + ": not started: " + error.what());
+      d.log.error("display " + display.name + ": not started: " + error.what());
     }
   }
-  if (d.runners.empty()) d.log("no display could be started; waiting for a signal to stop");
+  if (d.runners.empty()) d.log.error("no display could be started; waiting for a signal to stop");
 
   const bool one_file = !std::filesystem::is_directory(d.config.playlists);
   try {
@@ -327,12 +329,12 @@ Daemon::Daemon(boost::asio::io_context& loop, const std::filesystem::path& confi
         one_file ? std::optional(d.config.playlists.filename().string()) : std::nullopt,
         kReloadSettle, [&d] { d.reload(); },
         [&d] {
-          d.log(
+          d.log.warning(
               "the playlists directory was removed or renamed: playlists no longer reload by "
               "themselves; restart bangtind once it is back");
         });
   } catch (const std::exception& error) {
-    d.log(std::string("playlists will not reload by themselves: ") + error.what());
+    d.log.warning(std::string("playlists will not reload by themselves: ") + error.what());
   }
   if (d.watcher) d.watcher->watch_media(media_folders(*programme));
   for (auto& runner : d.runners) runner->start();

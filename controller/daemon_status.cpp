@@ -15,6 +15,7 @@ std::string to_json(const DaemonStatus& status) {
   for (const DisplayStatus& d : status.displays) {
     json display = {{"name", d.name},
                     {"link", d.link},
+                    {"output", d.output},
                     {"connected", d.health.connected},
                     {"on_air", d.on_air},
                     {"playlist", d.playlist},
@@ -91,6 +92,7 @@ std::optional<DaemonStatus> status_from_json(std::string_view text) {
       DisplayStatus display;
       display.name = d.value("name", std::string{});
       display.link = d.value("link", std::string{});
+      display.output = d.value("output", std::string("panel"));  // older files: only panels
       display.health.connected = d.value("connected", bool{});
       display.on_air = d.value("on_air", std::string{});
       display.playlist = d.value("playlist", std::string{});
@@ -147,11 +149,19 @@ std::string status_text(const DaemonStatus& status) {
   for (const DisplayStatus& d : status.displays) {
     char rate[32];
     std::snprintf(rate, sizeof rate, "%.1f", d.health.frames_per_second);
-    out += "display " + printable(d.name) + ": " +
-           (d.health.connected ? "connected" : "LINK DOWN") + " (" + printable(d.link) + "), " +
-           rate + " frames/s, " + std::to_string(d.health.bytes_per_frame) + " bytes a frame, " +
-           std::to_string(d.health.errors) + " errors, " + std::to_string(d.health.reconnects) +
-           " reconnects";
+    if (d.output == "window") {
+      // A lobby screen: no link, no bytes on a wire; frames a second are those on screen.
+      out += "display " + printable(d.name) + ": " +
+             (d.health.connected ? "window open" : "WINDOW NOT OPEN") + ", " + rate +
+             " frames/s on screen";
+    } else {
+      // Frames a second the link delivered to the panel: 0 while it is down.
+      out += "display " + printable(d.name) + ": " +
+             (d.health.connected ? "connected" : "LINK DOWN") + " (" + printable(d.link) + "), " +
+             rate + " frames/s delivered, " + std::to_string(d.health.bytes_per_frame) +
+             " bytes a frame, " + std::to_string(d.health.errors) + " errors, " +
+             std::to_string(d.health.reconnects) + " reconnects";
+    }
     if (d.health.reads_back) {
       out += ", panel read-back: " +
              (d.health.readback_mismatches == 0

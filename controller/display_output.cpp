@@ -8,6 +8,20 @@ namespace bangtin {
 
 namespace {
 
+// How much a line of the firmware bridge matters. The bridge knows nothing of the controller's
+// levels (a spoke), but its wording is stable: a failure ends in "(attempt N, next in M ms)",
+// what the panel reports wrong starts "panel faults:", and strip uploads are a slow line's
+// routine, for whoever debugs one.
+LogLevel panel_line_level(std::string_view line) {
+  if (line.find(" (attempt ") != std::string_view::npos || line.starts_with("panel faults:") ||
+      line.starts_with("the panel can neither dim"))
+    return LogLevel::warning;
+  if (line.starts_with("uploading ") || line.starts_with("strip uploaded") ||
+      line.starts_with("next strip uploaded"))
+    return LogLevel::debug;
+  return LogLevel::info;
+}
+
 // The firmware bridge's PanelDriver keeps the panel fed on a thread of its own (latest-wins
 // frames, identity check, reconnects with backoff, read-back, strips on slow serial lines); each
 // of its log lines is prefixed with the display's name.
@@ -15,8 +29,10 @@ class PanelOutput final : public FrameOutput {
  public:
   PanelOutput(const DisplayConfig& display, LogSink log)
       : driver_(open_link(display.link), display.geometry(),
-                [prefix = "display " + display.name + ": ", log = std::move(log)](
-                    std::string_view line) { log(prefix + std::string(line)); }) {}
+                [prefix = "display " + display.name + ": ",
+                 log = std::move(log)](std::string_view line) {
+                  log.write(panel_line_level(line), prefix + std::string(line));
+                }) {}
 
   void show(Frame frame, FrameSource source) override {
     driver_.submit(std::move(frame), std::move(source));

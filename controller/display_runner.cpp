@@ -33,7 +33,7 @@ DisplayRunner::DisplayRunner(boost::asio::io_context& loop, DisplayPlayer player
 }
 
 void DisplayRunner::start() {
-  for (const auto& problem : player_.problems()) log_(problem);
+  for (const auto& problem : player_.problems()) log_.warning(problem);
   next_tick_ = std::chrono::steady_clock::now();
   tick();
 }
@@ -54,6 +54,7 @@ DisplayStatus DisplayRunner::status(std::chrono::minutes utc_offset) const {
   DisplayStatus status;
   status.name = name();
   status.link = player_.display().link;
+  status.output = player_.display().output == DisplayOutput::window ? "window" : "panel";
   status.health = output_->health();
   if (const Play* play = player_.on_air(); play && play->item) {
     status.on_air = play->item->id;
@@ -76,7 +77,7 @@ void DisplayRunner::reload(std::shared_ptr<const DisplayContent> planned) {
   std::vector<DisplayPlayer::Change> changes;
   const auto now = clocks_.wall();
   player_.reload(std::move(planned), now, &changes);
-  for (const auto& problem : player_.problems()) log_(problem);
+  for (const auto& problem : player_.problems()) log_.warning(problem);
   record(changes, now);
 }
 
@@ -135,7 +136,7 @@ void DisplayRunner::tick() {
       if (!trusted_) player_.resume(now, &changes);
       last_frame_ = player_.frame_at(now, &changes);
       if (const auto failure = player_.take_draw_failure())
-        log_("display " + name() + ": " + *failure);
+        log_.warning("display " + name() + ": " + *failure);
       follow_frame_rate();
       record(changes, now);
       trusted_ = true;
@@ -149,7 +150,7 @@ void DisplayRunner::tick() {
     // Nothing a display meets may stop the daemon: the board keeps its last frame, and the
     // next tick tries again.
     if (error.what() != last_error_)
-      log_("display " + name() + ": frame not made: " + error.what());
+      log_.error("display " + name() + ": frame not made: " + error.what());
     last_error_ = error.what();
   }
   schedule_next_tick();

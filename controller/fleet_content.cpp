@@ -89,8 +89,8 @@ FleetContent::FleetContent(const Config& config, std::function<SystemClock::time
       trust_ = read_public_key(fleet_.trust);
     } catch (const std::exception& error) {
       trust_problem_ = error.what();
-      log_("fleet: " + trust_problem_ +
-           "; nothing from the fleet is accepted, what was kept before plays on");
+      log_.warning("fleet: " + trust_problem_ +
+                   "; nothing from the fleet is accepted, what was kept before plays on");
     }
   }
   // What was kept verifies again against today's key: a province that changed its key has not
@@ -104,8 +104,8 @@ FleetContent::FleetContent(const Config& config, std::function<SystemClock::time
         if (!topic) throw SignatureRefused("not a file bangtind keeps");
         verify_message(read_file(entry.path()), *topic, *trust_, wall_());
       } catch (const std::exception& problem) {
-        log_("fleet: " + printable(topic.value_or(name)) +
-             " no longer kept: " + printable(problem.what()));
+        log_.warning("fleet: " + printable(topic.value_or(name)) +
+                     " no longer kept: " + printable(problem.what()));
         std::filesystem::remove(playlists_folder() / name, error);
         std::filesystem::remove(entry.path(), error);
       }
@@ -121,7 +121,7 @@ std::filesystem::path FleetContent::playlists_folder() const {
 std::filesystem::path FleetContent::signed_folder() const { return state_ / "fleet" / "signed"; }
 
 void FleetContent::refuse(const std::string& topic, const std::string& reason) {
-  log_("fleet: " + printable(topic) + " refused: " + printable(reason));
+  log_.warning("fleet: " + printable(topic) + " refused: " + printable(reason));
   std::lock_guard lock(mutex_);
   refusals_.push_back(FleetRefusal{topic, reason, iso_date_time_text(wall_(), utc_offset_)});
   while (refusals_.size() > kRefusalsKept) refusals_.pop_front();

@@ -78,7 +78,7 @@ struct FleetLink::Impl {
     try {
       if (!client->publish(status_topic, online_payload(now), 1, true)) return;
     } catch (const MqttError& error) {
-      log(std::string("fleet: status not published: ") + error.what());
+      log.warning(std::string("fleet: status not published: ") + error.what());
       return;
     }
     last_published = std::move(now);
@@ -96,12 +96,12 @@ struct FleetLink::Impl {
     }
     const std::string reason = printable(change.reason);
     if (change.was_connected) {
-      log("fleet: connection to " + printable(fleet.broker) + " lost: " + reason +
-          "; reconnecting, the boards play on");
+      log.warning("fleet: connection to " + printable(fleet.broker) + " lost: " + reason +
+                  "; reconnecting, the boards play on");
       last_failure_logged.clear();
     } else if (reason != last_failure_logged) {
-      log("fleet: cannot connect to " + printable(fleet.broker) + ": " + reason +
-          "; trying again, the boards play on");
+      log.warning("fleet: cannot connect to " + printable(fleet.broker) + ": " + reason +
+                  "; trying again, the boards play on");
       last_failure_logged = reason;
     }
   }
@@ -151,7 +151,7 @@ void FleetLink::stop() {
                            stopped_payload(fleet_status(impl.fleet.site, impl.status())), 1, true);
     }
   } catch (const MqttError& error) {
-    impl.log(std::string("fleet: offline status not published: ") + error.what());
+    impl.log.warning(std::string("fleet: offline status not published: ") + error.what());
   }
   impl.stopped = true;
   impl.client->close();

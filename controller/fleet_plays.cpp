@@ -57,9 +57,10 @@ class OutboxFeed {
     } catch (const std::exception& error) {
       outbox_.reset();
       if (error.what() != problem_) {
-        log_(std::string("fleet: plays not put in the outbox: ") + error.what() + "; up to " +
-             std::to_string(plays_kept_) +
-             " wait in memory and go in once it can be written (the local report has them all)");
+        log_.error(
+            std::string("fleet: plays not put in the outbox: ") + error.what() + "; up to " +
+            std::to_string(plays_kept_) +
+            " wait in memory and go in once it can be written (the local report has them all)");
       }
       problem_ = error.what();
     } catch (...) {
@@ -174,11 +175,11 @@ void FleetPlaysSender::fetch() {
 
 void FleetPlaysSender::take(Fetched fetched) {
   fetching_ = false;
-  for (const std::string& problem : fetched.problems) log_("fleet: " + problem);
+  for (const std::string& problem : fetched.problems) log_.warning("fleet: " + problem);
   if (!fetched.failure.empty()) {
     if (fetched.failure != last_problem_)
-      log_("fleet: plays not sent: " + fetched.failure +
-           "; tried again every second, the boards play on");
+      log_.warning("fleet: plays not sent: " + fetched.failure +
+                   "; tried again every second, the boards play on");
     last_problem_ = fetched.failure;
     return;
   }

@@ -59,19 +59,19 @@ struct HubLink::Impl {
     }
     const std::string reason = printable(change.reason);
     if (change.was_connected) {
-      log("hub: connection to " + broker + " lost: " + reason + "; reconnecting");
+      log.warning("hub: connection to " + broker + " lost: " + reason + "; reconnecting");
       last_failure_logged.clear();
     } else if (reason != last_failure_logged) {
-      log("hub: cannot connect to " + broker + ": " + reason + "; trying again");
+      log.warning("hub: cannot connect to " + broker + ": " + reason + "; trying again");
       last_failure_logged = reason;
     }
   }
 
   void refuse(const MqttMessage& message, const std::string& why) {
     count(&HubCounts::refused);
-    log("hub: refused a message on " + printable(message.topic) + " (" +
-        std::to_string(message.payload.size()) + " bytes, begins \"" +
-        printable(message.payload.substr(0, kPayloadExcerpt)) + "\"): " + printable(why));
+    log.warning("hub: refused a message on " + printable(message.topic) + " (" +
+                std::to_string(message.payload.size()) + " bytes, begins \"" +
+                printable(message.payload.substr(0, kPayloadExcerpt)) + "\"): " + printable(why));
   }
 
   // False only when the database would not take a batch: the broker then keeps it.
@@ -111,7 +111,7 @@ struct HubLink::Impl {
       }
     } catch (const std::runtime_error& error) {
       // A status is said again every 30 s: the next one is as good.
-      log("hub: status of " + site + " not stored: " + error.what());
+      log.error("hub: status of " + site + " not stored: " + error.what());
     }
   }
 
@@ -130,8 +130,8 @@ struct HubLink::Impl {
       return true;
     } catch (const std::runtime_error& error) {
       if (error.what() != last_store_failure) {
-        log("hub: " + named + "not stored: " + error.what() +
-            "; not acknowledged, the broker keeps it and sends it again");
+        log.error("hub: " + named + "not stored: " + error.what() +
+                  "; not acknowledged, the broker keeps it and sends it again");
         last_store_failure = error.what();
       }
       cut_for_the_database = true;

@@ -76,7 +76,10 @@ int run(const po::variables_map& vm, const std::string& database) {
   const std::string client_id =
       vm.count("client-id") ? vm["client-id"].as<std::string>() : default_client_id();
 
-  const LogSink log = stderr_log();
+  // The hub has no config of its own: its lines are stamped in the machine's time zone.
+  const auto level = parse_log_level(vm["log-level"].as<std::string>());
+  if (!level) throw po::error("--log-level must be error, warning, info or debug");
+  const LogSink log = stderr_log(LogFormat{*level, std::nullopt});
   boost::asio::io_context loop;
   HubStore store(database);
   HubLink link(loop, fleet_mqtt_options(fleet, client_id), shared, store, log);
@@ -117,6 +120,8 @@ int main(int argc, char** argv) {
       "client-id", po::value<std::string>(),
       "the broker keeps this hub's session under it (default bangtin-hub-HOSTNAME)")(
       "keepalive", po::value<int>()->default_value(30), "seconds")(
+      "log-level", po::value<std::string>()->default_value("info"),
+      "error, warning, info or debug: the least important lines logged")(
       "allow-plain-mqtt", "mqtt:// to a broker beyond this machine")(
       "sites", "print which sites are online or offline, and exit")("version", "print the version")(
       "help,h", "show this help");

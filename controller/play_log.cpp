@@ -185,9 +185,9 @@ PlayJournal::PlayId PlayJournal::begin(PlayStart play) {
       ++status_.plays_lost;
       dropped_.insert(id);
       if (!said_memory_full_) {
-        log_("proof of play: " + std::to_string(limits_.plays_kept) +
-             " plays wait in memory, the most it keeps; the next ones are not recorded until "
-             "the database can be written");
+        log_.error("proof of play: " + std::to_string(limits_.plays_kept) +
+                   " plays wait in memory, the most it keeps; the next ones are not recorded until "
+                   "the database can be written");
         said_memory_full_ = true;
       }
       return id;
@@ -239,10 +239,10 @@ std::unique_ptr<PlayStore> PlayJournal::open_store() {
 void PlayJournal::turn_off(const std::string& why) {
   if (status_.recording) {
     lost_before_outage_ = status_.plays_lost;
-    log_("proof of play is off: " + why + "; up to " + std::to_string(limits_.plays_kept) +
-         " plays are kept in memory and written once it works again");
+    log_.error("proof of play is off: " + why + "; up to " + std::to_string(limits_.plays_kept) +
+               " plays are kept in memory and written once it works again");
   } else if (why != status_.problem) {
-    log_("proof of play is still off: " + why);
+    log_.error("proof of play is still off: " + why);
   }
   status_.recording = false;
   status_.problem = why;
@@ -283,8 +283,8 @@ void PlayJournal::run(Worker::Inbox& inbox) {
         // The last try at stopping failed too: what memory kept is lost, and said.
         const std::lock_guard lock(status_mutex_);
         if (status_.plays_pending > 0) {
-          log_("proof of play: " + std::to_string(status_.plays_pending) +
-               " play(s) kept in memory are not recorded: " + status_.problem);
+          log_.error("proof of play: " + std::to_string(status_.plays_pending) +
+                     " play(s) kept in memory are not recorded: " + status_.problem);
         }
         status_.plays_lost += status_.plays_pending;
         status_.plays_pending = 0;

@@ -1,6 +1,6 @@
 #include "window_output.hpp"
 
-#include <deque>
+#include "bangtin/frame_rate.hpp"
 
 namespace bangtin {
 
@@ -50,7 +50,7 @@ void WindowOutput::run(Worker::Inbox& inbox) {
   std::string last_failure;
   Frame last_frame;
   std::vector<std::promise<Frame>> screenshots;  // asked for; answered once a window shows
-  std::deque<std::chrono::steady_clock::time_point> shown_times;  // of the last second
+  FrameRate shown;
   for (;;) {
     if (!window) {
       try {
@@ -61,7 +61,8 @@ void WindowOutput::run(Worker::Inbox& inbox) {
         last_failure.clear();
         if (!last_frame.bytes.empty()) window->show(last_frame);
       } catch (const std::exception& error) {
-        if (error.what() != last_failure) log_(prefix + "cannot open the window: " + error.what());
+        if (error.what() != last_failure)
+          log_.warning(prefix + "cannot open the window: " + error.what());
         last_failure = error.what();
         if (!inbox.pause_until(Worker::Clock::now() + kReopenDelay)) break;
         continue;
@@ -77,33 +78,39 @@ void WindowOutput::run(Worker::Inbox& inbox) {
     }
     if (inbox.stopping()) break;
     try {
-      if (fresh && window->show(last_frame)) {
+      // A frame the same as the one on screen is not presented again, but it is on the screen
+      // all the same: counted, as a panel's link counts each frame it delivers, so a still page
+      // at 25 frames a second reads 25 on both. Frames a newer one replaced before the window
+      // took them are not counted.
+      const auto now = FrameRate::Clock::now();
+      if (fresh) {
+        window->show(last_frame);
         ++frames_shown_;
-        shown_times.push_back(std::chrono::steady_clock::now());
+        shown.count(now);
       }
-      // New pictures presented in the last second: a still page presents none, a video its own
-      // frame rate.
-      while (!shown_times.empty() &&
-             std::chrono::steady_clock::now() - shown_times.front() > std::chrono::seconds(1))
-        shown_times.pop_front();
-      frames_per_second_ = static_cast<double>(shown_times.size());
+      frames_per_second_ = shown.per_second(now);
       if (!screenshots.empty()) {
         const Frame picture = window->screenshot();
         for (auto& request : screenshots) request.set_value(picture);
         screenshots.clear();
       }
       if (!window->handle_events()) {
-        log_(prefix + "the window was closed; opening it again");
+        log_.warning(prefix + "the window was closed; opening it again");
         window.reset();
         open_ = false;
+        shown.clear();
+        frames_per_second_ = 0;
       }
     } catch (const std::exception& error) {
-      log_(prefix + "window error: " + error.what() + "; opening it again");
+      log_.error(prefix + "window error: " + error.what() + "; opening it again");
       window.reset();
       open_ = false;
+      shown.clear();
+      frames_per_second_ = 0;
     }
   }
   open_ = false;
+  frames_per_second_ = 0;
 }
 
 }  // namespace bangtin

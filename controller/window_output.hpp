@@ -30,7 +30,8 @@ class WindowOutput {
   void stop();
   bool is_open() const { return open_; }
   std::uint64_t frames_shown() const { return frames_shown_; }
-  // New pictures presented in the last second.
+  // Frames the window took while open (the same picture again included), a second, over the
+  // last couple of seconds (FrameRate); 0 while it is closed.
   double frames_per_second() const { return frames_per_second_; }
   // The last picture presented, read back from the window (for tests and support).
   std::optional<Frame> screenshot();

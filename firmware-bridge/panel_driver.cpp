@@ -139,7 +139,11 @@ void PanelDriver::stop() { worker_.stop(); }
 
 LinkCounters PanelDriver::counters() const {
   const std::lock_guard lock(counters_mutex_);
-  return counters_;
+  LinkCounters now = counters_;
+  // At the time of asking: frames that stopped going out (a stalled link) read 0 without
+  // waiting for a frame to say so.
+  now.health.frames_per_second = delivered_.per_second(Clock::now());
+  return now;
 }
 
 bool PanelDriver::wait_for(const std::function<bool(const LinkCounters&)>& condition,
@@ -247,7 +251,11 @@ void PanelDriver::drop_link(const std::string& why) {
   committed_crc_.reset();
   uploading_.reset();
   uploading_ahead_.reset();
-  update_counters([](LinkCounters& counters) { counters.health.connected = false; });
+  update_counters([this](LinkCounters& counters) {
+    counters.health.connected = false;
+    counters.health.frames_per_second = 0;  // nothing reaches the panel
+    delivered_.clear();
+  });
   note_failure(why, "");
   retry_wait_due_ = true;
 }
@@ -338,10 +346,10 @@ void PanelDriver::count_frame(const WireCost& cost, StripChoice way) {
   const Clock::time_point now = Clock::now();
   recent_frames_.push_back(now);
   keep_last_second(recent_frames_);
-  const double per_second = static_cast<double>(recent_frames_.size());
   update_counters([&](LinkCounters& counters) {
     ++counters.health.frames_shown;
-    counters.health.frames_per_second = per_second;
+    delivered_.count(now);
+    counters.health.frames_per_second = delivered_.per_second(now);
     counters.health.bytes_per_frame = cost.bytes;
     counters.wire_bytes += cost.bytes;
     if (cost.delta) ++counters.delta_frames;
@@ -543,7 +551,11 @@ void PanelDriver::run(Worker::Inbox& inbox) {
     if (link_->is_open() && (timed_status ? Clock::now() >= next_status_ : showed)) check_status();
   }
   link_->close();
-  update_counters([](LinkCounters& counters) { counters.health.connected = false; });
+  update_counters([this](LinkCounters& counters) {
+    counters.health.connected = false;
+    counters.health.frames_per_second = 0;  // nothing reaches the panel
+    delivered_.clear();
+  });
 }
 
 }  // namespace bangtin

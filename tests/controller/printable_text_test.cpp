@@ -2,8 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include <iostream>
-#include <sstream>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include "bangtin/controller.hpp"
 
@@ -39,13 +39,18 @@ TEST(Printable, EachByteOfInvalidUtf8IsEscaped) {
 
 namespace {
 
-// What stderr_log writes, caught by swapping std::cerr's buffer for the call.
+// What the daemon's log writes, caught in a pipe (not the journal's: JOURNAL_STREAM names none).
 std::string logged(std::string_view line) {
-  std::ostringstream caught;
-  std::streambuf* const stderr_buffer = std::cerr.rdbuf(caught.rdbuf());
-  stderr_log()(line);
-  std::cerr.rdbuf(stderr_buffer);
-  return caught.str();
+  int ends[2];
+  EXPECT_EQ(::pipe2(ends, O_CLOEXEC), 0);
+  fd_log(ends[1])(line);
+  ::close(ends[1]);
+  std::string caught;
+  char buffer[512];
+  for (ssize_t got; (got = ::read(ends[0], buffer, sizeof buffer)) > 0;)
+    caught.append(buffer, static_cast<std::size_t>(got));
+  ::close(ends[0]);
+  return caught;
 }
 
 }  // namespace

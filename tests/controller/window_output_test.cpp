@@ -6,6 +6,9 @@
 #include <cstdlib>
 #include <thread>
 
+#include "bangtin/daemon_status.hpp"
+#include "running_daemon.hpp"
+
 #include "test_support.hpp"
 #include "virtual_screen.hpp"
 #include "window_output.hpp"
@@ -80,4 +83,35 @@ TEST_F(WindowTest, ADaemonDisplayWithAWindowPlaysInIt) {
     thread.join();
   }
   EXPECT_EQ(log.count("not started"), 0) << log.all();
+}
+
+TEST_F(WindowTest, AStillPageReadsTheFramesItHasOnScreenNotZero) {
+  // A lobby display at 25 frames a second whose text stands still: every frame is the picture
+  // already on screen, and the status says the window keeps up with 25, not 0.
+  ScratchDir dir;
+  dir.write("playlists/test.yaml", "playlist: t\nitems:\n  - id: a\n    text: \"Một cửa\"\n");
+  const auto config =
+      dir.write("bangtin.yaml",
+                "timezone: \"+07:00\"\nplaylists: playlists/\ndisplays:\n  - name: sanh-ubnd\n"
+                "    size: 128x32\n    pixel: mono\n    output: window\n    fps: 25\n"
+                "    window: {fullscreen: false, vsync: false}\n");
+  LogRecorder log;
+  boost::asio::io_context loop;
+  Daemon daemon(loop, config, Clocks{}, log.sink());
+  std::thread thread([&] { loop.run(); });
+  ASSERT_TRUE(log.wait_for("display sanh-ubnd: window open", 10s)) << log.all();
+  std::optional<DisplayStatus> seen;
+  await_display_status(
+      dir.path() / "state", [](const DisplayStatus& d) { return d.health.frames_shown > 100; }, 15s,
+      &seen);
+  boost::asio::post(loop, [&] { daemon.stop(); });
+  thread.join();
+  ASSERT_TRUE(seen) << log.all();
+  EXPECT_EQ(seen->output, "window");
+  EXPECT_GT(seen->health.frames_shown, 100u) << log.all();
+  EXPECT_GE(seen->health.frames_per_second, 12.0);
+  EXPECT_LE(seen->health.frames_per_second, 25.5);
+  const std::string line = status_line(*seen);
+  EXPECT_NE(line.find("display sanh-ubnd: window open, "), std::string::npos) << line;
+  EXPECT_NE(line.find(" frames/s on screen"), std::string::npos) << line;
 }

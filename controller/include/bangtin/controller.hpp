@@ -18,6 +18,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "bangtin/daemon_status.hpp"
@@ -41,9 +42,54 @@ struct Clocks {
   std::optional<std::chrono::sys_days> earliest = earliest_trusted_date();
 };
 
-// Where log lines go; the daemon's default writes them to stderr with a timestamp.
-using LogSink = std::function<void(std::string_view line)>;
-LogSink stderr_log();
+// How much a log line matters: syslog's priorities, the numbers sd-daemon.h names SD_ERR,
+// SD_WARNING, SD_INFO and SD_DEBUG, which the journal reads from a line's "<N>" prefix.
+enum class LogLevel { error = 3, warning = 4, info = 6, debug = 7 };
+// "error", "warning", "info" or "debug", as --log-level takes them.
+std::optional<LogLevel> parse_log_level(std::string_view text);
+
+// Where log lines go. A line is info unless its caller says otherwise (log.warning(line)); a sink
+// made of a function of the line alone (a test's recorder) takes lines of every level.
+class LogSink {
+ public:
+  using Write = std::function<void(LogLevel level, std::string_view line)>;
+  LogSink() = default;
+  explicit LogSink(Write write) : write_(std::move(write)) {}
+  template <typename LineOnly>
+  requires(!std::is_same_v<std::remove_cvref_t<LineOnly>, LogSink> &&
+           std::is_invocable_v<LineOnly&, std::string_view> &&
+           !std::is_invocable_v<LineOnly&, LogLevel, std::string_view>)
+      LogSink(LineOnly line)  // NOLINT(google-explicit-constructor): every test's recorder is one
+      : write_([line = std::move(line)](LogLevel, std::string_view text) mutable { line(text); }) {}
+
+  void operator()(std::string_view line) const { write(LogLevel::info, line); }
+  void error(std::string_view line) const { write(LogLevel::error, line); }
+  void warning(std::string_view line) const { write(LogLevel::warning, line); }
+  void debug(std::string_view line) const { write(LogLevel::debug, line); }
+  void write(LogLevel level, std::string_view line) const {
+    if (write_) write_(level, line);
+  }
+
+ private:
+  Write write_;
+};
+
+struct LogFormat {
+  LogLevel most_detail = LogLevel::info;  // lines of a finer level are left out
+  // The config's `timezone`; none before the config is read: the machine's zone (TZ) then.
+  std::optional<std::chrono::minutes> utc_offset;
+  std::function<SystemClock::time_point()> clock = [] { return SystemClock::now(); };
+};
+
+// Whether `fd` is the stream systemd connected to the journal: it says so in JOURNAL_STREAM as
+// "DEVICE:INODE" of that stream (systemd.exec(5)); a descriptor redirected since is not it.
+bool is_journal_stream(int fd);
+
+// Writes each line to `fd`, whole in one write(2), escaped with printable(). To the journal: with
+// its "<N>" priority and no timestamp (the journal stamps each line itself); elsewhere after an
+// ISO 8601 timestamp with its offset, "2026-12-01 08:00:03+07:00 ".
+LogSink fd_log(int fd, LogFormat format = {});
+LogSink stderr_log(LogFormat format = {});
 
 // The checks `bangtin validate` runs with the renderer's knowledge: characters a display's font
 // cannot draw, how long an item plays on a display, and what a display or item cannot be drawn

@@ -25,6 +25,9 @@ struct PreparedCacheStatus {
 struct DisplayStatus {
   std::string name;
   std::string link;
+  // "panel": health is its link's, frames a second those the link delivered; "window": a lobby
+  // screen's window, frames a second those it took and had on screen.
+  std::string output = "panel";
   LinkHealth health;     // of its panel link or its window
   std::string on_air;    // item id, empty when idle
   std::string playlist;  // the item's playlist

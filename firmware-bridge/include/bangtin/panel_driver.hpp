@@ -34,6 +34,7 @@
 #include <vector>
 
 #include "bangtin/frame.hpp"
+#include "bangtin/frame_rate.hpp"
 #include "bangtin/frame_source.hpp"
 #include "bangtin/latest_value_worker.hpp"
 #include "bangtin/link_health.hpp"
@@ -185,6 +186,7 @@ class PanelDriver {
   mutable std::mutex counters_mutex_;
   mutable std::condition_variable counters_changed_;
   LinkCounters counters_;
+  FrameRate delivered_;  // frames the link took; counters_mutex_ guards it like counters_
 
   Worker worker_;  // last: its thread uses everything above
 };
