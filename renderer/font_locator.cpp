@@ -89,10 +89,10 @@ bool is_led_font(const std::filesystem::path& file) {
 }
 
 std::filesystem::path default_font(const PanelGeometry& zone, GlyphStyle glyphs) {
-  // The LED glyphs where a strike fills the zone; a taller zone gets a scalable face that does.
+  // The LED glyphs where a strike fills most of the zone (16, 24 and 32 rows); a taller zone
+  // gets a scalable face that fills it.
   const int rows = zone.height;
-  const bool led_fills =
-      zone.format == PixelFormat::mono && ((rows >= 16 && rows < 24) || (rows >= 32 && rows < 48));
+  const bool led_fills = zone.format == PixelFormat::mono && rows >= 16 && rows < 48;
   if (glyphs == GlyphStyle::led || (glyphs == GlyphStyle::automatic && led_fills)) {
     if (const std::optional<std::filesystem::path> led = led_font(rows)) return *led;
   }

@@ -1,8 +1,8 @@
-// bangtin-glyph-sheet: every Vietnamese letter and a few sentences on a 16- and a 32-row mono
+// bangtin-glyph-sheet: every Vietnamese letter and a few sentences on a 16-, 24- or 32-row mono
 // board, in today's crisp glyphs (left) and the LED glyphs (right), drawn as LED dots, for
 // people to judge the glyphs as a passer-by sees them.
 //
-//   bangtin-glyph-sheet --out sheet.png [--rows 16|32] [--scale 6]
+//   bangtin-glyph-sheet --out sheet.png [--rows 16|24|32] [--scale 6]
 #include <algorithm>
 #include <charconv>
 #include <cstring>
@@ -45,7 +45,7 @@ void copy_lit(const Frame& from, Frame& to, int left, int top) {
 }
 
 int usage() {
-  std::cerr << "usage: bangtin-glyph-sheet --out SHEET.png [--rows 16|32] [--scale N]\n"
+  std::cerr << "usage: bangtin-glyph-sheet --out SHEET.png [--rows 16|24|32] [--scale N]\n"
                "  Draws every Vietnamese letter and sample sentences on a mono board of ROWS rows\n"
                "  (16 when not given): crisp glyphs on the left, LED glyphs on the right.\n";
   return 2;
@@ -73,7 +73,7 @@ int main(int argc, char** argv) {
     if (option == "--out") {
       out = value;
     } else if (option == "--rows") {
-      if (!parse_int(value, rows) || (rows != 16 && rows != 32)) return usage();
+      if (!parse_int(value, rows) || (rows != 16 && rows != 24 && rows != 32)) return usage();
     } else if (option == "--scale") {
       if (!parse_int(value, scale) || scale < 1 || scale > 16) return usage();
     } else {

@@ -1,4 +1,5 @@
-// bangtin-led-font: writes the "Bangtin LED" BDF font for one board height from a Terminus PCF
+// bangtin-led-font: writes the "Bangtin LED" BDF font for one board height (16, 24 or 32 rows)
+// from a Terminus PCF
 // strike (xfonts-terminus). Every glyph of the source is copied; the Vietnamese letters are
 // composed here from Terminus's base letters and the marks drawn below, placed by rules made for
 // the LED grid: the marks sit a clear row (two at 32 rows) above the letter, a tone combined with
@@ -150,6 +151,26 @@ const Design kDesign16{
     .horn = {{".#", ".#", "#."}},
     // Ẳ ẳ: breve, a clear row and a 3-row hook would need 7 rows above a 6-row space.
     .hook_on_breve = {{"###", "..#"}},
+};
+
+// 24 rows: Terminus 12x24 bold, 2-pixel stems, 11-row lowercase: 9 rows above it take a
+// stacked pair with clear rows, 5 above a capital take a single mark.
+const Design kDesign24{
+    .rows = 24,
+    .gap_above = 1,
+    .gap_between = 1,
+    .gap_below = 1,
+    .side_gap = 1,
+    .side_raise = 1,
+    .grave = {{"##...", ".##..", "..##."}},
+    .acute = {{"..##.", ".##..", "##..."}},
+    .hook = {{".##.", "#..#", "...#", "..#."}},
+    .tilde = {{".##...#", "#..###."}},
+    .dot_below = {{"##", "##"}},
+    .circumflex = {{"..##..", ".#..#.", "#....#"}},
+    .breve = {{"#....#", "#....#", ".####."}},
+    .horn = {{"..#", ".#.", ".#.", "#.."}},
+    .hook_on_breve = {{".##.", "#..#", "...#", "..#."}},
 };
 
 // 32 rows: Terminus 16x32 bold has 3-pixel stems; the marks have 2- and 3-pixel strokes and are
@@ -517,7 +538,7 @@ void write_bdf(const std::string& out, const Design& d, int ascent,
 }
 
 int usage() {
-  std::cerr << "usage: bangtin-led-font --source TERMINUS.pcf.gz --rows 16|32 --out FONT.bdf\n";
+  std::cerr << "usage: bangtin-led-font --source TERMINUS.pcf.gz --rows 16|24|32 --out FONT.bdf\n";
   return 2;
 }
 
@@ -538,7 +559,10 @@ int main(int argc, char** argv) {
       return usage();
   }
   if (argc % 2 == 0 || source_file.empty() || out.empty()) return usage();
-  const Design* design = rows == 16 ? &kDesign16 : rows == 32 ? &kDesign32 : nullptr;
+  const Design* design = rows == 16   ? &kDesign16
+                         : rows == 24 ? &kDesign24
+                         : rows == 32 ? &kDesign32
+                                      : nullptr;
   if (!design) return usage();
   try {
     const Source source(source_file, rows);

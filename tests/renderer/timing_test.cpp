@@ -204,7 +204,7 @@ TEST(Timing, MeasuringAnItemGivesWhatPreparingItGivesWithoutItsPixels) {
     }
   }
   // Both kinds of outcome were compared: lengths, and texts that cannot be set.
-  EXPECT_EQ(compared, 5 * 6 * 5 * 3);
+  EXPECT_EQ(compared, 7 * 6 * 5 * 3);
   EXPECT_GT(errors, 20);
   EXPECT_LT(errors, compared / 2);
 }

@@ -35,14 +35,14 @@ class MediaError : public std::runtime_error {
 // Throws std::runtime_error when none is installed.
 std::filesystem::path find_vietnamese_font(std::string_view family = "DejaVu Sans");
 // The face bangtin uses when the config names none, for a zone and the display's glyph style:
-//   led, or automatic on a 1-bit zone of 16-23 or 32-47 rows: bangtin's LED glyphs (led_font);
+//   led, or automatic on a 1-bit zone of 16-47 rows: bangtin's LED glyphs (led_font);
 //   otherwise GNU Unifont (fonts-unifont) for 1-bit zones under 20 rows when installed, and
 //   DejaVu Sans for the rest.
 std::filesystem::path default_font(const PanelGeometry& zone,
                                    GlyphStyle glyphs = GlyphStyle::automatic);
 
 // The rows bangtin's LED glyphs are drawn for, each a BDF strike of its own.
-inline constexpr int kLedFontRows[] = {16, 32};
+inline constexpr int kLedFontRows[] = {16, 24, 32};
 // The LED glyphs for a zone `rows` high: the tallest strike that fits, nothing under 16 rows.
 // Looked up in the build tree first, then where `cmake --install` puts them
 // (share/bangtin/fonts); throws std::runtime_error naming both when neither has them.
