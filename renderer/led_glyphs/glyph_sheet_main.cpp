@@ -82,7 +82,9 @@ int main(int argc, char** argv) {
   }
   if (out.empty()) return usage();
   try {
-    const std::vector<std::string> lines = sheet_lines();
+    // Each column headed by its style's name, in its own glyphs.
+    std::vector<std::string> lines = sheet_lines();
+    lines.insert(lines.begin(), "");
     // Room for the longest line in the wider of the two glyph styles.
     const int width = rows * 24;
     const int gutter = rows;        // dark columns between the two styles
@@ -91,8 +93,10 @@ int main(int argc, char** argv) {
     Frame sheet = Frame::blank(2 * width + gutter, height, PixelFormat::mono);
     for (std::size_t i = 0; i < lines.size(); ++i) {
       const int top = static_cast<int>(i) * (rows + line_gap);
-      copy_lit(board_line(lines[i], rows, GlyphStyle::crisp, width), sheet, 0, top);
-      copy_lit(board_line(lines[i], rows, GlyphStyle::led, width), sheet, width + gutter, top);
+      copy_lit(board_line(i == 0 ? "glyphs: crisp" : lines[i], rows, GlyphStyle::crisp, width),
+               sheet, 0, top);
+      copy_lit(board_line(i == 0 ? "glyphs: led" : lines[i], rows, GlyphStyle::led, width), sheet,
+               width + gutter, top);
     }
     write_png(led_dot_preview(sheet, scale), out);
   } catch (const std::exception& error) {
