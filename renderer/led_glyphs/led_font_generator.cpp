@@ -381,10 +381,10 @@ struct Placed {
   int top;
 };
 
-// The marks above the letter whose body spans `body` (columns and top row). `tilde_beside`: a
-// tilde on a circumflex goes to its upper right too, as the other tones do.
+// The marks above the letter whose body spans `body` (columns and top row). `tone_beside`: the
+// tone goes to the upper right of the circumflex or breve whatever it is, which costs no rows.
 std::vector<Placed> marks_above(const Design& d, const Letter& letter, const Box& body,
-                                bool tilde_beside) {
+                                bool tone_beside) {
   std::vector<Placed> placed;
   auto centred = [&](const Art& art) {
     // Centre on the body; an even difference of widths leans left, as Terminus's own marks do.
@@ -403,7 +403,7 @@ std::vector<Placed> marks_above(const Design& d, const Letter& letter, const Box
   placed.push_back(hat_at);
   if (tone == Mark::none) return placed;
   const Art& art = d.art(tone);
-  if (letter.hat == Mark::circumflex && (tone != Mark::tilde || tilde_beside)) {
+  if (tone_beside || (letter.hat == Mark::circumflex && tone != Mark::tilde)) {
     // Beside the circumflex, raised: the Vietnamese placement, which keeps Ấ Ầ Ẩ short and
     // tells them from a plain stack at a glance.
     const int bottom = hat_at.top + hat.height() - 1 - d.side_raise;
@@ -424,29 +424,29 @@ Cell compose(const Source& source, const Design& d, int shift, int ascent, int x
   if (base == U'i' && above) base = 0x0131;  // dotless ı under a mark
   const Cell letter_cell = source.glyph(base, d.rows, shift);
   // Shortens the letter until its marks (and horn) fit above it.
-  auto fit = [&](bool tilde_beside) {
+  auto fit = [&](bool tone_beside) {
     Cell cell = letter_cell;
     for (;;) {
       const Box body = ink_box(cell);
       int top = body.top;
       if (letter.horn_mark == Mark::horn) top = std::min(top, body.top - 1);
-      for (const Placed& mark : marks_above(d, letter, body, tilde_beside))
+      for (const Placed& mark : marks_above(d, letter, body, tone_beside))
         top = std::min(top, mark.top);
       if (top >= 0) return cell;
       shorten(cell, -top);
     }
   };
   Cell cell = fit(false);
-  // A capital shortened to a lowercase letter's height would pass for it (Ỗ for ỗ on 16 rows):
-  // its tilde then goes beside the circumflex, which costs no rows.
-  bool tilde_beside = false;
+  // A capital shortened to a lowercase letter's height would pass for it (Ỗ for ỗ on 16 rows)
+  // or shrink below it (Ằ to 6 rows): its tone then goes beside the circumflex or breve.
+  bool tone_beside = false;
   if (utf8proc_isupper(static_cast<utf8proc_int32_t>(letter.base)) &&
       ink_box(cell).bottom - ink_box(cell).top + 1 <= x_height) {
-    tilde_beside = true;
+    tone_beside = true;
     cell = fit(true);
   }
   const Box body = ink_box(cell);
-  const std::vector<Placed> marks = marks_above(d, letter, body, tilde_beside);
+  const std::vector<Placed> marks = marks_above(d, letter, body, tone_beside);
 
   if (letter.horn_mark == Mark::horn) {
     // From the letter's right shoulder (its first row reaching the rightmost column) up and out.
