@@ -35,8 +35,9 @@ PanelGeometry geometry_of(const DisplayConfig& display, const Rect& rect) {
 // The display's font, or the face that suits its content zone best.
 std::filesystem::path font_for(const DisplayConfig& display) {
   if (!display.font.empty()) return display.font;
-  return display.zones.empty() ? default_font(display.geometry())
-                               : default_font(geometry_of(display, content_zone(display).rect));
+  return display.zones.empty()
+             ? default_font(display.geometry(), display.glyphs)
+             : default_font(geometry_of(display, content_zone(display).rect), display.glyphs);
 }
 
 constexpr Rgb kWhite{255, 255, 255};

@@ -29,7 +29,7 @@ const std::vector<std::string> pixel_format_names{"mono", "rgb565", "rgb888"};
 // In the order of the enums they stand for.
 const std::vector<std::string> output_names{"panel", "window"};
 const std::vector<std::string> zone_role_names{"content", "title", "clock"};
-const std::vector<std::string> glyph_names{"auto", "crisp", "smooth"};
+const std::vector<std::string> glyph_names{"auto", "crisp", "smooth", "led"};
 
 // Panels are chained modules of 32 or 64 pixels; a side longer than this is a typo that would
 // otherwise allocate frames of gigabytes.

@@ -72,7 +72,10 @@ DisplayRenderer::DisplayRenderer(PanelGeometry panel, Layout layout,
     }
     const PanelGeometry geometry{zone.rect.width, zone.rect.height, panel.format};
     Impl::ZoneState& state = impl_->zones.emplace_back(Impl::ZoneState{zone, {}, {}, {}});
-    const std::filesystem::path& font = zone.font.empty() ? font_file : zone.font;
+    std::filesystem::path font = zone.font.empty() ? font_file : zone.font;
+    // A title or clock lower than the LED glyphs' shortest strike gets the crisp face that fits.
+    if (is_led_font(font) && !led_font(geometry.height))
+      font = default_font(geometry, GlyphStyle::crisp);
     if (zone.role == ZoneRole::content) {
       state.renderer.emplace(geometry, font, options);
       continue;

@@ -1,8 +1,10 @@
 #include <fontconfig/fontconfig.h>
 
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
+#include <system_error>
 
 #include "bangtin/renderer.hpp"
 
@@ -57,7 +59,43 @@ std::filesystem::path find_vietnamese_font(std::string_view family) {
   return match_vietnamese_font(family).file;
 }
 
-std::filesystem::path default_font(const PanelGeometry& zone) {
+namespace {
+std::filesystem::path led_strike_name(int rows) {
+  return "bangtin-led-" + std::to_string(rows) + ".bdf";
+}
+}  // namespace
+
+std::optional<std::filesystem::path> led_font(int rows) {
+  std::optional<int> strike;
+  for (const int strike_rows : kLedFontRows)
+    if (strike_rows <= rows) strike = strike_rows;
+  if (!strike) return std::nullopt;
+  const std::filesystem::path name = led_strike_name(*strike);
+  // The build tree's copy first, so tests and `bangtin` run from the build directory use the
+  // glyphs just generated; an installed bangtin has only the installed ones.
+  for (const std::filesystem::path dir :
+       {BANGTIN_LED_FONT_BUILD_DIR, BANGTIN_LED_FONT_INSTALL_DIR}) {
+    std::error_code error;
+    if (std::filesystem::is_regular_file(dir / name, error)) return dir / name;
+  }
+  throw std::runtime_error("bangtin's LED glyphs " + name.string() + " are in neither " +
+                           BANGTIN_LED_FONT_BUILD_DIR + " nor " + BANGTIN_LED_FONT_INSTALL_DIR +
+                           " (reinstall bangtin)");
+}
+
+bool is_led_font(const std::filesystem::path& file) {
+  const std::string name = file.filename().string();
+  return name.starts_with("bangtin-led-") && file.extension() == ".bdf";
+}
+
+std::filesystem::path default_font(const PanelGeometry& zone, GlyphStyle glyphs) {
+  // The LED glyphs where a strike fills most of the zone (16, 24 and 32 rows); a taller zone
+  // gets a scalable face that fills it.
+  const int rows = zone.height;
+  const bool led_fills = zone.format == PixelFormat::mono && rows >= 16 && rows < 48;
+  if (glyphs == GlyphStyle::led || (glyphs == GlyphStyle::automatic && led_fills)) {
+    if (const std::optional<std::filesystem::path> led = led_font(rows)) return *led;
+  }
   // Under 20 rows an outline font has two rows or fewer for a stacked mark; GNU Unifont's 16-px
   // glyphs were drawn for that grid (every Vietnamese letter distinct at 16 rows).
   if (zone.format == PixelFormat::mono && zone.height < 20) {

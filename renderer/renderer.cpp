@@ -70,7 +70,8 @@ Palette make_palette(PixelFormat format, Rgb colour, const Light& light, double 
 }
 
 GlyphMode glyph_mode(GlyphStyle style, PixelFormat format) {
-  if (style == GlyphStyle::crisp) return GlyphMode::crisp;
+  // The LED glyphs are bitmaps: drawn as they are, every pixel on or off.
+  if (style == GlyphStyle::crisp || style == GlyphStyle::led) return GlyphMode::crisp;
   if (style == GlyphStyle::smooth) return GlyphMode::smooth;
   return format == PixelFormat::mono ? GlyphMode::crisp : GlyphMode::smooth;
 }

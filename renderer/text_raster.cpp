@@ -1,5 +1,7 @@
 #include "text_raster.hpp"
 
+#include "bangtin/renderer.hpp"
+
 #include <SDL2/SDL.h>
 #include <utf8proc.h>
 
@@ -69,8 +71,24 @@ FontHandle open_font(const FontBytes& bytes, const std::filesystem::path& file, 
 }
 
 FontSizes::FontSizes(std::filesystem::path file, GlyphMode mode)
-    : file_(std::move(file)), bytes_(font_bytes(file_)), mode_(mode) {
+    : file_(std::move(file)), mode_(mode) {
+  if (is_led_font(file_)) {
+    for (const int rows : kLedFontRows) {
+      const std::filesystem::path sibling =
+          file_.parent_path() / ("bangtin-led-" + std::to_string(rows) + ".bdf");
+      if (sibling == file_ || std::filesystem::exists(sibling))
+        strikes_.push_back(Strike{rows, sibling, font_bytes(sibling)});
+    }
+  }
+  if (strikes_.empty()) strikes_.push_back(Strike{0, file_, font_bytes(file_)});
   at(16);  // a missing or unreadable font is a startup error, not a later one
+}
+
+const FontSizes::Strike& FontSizes::strike_for(int size) const {
+  const Strike* chosen = &strikes_.front();
+  for (const Strike& strike : strikes_)
+    if (strike.rows <= size) chosen = &strike;
+  return *chosen;
 }
 
 TTF_Font* FontSizes::at(int size) {
@@ -79,7 +97,8 @@ TTF_Font* FontSizes::at(int size) {
   if (found != recent_.end()) {
     std::rotate(recent_.begin(), found, found + 1);
   } else {
-    FontHandle font = open_font(bytes_, file_, size, mode_);
+    const Strike& strike = strike_for(size);
+    FontHandle font = open_font(strike.bytes, strike.file, size, mode_);
     if (recent_.size() >= kKeptSizes) recent_.pop_back();
     recent_.insert(recent_.begin(), {size, std::move(font)});
   }

@@ -46,7 +46,9 @@ FontHandle open_font(const FontBytes& bytes, const std::filesystem::path& file, 
 
 // One font file opened at the pixel sizes asked for lately. Only the few most recently used sizes
 // stay open: fitting a text tries many sizes, and each open size keeps its glyph cache (megabytes
-// at HD sizes). Bitmap fonts (PCF, the X misc-fixed faces) answer every size with their own strike.
+// at HD sizes). Bitmap fonts (PCF, the X misc-fixed faces) answer every size with their own strike;
+// bangtin's LED glyphs, one BDF file a strike, answer a size with the tallest strike not above it
+// (the shortest below that), so the 16- and 32-row files behave as one font.
 class FontSizes {
  public:
   static constexpr std::size_t kKeptSizes = 4;
@@ -62,9 +64,16 @@ class FontSizes {
   bool provides(char32_t c);
 
  private:
+  struct Strike {
+    int rows = 0;  // 0: a font that is not one of the LED strikes
+    std::filesystem::path file;
+    FontBytes bytes;
+  };
+  const Strike& strike_for(int size) const;
+
   TtfLibrary library_;
   std::filesystem::path file_;
-  FontBytes bytes_;
+  std::vector<Strike> strikes_;  // the LED strikes, shortest first; else just `file_`
   GlyphMode mode_;
   std::vector<std::pair<int, FontHandle>> recent_;  // most recently used first
   std::map<char32_t, bool> provided_;

@@ -138,8 +138,17 @@ void BM_Frame_Naive_Hd(benchmark::State& state) {
 
 // --- bangtin -------------------------------------------------------------------------------
 
-void ours_scroll(benchmark::State& state, const Case& c) {
-  const TextRenderer renderer(c.panel, find_vietnamese_font());
+// The board's renderer in DejaVu Sans, or in the LED glyphs (`glyphs: led`, the default on a
+// 32-row mono board): a frame must cost the same in both, as both are set into the strip once.
+TextRenderer renderer_for(const Case& c, GlyphStyle glyphs = GlyphStyle::automatic) {
+  if (glyphs == GlyphStyle::led)
+    return TextRenderer(c.panel, default_font(c.panel, glyphs), RenderOptions{Light{}, glyphs});
+  return TextRenderer(c.panel, find_vietnamese_font());
+}
+
+void ours_scroll(benchmark::State& state, const Case& c,
+                 GlyphStyle glyphs = GlyphStyle::automatic) {
+  const TextRenderer renderer = renderer_for(c, glyphs);
   const PreparedItem item = renderer.scroll(kStreetText, kSpeed, 1000, kAmber);
   Frame frame = Frame::blank(c.panel.width, c.panel.height, c.panel.format);
   std::chrono::milliseconds t{0};
@@ -151,6 +160,8 @@ void ours_scroll(benchmark::State& state, const Case& c) {
 }
 
 void BM_Frame_Mono(benchmark::State& state) { ours_scroll(state, kMono); }
+void BM_Frame_Mono_Led(benchmark::State& state) { ours_scroll(state, kMono, GlyphStyle::led); }
+
 void BM_Frame_Rgb565(benchmark::State& state) { ours_scroll(state, kRgb565); }
 
 void BM_Frame_Hd(benchmark::State& state) {
@@ -192,8 +203,9 @@ void prepare_twice_for_duration(benchmark::State& state, const Case& c) {
 }
 
 // What the renderer does now: the duration is part of the style, the text is set once.
-void prepare_for_duration(benchmark::State& state, const Case& c) {
-  const TextRenderer renderer(c.panel, find_vietnamese_font());
+void prepare_for_duration(benchmark::State& state, const Case& c,
+                          GlyphStyle glyphs = GlyphStyle::automatic) {
+  const TextRenderer renderer = renderer_for(c, glyphs);
   TextStyle style;
   style.speed = kSpeed;
   style.colour = kAmber;
@@ -209,6 +221,9 @@ void BM_Prepare_Twice_Rgb565(benchmark::State& state) {
   prepare_twice_for_duration(state, kRgb565);
 }
 void BM_Prepare_Mono(benchmark::State& state) { prepare_for_duration(state, kMono); }
+void BM_Prepare_Mono_Led(benchmark::State& state) {
+  prepare_for_duration(state, kMono, GlyphStyle::led);
+}
 void BM_Prepare_Rgb565(benchmark::State& state) { prepare_for_duration(state, kRgb565); }
 
 // How long an item plays, for the schedule of a programme of thousands of different texts: drawing
@@ -259,6 +274,7 @@ BENCHMARK(BM_PlayLength_Measure_Rgb565)
     ->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_Frame_Naive_Mono)->Name("BM_Frame_Naive/mono128x32_scroll");
 BENCHMARK(BM_Frame_Mono)->Name("BM_Frame/mono128x32_scroll");
+BENCHMARK(BM_Frame_Mono_Led)->Name("BM_Frame/mono128x32_scroll_led");
 BENCHMARK(BM_Frame_Naive_Rgb565)->Name("BM_Frame_Naive/rgb565_192x64_scroll");
 BENCHMARK(BM_Frame_Rgb565)->Name("BM_Frame/rgb565_192x64_scroll");
 BENCHMARK(BM_Frame_Naive_Hd)
@@ -276,4 +292,7 @@ BENCHMARK(BM_Prepare_Mono)
     ->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_Prepare_Rgb565)
     ->Name("BM_PrepareForDuration/rgb565_192x64_scroll")
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_Prepare_Mono_Led)
+    ->Name("BM_PrepareForDuration/mono128x32_scroll_led")
     ->Unit(benchmark::kMicrosecond);

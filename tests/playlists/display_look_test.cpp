@@ -170,7 +170,8 @@ TEST_F(DisplayLook, GammaAndGlyphs) {
   for (const auto& [written, glyphs] :
        std::vector<std::pair<std::string, GlyphStyle>>{{"auto", GlyphStyle::automatic},
                                                        {"crisp", GlyphStyle::crisp},
-                                                       {"smooth", GlyphStyle::smooth}}) {
+                                                       {"smooth", GlyphStyle::smooth},
+                                                       {"led", GlyphStyle::led}}) {
     EXPECT_EQ(
         display_of("  - name: a\n    size: 8x8\n    link: x\n    glyphs: " + written + "\n").glyphs,
         glyphs);

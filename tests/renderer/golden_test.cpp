@@ -35,6 +35,24 @@ TEST(Golden, Mono16RowStackedMarks) {
                          "mono128x16_stacked_marks");
 }
 
+// The LED glyphs (`glyphs: led`, the default on these boards): generated at build time from
+// Terminus (xfonts-terminus 4.48), so a change to the generator's marks shows here.
+Frame led_frame(PanelGeometry panel, const std::string& text) {
+  return TextRenderer(panel, *led_font(panel.height), RenderOptions{Light{}, GlyphStyle::led})
+      .still(text)
+      .frame_at(0ns);
+}
+
+TEST(Golden, Mono16RowLedGlyphs) {
+  golden::expect_matches(led_frame({128, 16, PixelFormat::mono}, "ỄẶẬỖ Ẵ gỵ Ẳ"),
+                         "mono128x16_led_stacked_marks");
+}
+
+TEST(Golden, Mono32RowLedGlyphs) {
+  golden::expect_matches(led_frame({128, 32, PixelFormat::mono}, "hồ sơ hổ hố"),
+                         "mono128x32_led_tones");
+}
+
 TEST(Golden, MonoScrollMidway) {
   const PreparedItem item = TextRenderer({128, 32, PixelFormat::mono}, kPinnedFont)
                                 .scroll("Dịch vụ công trực tuyến", 50, 1);

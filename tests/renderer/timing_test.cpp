@@ -149,7 +149,8 @@ std::string timing_or_error(const std::function<PlayTiming()>& work) {
 }  // namespace
 
 TEST(Timing, MeasuringAnItemGivesWhatPreparingItGivesWithoutItsPixels) {
-  const std::filesystem::path unifont = default_font({64, 16, PixelFormat::mono});
+  const std::filesystem::path unifont =
+      default_font({64, 16, PixelFormat::mono}, GlyphStyle::crisp);
   struct Board {
     PanelGeometry zone;
     std::filesystem::path font;
@@ -158,6 +159,8 @@ TEST(Timing, MeasuringAnItemGivesWhatPreparingItGivesWithoutItsPixels) {
   const Board boards[] = {
       {{128, 32, PixelFormat::mono}, kSans, GlyphStyle::crisp},
       {{64, 16, PixelFormat::mono}, unifont, GlyphStyle::crisp},
+      {{64, 16, PixelFormat::mono}, *led_font(16), GlyphStyle::led},
+      {{128, 32, PixelFormat::mono}, *led_font(32), GlyphStyle::led},
       {{192, 64, PixelFormat::rgb565}, kSans, GlyphStyle::smooth},
       {{480, 270, PixelFormat::rgb888}, kSans, GlyphStyle::smooth},
       {{128, 8, PixelFormat::mono}, kSans, GlyphStyle::crisp},  // too low for any text
@@ -201,7 +204,7 @@ TEST(Timing, MeasuringAnItemGivesWhatPreparingItGivesWithoutItsPixels) {
     }
   }
   // Both kinds of outcome were compared: lengths, and texts that cannot be set.
-  EXPECT_EQ(compared, 5 * 6 * 5 * 3);
+  EXPECT_EQ(compared, 7 * 6 * 5 * 3);
   EXPECT_GT(errors, 20);
   EXPECT_LT(errors, compared / 2);
 }

@@ -22,10 +22,12 @@ enum class ZoneRole : std::uint8_t {
   clock,    // the Vietnamese time and date, redrawn each minute
 };
 
-// How glyphs become pixels. automatic: crisp on mono panels, smooth on colour ones.
+// How glyphs become pixels. automatic: led on mono panels of 16-47 rows, where bangtin's LED
+// glyphs fill most of the zone, crisp on other mono panels, smooth on colour ones.
 //   crisp:  FreeType's monochrome hinter and 1-bit rasterizer, glyphs made for the pixel grid;
-//   smooth: antialiased, unhinted (hinting flattens stacked marks at 12-16 px).
-enum class GlyphStyle : std::uint8_t { automatic, crisp, smooth };
+//   smooth: antialiased, unhinted (hinting flattens stacked marks at 12-16 px);
+//   led:    the "Bangtin LED" bitmap glyphs (16, 24, 32 rows), Vietnamese marks drawn in pixels.
+enum class GlyphStyle : std::uint8_t { automatic, crisp, smooth, led };
 
 // Where the window of a display with `output: window` opens.
 struct WindowOptions {

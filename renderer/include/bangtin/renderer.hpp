@@ -34,9 +34,21 @@ class MediaError : public std::runtime_error {
 // A font file of the given family that covers Vietnamese, found through fontconfig.
 // Throws std::runtime_error when none is installed.
 std::filesystem::path find_vietnamese_font(std::string_view family = "DejaVu Sans");
-// The face bangtin uses when the config names none: GNU Unifont (fonts-unifont) for 1-bit zones
-// under 20 rows when installed, DejaVu Sans otherwise.
-std::filesystem::path default_font(const PanelGeometry& zone);
+// The face bangtin uses when the config names none, for a zone and the display's glyph style:
+//   led, or automatic on a 1-bit zone of 16-47 rows: bangtin's LED glyphs (led_font);
+//   otherwise GNU Unifont (fonts-unifont) for 1-bit zones under 20 rows when installed, and
+//   DejaVu Sans for the rest.
+std::filesystem::path default_font(const PanelGeometry& zone,
+                                   GlyphStyle glyphs = GlyphStyle::automatic);
+
+// The rows bangtin's LED glyphs are drawn for, each a BDF strike of its own.
+inline constexpr int kLedFontRows[] = {16, 24, 32};
+// The LED glyphs for a zone `rows` high: the tallest strike that fits, nothing under 16 rows.
+// Looked up in the build tree first, then where `cmake --install` puts them
+// (share/bangtin/fonts); throws std::runtime_error naming both when neither has them.
+std::optional<std::filesystem::path> led_font(int rows);
+// Whether `file` is one of the LED glyph strikes (its sizes then come from its sibling strikes).
+bool is_led_font(const std::filesystem::path& file);
 
 // Characters of the (UTF-8) text, after NFC, that the font has no glyph for, each once, in order
 // of appearance. A Vietnamese letter counts as missing when the font lacks it precomposed: built
