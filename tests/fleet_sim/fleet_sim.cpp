@@ -86,7 +86,8 @@ class Child {
   Child(const std::vector<std::string>& argv, const std::filesystem::path& log) {
     pid_ = ::fork();
     if (pid_ == 0) {
-      std::freopen(log.c_str(), "w", stderr);
+      // The hub's log in its file; without it the child has nowhere to say why it failed.
+      if (std::freopen(log.c_str(), "w", stderr) == nullptr) ::_exit(126);
       std::vector<char*> args;
       for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
       args.push_back(nullptr);
