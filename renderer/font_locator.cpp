@@ -71,15 +71,19 @@ std::optional<std::filesystem::path> led_font(int rows) {
     if (strike_rows <= rows) strike = strike_rows;
   if (!strike) return std::nullopt;
   const std::filesystem::path name = led_strike_name(*strike);
-  // The build tree's copy first, so tests and `bangtin` run from the build directory use the
-  // glyphs just generated; an installed bangtin has only the installed ones.
-  for (const std::filesystem::path dir :
-       {BANGTIN_LED_FONT_BUILD_DIR, BANGTIN_LED_FONT_INSTALL_DIR}) {
-    std::error_code error;
-    if (std::filesystem::is_regular_file(dir / name, error)) return dir / name;
+  // Installed beside the program (PREFIX/bin/bangtind -> PREFIX/share/bangtin/fonts), as the
+  // console's pages are, so an installed bangtin never reads a build tree's path; a program run
+  // from the build tree has none there and takes the glyphs this build generated.
+  std::error_code error;
+  const std::filesystem::path program = std::filesystem::read_symlink("/proc/self/exe", error);
+  const std::filesystem::path installed =
+      error ? std::filesystem::path() : program.parent_path().parent_path() / "share/bangtin/fonts";
+  for (const std::filesystem::path& dir :
+       {installed, std::filesystem::path(BANGTIN_LED_FONT_BUILD_DIR)}) {
+    if (!dir.empty() && std::filesystem::is_regular_file(dir / name, error)) return dir / name;
   }
   throw std::runtime_error("bangtin's LED glyphs " + name.string() + " are in neither " +
-                           BANGTIN_LED_FONT_BUILD_DIR + " nor " + BANGTIN_LED_FONT_INSTALL_DIR +
+                           installed.string() + " nor " + BANGTIN_LED_FONT_BUILD_DIR +
                            " (reinstall bangtin)");
 }
 

@@ -44,8 +44,9 @@ std::filesystem::path default_font(const PanelGeometry& zone,
 // The rows bangtin's LED glyphs are drawn for, each a BDF strike of its own.
 inline constexpr int kLedFontRows[] = {16, 24, 32};
 // The LED glyphs for a zone `rows` high: the tallest strike that fits, nothing under 16 rows.
-// Looked up in the build tree first, then where `cmake --install` puts them
-// (share/bangtin/fonts); throws std::runtime_error naming both when neither has them.
+// Looked up beside the program first (bin/../share/bangtin/fonts, where `cmake --install` and
+// the package put them), then in the build tree; throws std::runtime_error naming both when
+// neither has them.
 std::optional<std::filesystem::path> led_font(int rows);
 // Whether `file` is one of the LED glyph strikes (its sizes then come from its sibling strikes).
 bool is_led_font(const std::filesystem::path& file);
